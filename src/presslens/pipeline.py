@@ -1,0 +1,102 @@
+"""From raw articles to Article records: clean, parse once per batch, run every extractor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from spacy.tokens import Doc
+
+from presslens.errors import InputError
+from presslens.ingest import Document, RawArticle, build_document
+from presslens.nlp import BATCH_SIZE, load_pipeline
+from presslens.record import Article
+
+Extractor = Callable[[Doc, Document, Article], None]
+
+
+def extractors() -> list[Extractor]:
+    """Return the extractors in the order they run; each fills its part of the Article."""
+    from presslens.extract.entities import extract_entities
+    from presslens.extract.places import geocode_entities
+
+    def entities(doc: Doc, document: Document, article: Article) -> None:
+        article.entities = extract_entities(doc, document)
+        geocode_entities(article.entities, document.text)
+
+    steps: list[Extractor] = [entities]
+    try:
+        from presslens.extract.quotes import extract_quotes
+    except ImportError:
+        return steps
+
+    def quotes(doc: Doc, document: Document, article: Article) -> None:
+        article.quotes = extract_quotes(doc, document, article.entities)
+
+    steps.append(quotes)
+    return steps
+
+
+def empty_article(document: Document) -> Article:
+    """Return the Article record of a cleaned document, before any extractor ran."""
+    return Article(
+        id=document.id,
+        title=document.title,
+        published=document.published,
+        language=document.language,
+        source=document.source,
+        text=document.text,
+        blocks=document.blocks,
+        removed=document.removed,
+    )
+
+
+def analyze_documents(
+    documents: Iterable[Document], model: str | None = None, batch_size: int = BATCH_SIZE
+) -> Iterator[tuple[Document, Article]]:
+    """Return each document with its Article, parsing the texts in batches with nlp.pipe."""
+    nlp = load_pipeline(model)
+    steps = extractors()
+    iterator = iter(documents)
+    while batch := list(islice(iterator, batch_size)):
+        for document, doc in zip(batch, nlp.pipe((d.text for d in batch), batch_size=batch_size)):
+            article = empty_article(document)
+            for step in steps:
+                step(doc, document, article)
+            yield document, article
+
+
+def analyze_stream(
+    items: Iterable[RawArticle | InputError], model: str | None = None, batch_size: int = BATCH_SIZE
+) -> Iterator[Article | InputError]:
+    """Return an Article for each good item and the InputError for each bad one, in order."""
+    pending: list[Document] = []
+    for item in items:
+        if isinstance(item, InputError):
+            yield from _flush(pending, model, batch_size)
+            pending = []
+            yield item
+            continue
+        try:
+            document = build_document(item)
+        except InputError as error:
+            error.where = error.where or item.source.path or item.source.url or item.id
+            yield from _flush(pending, model, batch_size)
+            pending = []
+            yield error
+            continue
+        if not document.text.strip():
+            yield from _flush(pending, model, batch_size)
+            pending = []
+            yield InputError("has no article text after cleaning", item.source.path or item.id)
+            continue
+        pending.append(document)
+        if len(pending) >= batch_size:
+            yield from _flush(pending, model, batch_size)
+            pending = []
+    yield from _flush(pending, model, batch_size)
+
+
+def _flush(documents: list[Document], model: str | None, batch_size: int) -> Iterator[Article]:
+    for _, article in analyze_documents(documents, model, batch_size):
+        yield article

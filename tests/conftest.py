@@ -1,0 +1,31 @@
+"""Shared fixtures: the spaCy pipeline is loaded once for the whole run."""
+
+from __future__ import annotations
+
+import pytest
+
+import presslens
+from presslens.nlp import load_pipeline
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def analyze(nlp):
+    """Return a function that analyses a text with the shared pipeline."""
+
+    def run(text: str, **kwargs) -> presslens.Article:
+        return presslens.analyze(text, **kwargs)
+
+    return run
+
+
+def entity_named(article: presslens.Article, name: str):
+    """Return the entity whose canonical name or an alias is `name`, or None."""
+    for entity in article.entities:
+        if entity.name == name or name in entity.aliases:
+            return entity
+    return None
