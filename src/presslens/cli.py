@@ -99,7 +99,8 @@ def _analyze(args: argparse.Namespace) -> int:
                 articles.append(result)
                 done += 1
         if not done:
-            _error(f"no article could be analysed ({failures} input{'s' if failures != 1 else ''} failed).")
+            if failures > 1:
+                _error(f"no article could be analysed ({failures} inputs failed).")
             return 1
         if output_format == "json":
             if len(articles) == 1:

@@ -1,0 +1,134 @@
+"""The command line, run as a user runs it: real files in, JSON, text and HTML out."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from presslens.cli import main
+
+ARTICLE = """Council approves new tram line
+
+The city council on Wednesday approved a new tram line linking the harbour to the university.
+
+‘This is a good day for commuters,’ said Mayor Liesl Brandt.
+"""
+
+HOSTILE = """Editor <script>alert('x')</script> resigns
+
+The board said the editor <img src=x onerror=alert(1)> had resigned, and a <a href="javascript:alert(2)">link</a> was shared.
+"""
+
+CONTRACT_LISTS = ("blocks", "removed", "entities", "quotes", "amounts", "events")
+
+
+@pytest.fixture()
+def article_file(tmp_path):
+    path = tmp_path / "tram.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def test_analyze_prints_the_json_contract(article_file, capsys, nlp):
+    assert main(["analyze", str(article_file)]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["schema_version"] == "1.0"
+    assert record["title"] == "Council approves new tram line"
+    for name in CONTRACT_LISTS:
+        assert isinstance(record[name], list)
+    assert isinstance(record["framing"]["spans"], list) and isinstance(record["framing"]["voices"], list)
+    for block in record["blocks"]:
+        assert block["kind"] in ("headline", "paragraph", "bullet", "caption", "boilerplate")
+    assert record["source"]["path"].endswith("tram.txt")
+
+
+def test_analyze_folder_writes_json_lines_and_reports_the_bad_file(tmp_path, capsys, nlp):
+    (tmp_path / "one.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "two.txt").write_text("The bridge reopened on Friday after a week of repairs.", encoding="utf-8")
+    (tmp_path / "broken.txt").write_bytes(b"\x00\xff\x10" * 300)
+    assert main(["analyze", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    assert len(records) == 2
+    assert "broken.txt" in captured.err and "binary" in captured.err
+    assert "1 input failed; 2 analysed" in captured.err
+
+
+def test_text_summary_names_the_entities(article_file, capsys, nlp):
+    assert main(["analyze", str(article_file), "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "Council approves new tram line" in out
+    assert "Liesl Brandt" in out
+
+
+def test_html_report_escapes_hostile_text(tmp_path, nlp):
+    source = tmp_path / "hostile.txt"
+    source.write_text(HOSTILE, encoding="utf-8")
+    report = tmp_path / "report.html"
+    assert main(["analyze", str(source), "--format", "html", "-o", str(report)]) == 0
+    html = report.read_text(encoding="utf-8")
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert 'href="javascript:' not in html
+    assert "&lt;script&gt;alert" in html
+    assert "Content-Security-Policy" in html
+
+
+def test_schema_command_prints_a_versioned_json_schema(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["version"] == "1.0"
+    assert {"entities", "quotes", "amounts", "events", "framing"} <= set(schema["properties"])
+
+
+def test_demo_writes_record_and_report_and_says_where(tmp_path, capsys, nlp):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "demo.json").exists() and (tmp_path / "demo.html").exists()
+    assert "demo.html" in out
+    record = json.loads((tmp_path / "demo.json").read_text())
+    assert not any(r["kind"] == "duplicate_caption" for r in record["blocks"])
+    assert sum(1 for r in record["removed"] if r["kind"] == "duplicate_caption") == 2
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"", "is empty"),
+    (b"\x00\x01\x02\x03" * 100, "binary"),
+])
+def test_bad_single_input_is_one_sentence_and_nonzero(tmp_path, content, expected):
+    path = tmp_path / "input.txt"
+    path.write_bytes(content)
+    result = subprocess.run([sys.executable, "-m", "presslens.cli", "analyze", str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_missing_and_oversized_inputs_exit_nonzero_without_traceback(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text("news " * 400)
+    for args in (["analyze", str(tmp_path / "missing.txt")], ["analyze", str(big), "--max-bytes", "100"]):
+        result = subprocess.run([sys.executable, "-m", "presslens.cli", *args], capture_output=True, text=True)
+        assert result.returncode != 0
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_stdin_is_read(nlp):
+    result = subprocess.run([sys.executable, "-m", "presslens.cli", "analyze", "-"], input=ARTICLE,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["title"] == "Council approves new tram line"
+
+
+def test_unknown_model_is_one_sentence(article_file):
+    result = subprocess.run([sys.executable, "-m", "presslens.cli", "analyze", str(article_file),
+                             "--model", "no_such_pipeline"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "no_such_pipeline" in result.stderr and "not installed" in result.stderr
+    assert "Traceback" not in result.stderr

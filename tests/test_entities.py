@@ -1,0 +1,98 @@
+"""Entities: one canonical entity per referent, with titles, affiliation, every mention."""
+
+from __future__ import annotations
+
+from conftest import entity_named
+
+STORY = """Premier Halvorsen rejects pipeline deal
+
+Norwegian Prime Minister Ingrid Halvorsen on Monday rejected the pipeline deal proposed by Brussels.
+
+Halvorsen said the terms were unfair. The Prime Minister later met Nato officials in Oslo.
+
+"We will not sign this," said Finnish Foreign Minister Pekka Laine, whose country holds the Nordic Council presidency.
+
+Laine's deputy, Sanna Virta, the head of the ministry's legal team, travelled to Helsinki on Tuesday.
+
+NATO said the alliance would keep its patrols in the North Sea. The United Nations also weighed in, and a UN spokesman said talks should continue.
+"""
+
+
+def test_surname_and_full_name_are_one_entity(analyze):
+    article = analyze(STORY)
+    halvorsen = entity_named(article, "Ingrid Halvorsen")
+    assert halvorsen is not None and halvorsen.type == "PERSON"
+    texts = [m.text for m in halvorsen.mentions]
+    assert texts.count("Halvorsen") >= 2  # headline and body surname mentions
+    assert "Ingrid Halvorsen" in texts
+    assert not any(e.name == "Halvorsen" and e is not halvorsen for e in article.entities)
+
+
+def test_pre_nominal_title_and_affiliation_are_read(analyze):
+    article = analyze(STORY)
+    halvorsen = entity_named(article, "Ingrid Halvorsen")
+    assert any("Prime Minister" in t for t in halvorsen.titles)
+    assert halvorsen.affiliation == "Norway"
+    laine = entity_named(article, "Pekka Laine")
+    assert "Finnish Foreign Minister" in laine.titles
+    assert laine.affiliation == "Finland"
+
+
+def test_apposition_gives_a_title(analyze):
+    article = analyze(STORY)
+    virta = entity_named(article, "Sanna Virta")
+    assert virta is not None
+    assert any("head of the ministry" in t for t in virta.titles)
+
+
+def test_nominal_mention_resolves_to_the_title_bearer(analyze):
+    article = analyze(STORY)
+    halvorsen = entity_named(article, "Ingrid Halvorsen")
+    nominal = [m.text for m in halvorsen.mentions if m.kind == "nominal"]
+    assert nominal == ["Prime Minister"]
+
+
+def test_organisation_spellings_and_acronyms_merge(analyze):
+    article = analyze(STORY)
+    nato = [e for e in article.entities if e.name.casefold() == "nato"]
+    assert len(nato) == 1 and nato[0].name == "NATO"
+    assert len(nato[0].mentions) == 2
+    un = entity_named(article, "United Nations")
+    assert un is not None and "UN" in un.aliases
+
+
+def test_every_mention_offset_matches_the_text(analyze):
+    article = analyze(STORY)
+    for entity in article.entities:
+        for mention in entity.mentions:
+            assert article.text[mention.start:mention.end] == mention.text
+
+
+def test_salience_favours_the_headline_subject(analyze):
+    article = analyze(STORY)
+    top = max(article.entities, key=lambda e: e.salience)
+    assert top.name == "Ingrid Halvorsen"
+    assert top.salience == 1.0
+    assert all(0.0 < e.salience <= 1.0 for e in article.entities)
+
+
+def test_a_given_name_left_out_by_the_model_is_added(analyze):
+    article = analyze("Mayor Bohdan Kravets said the school would reopen. Kravets visited it on Friday.")
+    kravets = entity_named(article, "Bohdan Kravets")
+    assert kravets is not None
+    assert "Mayor" in kravets.titles
+    assert len(kravets.mentions) == 2
+
+
+def test_kremlin_leader_resolves_to_the_russian_president(analyze):
+    text = ("Russian President Vladimir Putin met his security chiefs on Monday. "
+            "The Kremlin leader then flew to Sochi.")
+    article = analyze(text)
+    putin = entity_named(article, "Vladimir Putin")
+    assert "Kremlin leader" in [m.text for m in putin.mentions if m.kind == "nominal"]
+    assert putin.affiliation == "Russia"
+
+
+def test_lowercase_words_are_never_entities(analyze):
+    article = analyze("The sham vote was held in Kherson on Sunday, officials said.")
+    assert all(any(c.isupper() for c in e.name) for e in article.entities)
