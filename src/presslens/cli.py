@@ -62,7 +62,6 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("task", choices=EVAL_TASKS)
     evaluate.add_argument("path", metavar="PATH", help="the data set's folder")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
-    evaluate.add_argument("--limit", type=int, default=None, metavar="N", help="score the first N items only")
     evaluate.set_defaults(run=_eval)
     return parser
 
@@ -232,10 +231,38 @@ def _eval(args: argparse.Namespace) -> int:
     else:
         from presslens.eval.polnear import evaluate_polnear as evaluate
         from presslens.eval.polnear import format_polnear as show
-    kwargs = {"limit": args.limit} if args.limit else {}
-    result = evaluate(path, **kwargs)
+    with _progress_callback(f"scoring {args.task}") as progress:
+        result = evaluate(path, progress=progress)
     print(json.dumps(result, indent=2) if args.json else show(result))
     return 0
+
+
+class _progress_callback:
+    """A progress(done, total) callback drawing a bar on a terminal, silent otherwise."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(self.label, total=None)
+        return self._update
+
+    def _update(self, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
 
 
 if __name__ == "__main__":

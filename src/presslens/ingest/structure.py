@@ -45,7 +45,7 @@ def build_document(raw: RawArticle) -> Document:
         language = page.language
     else:
         raw_blocks = split_plain_text(raw.content)
-    text, blocks, removed, origin = assemble(raw_blocks, title)
+    text, blocks, removed, origin = assemble(raw_blocks, title, from_html=raw.is_html)
     if title is None:
         title = next((text[b.start:b.end] for b in blocks if b.kind == "headline"), None)
     return Document(id=raw.id, text=text, blocks=blocks, removed=removed, title=title,
@@ -73,9 +73,15 @@ def _is_hard_wrapped(raw: str, lines: list[tuple[int, str]]) -> bool:
 
 
 def assemble(
-    raw_blocks: list[RawBlock], title: str | None = None
+    raw_blocks: list[RawBlock], title: str | None = None, from_html: bool = False
 ) -> tuple[str, list[Block], list[Removal], list[int]]:
-    """Return the cleaned text, its blocks, the removals and the char-to-raw offset map."""
+    """Return the cleaned text, its blocks, the removals and the char-to-raw offset map.
+
+    Plain text loses every repeat of a block of five words or more (scrapers repeat captions
+    and pull-quotes far apart). Main text extracted from HTML is already free of page
+    furniture and may repeat on purpose (recipes, lists, table headers), so there only
+    repeated captions and a block repeated right after itself are dropped.
+    """
     cleaned: list[tuple[str, list[int], str | None]] = []
     for raw_block in raw_blocks:
         text, origin = normalise_whitespace(raw_block.text, raw_block.origin)
@@ -95,13 +101,18 @@ def assemble(
     removed: list[Removal] = []
     first_kind: dict[str, str] = {}
     title_key = fold(title) if title else None
+    previous_key = None
     for index, (text, origin, kind) in enumerate(cleaned):
         key = fold(text)
         words = len(text.split())
-        if is_boilerplate(text):
+        if kind != "bullet" and is_boilerplate(text):
             removed.append(Removal(kind="boilerplate", text=text))
             continue
-        if key in first_kind and (words >= MIN_DUPLICATE_WORDS or first_kind[key] == "headline"):
+        repeated = key in first_kind and (words >= MIN_DUPLICATE_WORDS or first_kind[key] == "headline")
+        if repeated and from_html:
+            repeated = first_kind[key] == "caption" or key == previous_key
+        previous_key = key
+        if repeated:
             removal = "duplicate_caption" if first_kind[key] == "caption" else "duplicate_block"
             removed.append(Removal(kind=removal, text=text))
             continue
@@ -109,7 +120,7 @@ def assemble(
         if kind is None:
             kind, level = _classify(text, index, counts[key] > 1, title_key == key)
         elif kind == "headline":
-            level = 1 if (index == 0 or title_key == key) else 2
+            level = 1 if title_key == key or (index == 0 and title is None) else 2
         first_kind.setdefault(key, kind)
         pieces.append((text, origin, kind, level))
 

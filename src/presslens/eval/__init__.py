@@ -1,0 +1,1 @@
+"""Data-set readers and scorers, one per task."""
