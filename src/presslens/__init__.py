@@ -12,8 +12,8 @@ def analyze(text_or_html: str, *, model: str | None = None, title: str | None = 
             published: str | None = None, url: str | None = None) -> Article:
     """Return the Article record of one article given as plain text or HTML."""
     from presslens.errors import InputError
-    from presslens.ingest.sources import article_id, looks_like_html
     from presslens.ingest.document import RawArticle
+    from presslens.ingest.sources import article_id, looks_like_html
     from presslens.pipeline import analyze_stream
     from presslens.record import Source
 

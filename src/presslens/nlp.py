@@ -7,6 +7,9 @@ import os
 from collections.abc import Iterable, Iterator
 from functools import cache
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from presslens.errors import ModelNotFoundError
 
 MODEL_ENV = "PRESSLENS_MODEL"
@@ -44,7 +47,24 @@ def load_pipeline(name: str | None = None):
             f"model: `{INSTALL_HINT}`) or choose another with --model."
         ) from None
     _split_misused_quote_possessive(nlp)
+    if "parser" in nlp.pipe_names and BLOCK_BREAKS not in nlp.pipe_names:
+        nlp.add_pipe(BLOCK_BREAKS, before="parser")
     return nlp
+
+
+BLOCK_BREAKS = "presslens_block_breaks"
+
+
+@Language.component(BLOCK_BREAKS)
+def start_sentences_at_line_breaks(doc: Doc) -> Doc:
+    """Return the doc with a sentence starting after every line break: blocks of the cleaned
+    text (headline, paragraphs, captions) never share a sentence, which the parser otherwise
+    lets a headline run into the first paragraph."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.whitespace_ or previous.is_space and "\n" in previous.text:
+            token.is_sent_start = True
+    return doc
 
 
 def _split_misused_quote_possessive(nlp) -> None:
@@ -57,6 +77,14 @@ def _split_misused_quote_possessive(nlp) -> None:
         return
     pattern = re.compile(f"{search.__self__.pattern}|(?<=\\w)‘[sS]$")
     nlp.tokenizer.suffix_search = pattern.search
+
+
+def text_of(doc: Doc) -> str:
+    """Return the doc's text, built once: spaCy's Doc.text joins every token on each call."""
+    text = doc.user_data.get("presslens_text")
+    if text is None:
+        text = doc.user_data["presslens_text"] = doc.text
+    return text
 
 
 def parse(texts: Iterable[str], name: str | None = None, batch_size: int = BATCH_SIZE) -> Iterator:

@@ -14,10 +14,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from presslens.ingest.document import Document
 from presslens.lexicons import load_list, load_table
+from presslens.nlp import text_of
 from presslens.record import Entity, Mention
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
@@ -106,7 +108,9 @@ def is_title_word(token: Token | str) -> bool:
 
 def extract_entities(doc: Doc, document: Document) -> list[Entity]:
     """Return the article's canonical entities, each with its mentions, titles and salience."""
-    mentions = [m for m in (_mention_from_span(span) for span in doc.ents) if m is not None]
+    # Token.is_sent_start scans the whole doc on each call; one pass here instead.
+    sentence_starts = frozenset(sentence.start for sentence in doc.sents)
+    mentions = [m for m in (_mention_from_span(span, sentence_starts) for span in doc.ents) if m is not None]
     person_words = _person_words(mentions)
     for mention in mentions:
         mention.label = _corrected_label(mention, person_words)
@@ -120,7 +124,7 @@ def extract_entities(doc: Doc, document: Document) -> list[Entity]:
     return _entities(clusters, document)
 
 
-def _mention_from_span(span: SpacySpan) -> _Mention | None:
+def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Mention | None:
     if span.label_ not in ENTITY_LABELS:
         return None
     tokens = list(span)
@@ -134,15 +138,15 @@ def _mention_from_span(span: SpacySpan) -> _Mention | None:
     if span.label_ == "PERSON":
         while len(tokens) > 1 and is_title_word(tokens[0]):
             tokens.pop(0)
-        tokens = _given_names(tokens)
+        tokens = _given_names(tokens, sentence_starts)
     if not tokens or not any(t.text[:1].isupper() or t.text[:1].isdigit() for t in tokens):
         return None  # lower-case words the model took for a name ("sham")
     if len(tokens) == 1 and tokens[0].pos_ not in ("PROPN", "NOUN", "ADJ", "NUM") and span.label_ != "NORP":
         return None
-    if len(tokens) == 1 and tokens[0].pos_ == "NOUN" and tokens[0].i == tokens[0].sent.start:
+    if len(tokens) == 1 and tokens[0].pos_ == "NOUN" and tokens[0].i in sentence_starts:
         return None  # a capitalised common noun opening a sentence ("Referendum committee ...")
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    text = tokens[0].doc.text[start:end]
+    text = text_of(tokens[0].doc)[start:end]
     trimmed = POSSESSIVE.sub("", text)
     end -= len(text) - len(trimmed)
     root = min(tokens, key=lambda t: _depth(t, tokens))
@@ -150,13 +154,15 @@ def _mention_from_span(span: SpacySpan) -> _Mention | None:
 
 
 def _depth(token: Token, tokens: list[Token]) -> int:
+    """Return how many heads up a token sits from the mention's root."""
+    inside = {t.i for t in tokens}
     depth = 0
-    while token.head in tokens and token.head is not token:
+    while token.head.i in inside and token.head.i != token.i and depth < len(tokens):
         token, depth = token.head, depth + 1
     return depth
 
 
-def _given_names(tokens: list[Token]) -> list[Token]:
+def _given_names(tokens: list[Token], sentence_starts: frozenset[int]) -> list[Token]:
     """Extend a person's name leftwards over given names the model left out ("Oleksandr")."""
     doc = tokens[0].doc
     position = tokens[0].i - 1
@@ -164,7 +170,7 @@ def _given_names(tokens: list[Token]) -> list[Token]:
     while position >= 0 and len(added) < 2:
         token = doc[position]
         if (token.pos_ != "PROPN" or not token.text[:1].isupper() or is_title_word(token)
-                or token.ent_type_ not in ("", "PERSON") or token.is_sent_start
+                or token.ent_type_ not in ("", "PERSON") or token.i in sentence_starts
                 or token.text.casefold() in _title_modifiers() or "." in token.text):
             break
         added.insert(0, token)
@@ -300,7 +306,7 @@ def _add_missed_mentions(clusters: list[_Cluster], doc: Doc) -> None:
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w-])")
     token_starts = {t.idx: t for t in doc}
     taken.sort()
-    for match in pattern.finditer(doc.text):
+    for match in pattern.finditer(text_of(doc)):
         start, end = match.span()
         if start not in token_starts or any(s < end and start < e for s, e in taken):
             continue
@@ -313,9 +319,9 @@ def _add_missed_mentions(clusters: list[_Cluster], doc: Doc) -> None:
 def read_titles(doc: Doc, mention: _Mention) -> list[str]:
     """Return the titles written before a person's name or in apposition to it."""
     titles: list[str] = []
-    first = next((t for t in doc if t.idx == mention.start), None)
-    if first is not None:
-        title = _pre_nominal_title(doc, first.i)
+    first = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if first is not None and len(first):
+        title = _pre_nominal_title(doc, first.start)
         if title:
             titles.append(title)
     root = mention.root
@@ -375,7 +381,7 @@ def _phrase(token: Token, stop: Token | None = None) -> str:
     if not kept or len(kept) > TITLE_MAX_TOKENS:
         return ""
     doc = token.doc
-    return doc.text[kept[0].idx: kept[-1].idx + len(kept[-1].text)]
+    return text_of(doc)[kept[0].idx: kept[-1].idx + len(kept[-1].text)]
 
 
 def _add_nominal_mentions(clusters: list[_Cluster], doc: Doc) -> None:

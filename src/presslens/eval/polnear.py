@@ -1,0 +1,216 @@
+"""Scores quote extraction on PolNeAR (political news attribution relations), Citron-style.
+
+The data set is a folder holding ``text/NAME.txt`` (the raw article, first line the
+headline) and ``attributions/NAME_ANNOTATOR.ann`` (brat standoff: ``Source``, ``Cue`` and
+``Content`` spans with character offsets into the text, tied together by ``E`` lines).
+Where several annotators annotated one article, the first ``.ann`` file by name is used,
+so that every article counts once and a run is repeatable. Articles with no ``.ann`` file
+are skipped.
+
+Each article goes through the same path as a plain-text file: a ``RawArticle`` with
+``is_html=False``, ``build_document``, then the full pipeline. Predicted spans are mapped
+back to raw offsets with ``Document.raw_offset``.
+
+How PolNeAR's conventions map to ours:
+
+- PolNeAR annotates every attribution, including beliefs, intentions, evaluations and
+  even attitudes ("X doesn't like Y", "56 percent would vote for Clinton"). presslens
+  extracts statements: speech, writing, reports, stated intentions and beliefs with a
+  clause. Those gold relations count against our recall; nothing is filtered out of gold.
+- Gold content spans include the quotation marks of a direct quote and the "that" that
+  opens a reported clause; presslens gives a direct quote's words without the marks and
+  keeps "that". For *exact* matching both sides are compared after stripping edge
+  whitespace, quotation marks, the punctuation that ends or hands over a quote, and a
+  leading "that", so a span differing only in those counts as the same span.
+- A split quote ("‘…,’ he said, ‘…’") is one relation in both: gold lists discontinuous
+  pieces, we list ``parts``. Exact match compares the outer extent (first to last
+  character); overlap match compares the pieces.
+- Cues: ours is the verb (plus a particle, or "according to"); PolNeAR's may take in
+  auxiliaries and adverbs ("has also said"). Sources: ours is the source phrase as written,
+  like PolNeAR's.
+
+Metrics (Citron convention): for cue, source and content separately, precision is the
+share of predicted spans matching some gold span of that role, recall the share of gold
+spans matched by some prediction; *exact* means the same span after the normalisation
+above, *overlap* that the two share at least one character. A predicted relation is
+correct when its content overlaps a gold relation's content and its source overlaps that
+relation's source; when the gold relation has no source, content alone decides; a
+prediction with no source cannot match a gold relation that has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from presslens.errors import InputError
+from presslens.ingest.document import RawArticle
+from presslens.ingest.structure import build_document
+
+ROLES = ("cue", "source", "content")
+EDGE_STRIP = " \t\r\n\"'“”‘’«»„‚`,.;:!?—–-"
+
+Spans = list[tuple[int, int]]
+
+
+@dataclass
+class Relation:
+    """One attribution: each role as a list of character spans (empty when absent)."""
+
+    cue: Spans = field(default_factory=list)
+    source: Spans = field(default_factory=list)
+    content: Spans = field(default_factory=list)
+
+
+def read_brat(path: Path) -> list[Relation]:
+    """Return the attribution relations of one brat .ann file."""
+    spans: dict[str, tuple[str, Spans]] = {}
+    events: list[list[tuple[str, str]]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) < 2:
+            continue
+        if fields[0].startswith("T"):
+            label, _, ranges = fields[1].partition(" ")
+            pieces = []
+            for piece in ranges.split(";"):
+                start, _, end = piece.partition(" ")
+                pieces.append((int(start), int(end)))
+            spans[fields[0]] = (label, pieces)
+        elif fields[0].startswith("E"):
+            events.append([tuple(arg.split(":", 1)) for arg in fields[1].split() if ":" in arg])
+    relations = []
+    for arguments in events:
+        relation = Relation()
+        for role, ref in arguments:
+            key = role.lower()
+            if key in ROLES and ref in spans:
+                getattr(relation, key).extend(spans[ref][1])
+        if relation.content or relation.cue:
+            relations.append(relation)
+    return relations
+
+
+def _normalised(text: str, spans: Spans, role: str) -> tuple[int, int] | None:
+    """Return the outer extent of spans with edge marks, punctuation and "that" stripped."""
+    if not spans:
+        return None
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    while start < end and text[start] in EDGE_STRIP:
+        start += 1
+    while end > start and text[end - 1] in EDGE_STRIP:
+        end -= 1
+    if role == "content" and text[start:start + 5].casefold() == "that ":
+        start += 5
+    return (start, end) if end > start else None
+
+
+def _overlaps(a: Spans, b: Spans) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
+def predicted_relations(document, article) -> list[Relation]:
+    """Return an article's quotes as relations in raw-text offsets."""
+    def raw(start: int, end: int) -> tuple[int, int]:
+        return document.raw_offset(start), document.raw_offset(end - 1) + 1
+
+    relations = []
+    for quote in article.quotes:
+        parts = quote.parts or [quote.content]
+        relations.append(Relation(
+            cue=[raw(quote.cue.start, quote.cue.end)] if quote.cue else [],
+            source=[raw(quote.speaker.start, quote.speaker.end)] if quote.speaker else [],
+            content=[raw(p.start, p.end) for p in parts],
+        ))
+    return relations
+
+
+class _Counts:
+    def __init__(self) -> None:
+        self.matched_predicted = 0
+        self.predicted = 0
+        self.matched_gold = 0
+        self.gold = 0
+
+    def add(self, matched_predicted: int, predicted: int, matched_gold: int, gold: int) -> None:
+        self.matched_predicted += matched_predicted
+        self.predicted += predicted
+        self.matched_gold += matched_gold
+        self.gold += gold
+
+    def scores(self) -> dict:
+        p = self.matched_predicted / self.predicted if self.predicted else 0.0
+        r = self.matched_gold / self.gold if self.gold else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        return {"p": round(p, 4), "r": round(r, 4), "f1": round(f1, 4)}
+
+
+def score_article(text: str, gold: list[Relation], predicted: list[Relation], counts: dict[str, _Counts]) -> None:
+    """Add one article's matches to the running counts, per role, match type and relation."""
+    for role in ROLES:
+        gold_spans = [getattr(r, role) for r in gold if getattr(r, role)]
+        predicted_spans = [getattr(r, role) for r in predicted if getattr(r, role)]
+        gold_exact = {_normalised(text, s, role) for s in gold_spans} - {None}
+        predicted_exact = [_normalised(text, s, role) for s in predicted_spans]
+        counts[f"{role}_exact"].add(
+            sum(1 for s in predicted_exact if s in gold_exact), len(predicted_spans),
+            sum(1 for s in gold_spans if _normalised(text, s, role) in set(predicted_exact)), len(gold_spans))
+        counts[f"{role}_overlap"].add(
+            sum(1 for s in predicted_spans if any(_overlaps(s, g) for g in gold_spans)), len(predicted_spans),
+            sum(1 for g in gold_spans if any(_overlaps(s, g) for s in predicted_spans)), len(gold_spans))
+
+    def matches(p: Relation, g: Relation) -> bool:
+        if not p.content or not g.content or not _overlaps(p.content, g.content):
+            return False
+        if not g.source:
+            return True
+        return bool(p.source) and _overlaps(p.source, g.source)
+
+    counts["relation"].add(
+        sum(1 for p in predicted if any(matches(p, g) for g in gold)), len(predicted),
+        sum(1 for g in gold if any(matches(p, g) for p in predicted)), len(gold))
+
+
+def evaluate_polnear(path: str | Path, progress: Callable[[int, int], None] | None = None,
+                     limit: int | None = None) -> dict:
+    """Return precision, recall and F1 of quote cues, sources, contents and relations.
+
+    ``progress(done, total)`` is called after each article; ``limit`` scores only the first
+    articles by name (for quick runs while developing).
+    """
+    from presslens.pipeline import analyze_documents
+
+    folder = Path(path)
+    texts, annotations = folder / "text", folder / "attributions"
+    if not texts.is_dir() or not annotations.is_dir():
+        raise InputError("is not a PolNeAR folder (it needs text/ and attributions/)", str(folder))
+    chosen: dict[str, Path] = {}
+    for ann in sorted(annotations.glob("*.ann")):
+        name = ann.stem.rsplit("_", 1)[0]
+        if (texts / f"{name}.txt").is_file():
+            chosen.setdefault(name, ann)
+    names = sorted(chosen)[:limit] if limit else sorted(chosen)
+    raw_texts = {name: (texts / f"{name}.txt").read_bytes().decode("utf-8") for name in names}
+    documents = (build_document(RawArticle(id=name, content=raw_texts[name], is_html=False)) for name in names)
+    counts = {f"{role}_{match}": _Counts() for role in ROLES for match in ("exact", "overlap")}
+    counts["relation"] = _Counts()
+    done = 0
+    for document, article in analyze_documents(documents):
+        text = raw_texts[document.id]
+        score_article(text, read_brat(chosen[document.id]), predicted_relations(document, article), counts)
+        done += 1
+        if progress is not None:
+            progress(done, len(names))
+    order = [f"{role}_{match}" for role in ROLES for match in ("exact", "overlap")] + ["relation"]
+    return {"task": "polnear", "metrics": {key: counts[key].scores() for key in order}, "articles": done}
+
+
+def format_polnear(result: dict) -> str:
+    """Return the scores as a readable table."""
+    lines = [f"PolNeAR attribution relations ({result['articles']} articles)", "",
+             f"{'':18}{'P':>8}{'R':>8}{'F1':>8}"]
+    for key, scores in result["metrics"].items():
+        label = key.replace("_", " ")
+        lines.append(f"{label:18}{scores['p'] * 100:8.1f}{scores['r'] * 100:8.1f}{scores['f1'] * 100:8.1f}")
+    return "\n".join(lines)

@@ -1,0 +1,860 @@
+"""Quotes: who said what, as direct, mixed and indirect quotations with resolved speakers.
+
+Works on the one parse the pipeline made, in four steps that read like a spaCy component's
+logic:
+
+1. ``find_quote_marks`` pairs quotation marks into quoted spans, telling a closing ’ from an
+   apostrophe ("It’s", "Putin’s") by its neighbours and by whether a quote is open, and
+   joins a quote whose paragraph ends open with the next paragraph that reopens it.
+2. ``find_attributions`` reads cue verbs ("said", "warned", "described ... as") and
+   prepositional cues ("according to") from the dependency tree: the cue, its source (the
+   grammatical subject, inherited over "and said", "..., vowing") and its content (the
+   reported clause).
+3. ``attach_quotes`` gives every quoted span to an attribution: inside a reported clause it
+   makes a mixed quote, or a direct one when the clause is all quotation; next to a cue
+   ("said: ‘…’", "‘…,’ he said") a direct one; after an attributed quote of the same
+   paragraph ("‘…,’ said X. ‘…’") a further part of that quote. A quoted phrase with no cue
+   and no sentence of its own is a scare quote or a title and is left out.
+4. ``resolve_speaker`` maps the source as written ("he", "the institute") to a canonical
+   entity: the entity mentioned there, else for a pronoun the previous speaker or person,
+   else for a nominal the entity whose name or title holds its head noun.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc, Token
+
+from presslens.extract.entities import entities_by_token
+from presslens.ingest.document import Document
+from presslens.lexicons import load_table
+from presslens.nlp import text_of
+from presslens.record import Cue, Entity, Quote, Span, Speaker
+
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"they", "it", "we", "them"}
+RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+# Dependents of a cue verb that carry the reported words when there is no clause.
+NAMING_DEPS = {"dobj", "oprd", "attr", "prep", "xcomp", "dative"}
+# Relations by which a reporting verb hangs inside another's content yet reports on its own
+# ("X pledged that ..., while Y said that ..."): such a report is kept and the outer content
+# stops before it. Reached any other way (a clause inside a clause) it is the outer source's
+# words and is left inside them.
+SEPARATE_REPORT_DEPS = {"advcl", "conj", "parataxis"}
+SENTENCE_END = {".", "!", "?", ";"}
+AFTER_WINDOW = 10  # tokens after a closing mark in which ", he said" is looked for
+BEFORE_WINDOW = 4  # tokens before "…: ‘" in which the cue verb is looked for
+PRONOUN_REACH = 3  # paragraphs back in which a pronoun's antecedent is looked for
+MIN_UNATTRIBUTED_WORDS = 4
+MAX_LABEL_TOKENS = 5  # "Senator Jane Doe: ..." names the speaker in a few words
+
+CONFIDENCE = {
+    "named": 0.95,  # a named or nominal source written next to the cue
+    "resolved": 0.85,  # a pronoun or nominal resolved to an entity
+    "unresolved": 0.7,  # a source span that names no known entity
+    "cognition": 0.6,  # beliefs and knowledge: attributed, but not necessarily said
+    "continued": 0.6,  # a paragraph-long quote read as continuing the previous speaker
+    "no_speaker": 0.4,
+}
+
+
+@cache
+def _cue_classes() -> dict[str, str]:
+    return {lemma: kind for lemma, kind in load_table("speech-verbs.txt")}
+
+
+@cache
+def _prepositional_cues() -> dict[str, str]:
+    return {first: second for first, second in load_table("according-to.txt")}
+
+
+@cache
+def _marks() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    table = {mark: (family, role) for mark, family, role in load_table("quotation-marks.tsv")}
+    # Two-character marks first, so "''" is one mark and not two apostrophes.
+    ordered = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(re.escape(m) for m in ordered)), table
+
+
+# ---------------------------------------------------------------------------------------
+# 1. Quotation marks
+
+
+@dataclass
+class QuotedSpan:
+    """A quotation: its pieces of quoted text (without marks) and the marks' outer extent."""
+
+    parts: list[tuple[int, int]]
+    outer: tuple[int, int]
+
+    @property
+    def start(self) -> int:
+        return self.parts[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1][1]
+
+
+def find_quote_marks(text: str, blocks: list[tuple[int, int]]) -> list[QuotedSpan]:
+    """Return the top-level quotations of a text, a quote continued over paragraphs as one.
+
+    ``blocks`` are the (start, end) offsets of the paragraphs, in order. One regular
+    expression pass over the text finds the candidate marks; each is then read from its
+    neighbouring characters.
+    """
+    pattern, table = _marks()
+    candidates = [(m.start(), m.group()) for m in pattern.finditer(text)]
+    quotes: list[QuotedSpan] = []
+    carried: tuple[str, int, list[tuple[int, int]]] | None = None  # open quote from the last block
+    position = 0
+    for block_start, block_end in blocks:
+        first = bisect_left(candidates, (block_start, ""), lo=position)
+        last = bisect_left(candidates, (block_end, ""), lo=first)
+        position = last
+        marks = candidates[first:last]
+        # stack entries: (family, offset of the open mark, parts so far, content start)
+        stack: list[tuple[str, int, list[tuple[int, int]], int]] = []
+        if carried is not None:
+            family, outer_start, parts = carried
+            carried = None
+            if marks and marks[0][0] == _first_visible(text, block_start, block_end):
+                mark_family, role = _read_mark(text, marks[0][0], marks[0][1], table, [])
+                if mark_family == family and role == "open":
+                    stack.append((family, outer_start, parts, marks[0][0] + len(marks[0][1])))
+                    marks = marks[1:]
+        for offset, mark in marks:
+            family, role = _read_mark(text, offset, mark, table, stack)
+            if role == "close":
+                depth = next((i for i in range(len(stack) - 1, -1, -1) if stack[i][0] == family), None)
+                if depth is None:
+                    continue  # an apostrophe, or a mark whose opening was lost
+                _, outer_start, parts, content_start = stack[depth]
+                del stack[depth:]
+                if not stack:
+                    parts = parts + [(content_start, offset)]
+                    quotes.append(QuotedSpan(parts, (outer_start, offset + len(mark))))
+            elif role == "open":
+                stack.append((family, offset, [], offset + len(mark)))
+        if stack:
+            family, outer_start, parts, content_start = stack[0]
+            end = _last_visible(text, content_start, block_end)
+            if end > content_start:
+                carried = (family, outer_start, parts + [(content_start, end)])
+    return [q for q in (_trimmed(text, q) for q in quotes) if q is not None]
+
+
+def _read_mark(text: str, offset: int, mark: str, table: dict, stack: list) -> tuple[str, str | None]:
+    """Return the family of a mark and its role here: open, close or None (an apostrophe)."""
+    family, role = table[mark]
+    before = text[offset - 1] if offset > 0 else " "
+    after_index = offset + len(mark)
+    after = text[after_index] if after_index < len(text) else " "
+    open_family = stack[-1][0] if stack else None
+    if family == "single" and before.isalnum() and after.isalnum():
+        return family, None  # inside a word: "It’s", "O’Malley", "Putin‘s"
+    if mark == "’" and before.isspace():
+        return family, None  # elided "’90s", "’em": an apostrophe opening a word
+    if mark in ("’", "'") and before.isalnum():
+        # "countries’ leaders" or a closing mark: only a quote that is open can close here.
+        return family, ("close" if any(f == family for f, *_ in stack) else None)
+    if role == "either":
+        opens = before.isspace() or before in "([{—–-/" or offset == 0
+        closes = not before.isspace() and (after.isspace() or not after.isalnum())
+        if opens and not closes:
+            return family, "open"
+        if closes and not opens:
+            return family, "close"
+        return family, ("close" if open_family == family else "open")
+    return family, role
+
+
+def _first_visible(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def _last_visible(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _trimmed(text: str, quote: QuotedSpan) -> QuotedSpan | None:
+    """Return the quote with each part stripped of spaces and of the comma that hands over to
+    the attribution ("…,’ he said"); None when nothing is left."""
+    parts = []
+    for start, end in quote.parts:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+            end -= 1
+        if end > start:
+            parts.append((start, end))
+    return QuotedSpan(parts, quote.outer) if parts else None
+
+
+# ---------------------------------------------------------------------------------------
+# 2. Attributions from cues
+
+
+@dataclass
+class Attribution:
+    """A cue with its source tokens and content token range, before records are built."""
+
+    cue: list[Token]
+    lemma: str
+    cue_class: str
+    source: Token | None  # the head of the source phrase
+    content: tuple[int, int] | None  # token range [start, end)
+    quotes: list[QuotedSpan] = field(default_factory=list)
+    kind: str = "indirect"
+    continued: bool = False
+
+    @property
+    def position(self) -> int:
+        starts = [self.cue[0].i]
+        if self.content:
+            starts.append(self.content[0])
+        return min(starts)
+
+
+def cue_class(token: Token) -> str | None:
+    """Return the class of a cue verb ("speech", "cognition", "intent", "naming") or None."""
+    if token.pos_ not in ("VERB", "AUX") or token.tag_ == "MD":
+        return None
+    return _cue_classes().get(token.lemma_.lower())
+
+
+def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> list[Attribution]:
+    """Return the attributions read from cue verbs and "according to", in text order.
+
+    ``quoted`` are the token ranges inside quotation marks: a cue there is the quoted
+    person's own words, not the article's attribution. ``paragraph(i)`` returns the token
+    range of the paragraph holding token ``i``: the parser runs sentences over paragraph
+    breaks, but a report never crosses one.
+    """
+    found: list[Attribution] = []
+    for token in doc:
+        if _inside(token.i, quoted):
+            continue
+        kind = cue_class(token)
+        attribution = None
+        second = _prepositional_cues().get(token.lower_)
+        if kind is not None:
+            attribution = _verb_attribution(token, kind)
+        elif second is not None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == second:
+            attribution = _prepositional_attribution(token, doc[token.i + 1])
+        elif token.text == ":" and paragraph(token.i)[0] + MAX_LABEL_TOKENS >= token.i:
+            attribution = _label_attribution(token, paragraph(token.i))
+        if attribution is not None and _within_paragraph(attribution, paragraph(token.i)):
+            if attribution.source is None and token.tag_ in ("VBG", "VBN") and found \
+                    and found[-1].source is not None and paragraph(found[-1].cue[0].i) == paragraph(token.i):
+                attribution.source = found[-1].source  # "..., he said, claiming that ..."
+            found.append(attribution)
+    return _settle_nesting(found)
+
+
+def _label_attribution(colon: Token, bounds: tuple[int, int]) -> Attribution | None:
+    """Return the attribution of a headline-style "Name: what they said" paragraph."""
+    doc = colon.doc
+    label = doc[bounds[0]:colon.i]
+    if not label or any(t.pos_ in ("VERB", "AUX") for t in label) or label[-1].pos_ not in ("PROPN", "NOUN"):
+        return None
+    if not all(t.text[:1].isupper() or t.is_punct or t.pos_ in ("DET", "ADP", "PART") for t in label):
+        return None
+    content = _span_of(colon.i + 1, bounds[1], colon)
+    if content is None or content[1] - content[0] < MIN_UNATTRIBUTED_WORDS:
+        return None
+    return Attribution([colon], ":", "speech", label[-1], content)
+
+
+def _within_paragraph(attribution: Attribution, bounds: tuple[int, int]) -> bool:
+    """Clip an attribution's content and source to its cue's paragraph; False if none is left."""
+    start, end = bounds
+    if attribution.content is not None:
+        content_start, content_end = attribution.content
+        clipped = _span_of(max(content_start, start), min(content_end, end), attribution.cue[0])
+        if clipped is None:
+            return False
+        attribution.content = clipped
+    verb = attribution.cue[0]
+    if attribution.lemma in _prepositional_lemmas():
+        if attribution.source is not None and not start <= attribution.source.i < end:
+            attribution.source = None
+    elif attribution.lemma != ":" and not any(c.dep_ == "agent" for c in attribution.cue):
+        attribution.source = _source(verb, attribution.content, bounds)
+    return True
+
+
+@cache
+def _prepositional_lemmas() -> frozenset[str]:
+    return frozenset(f"{first} {second}" for first, second in _prepositional_cues().items())
+
+
+def _verb_attribution(verb: Token, kind: str) -> Attribution | None:
+    content = _clause_content(verb, kind)
+    if content is None:
+        return None
+    cue = [verb] + [c for c in verb.children if c.dep_ == "prt"]
+    source = _subject(verb)
+    if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.children):
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+        source = pobj  # "was reported by MSNBC"; a bare passive has no source
+        if agent is not None:
+            cue.append(agent)
+    return Attribution(sorted(cue, key=lambda t: t.i), verb.lemma_.lower(), kind, source, content)
+
+
+def _source(verb: Token, content: tuple[int, int] | None, bounds: tuple[int, int]) -> Token | None:
+    """Return the head of a cue verb's source within its paragraph."""
+    subject = _subject(verb)
+    if subject is not None and bounds[0] <= subject.i < bounds[1]:
+        return subject
+    return _misparsed_subject(verb, content, bounds)
+
+
+def _misparsed_subject(verb: Token, content: tuple[int, int] | None, bounds: tuple[int, int]) -> Token | None:
+    """Return the source the parser hung elsewhere: ", the secretary-general said" read as an
+    apposition, a paragraph's opening name tied to the paragraph before, or "Sources close
+    to X, expected to ..., said" with the subject on a clause."""
+    doc = verb.doc
+    before = doc[verb.i - 1] if verb.i > bounds[0] else None
+    if before is not None and before.pos_ in ("NOUN", "PROPN", "PRON"):
+        postposed = content is not None and content[1] <= verb.i
+        opening = all(t.pos_ not in ("VERB", "AUX") for t in doc[bounds[0]:verb.i])
+        if postposed or opening:
+            return before
+    if content is not None and content[0] > verb.i:
+        for child in verb.children:
+            if child.i < verb.i and child.dep_ in ("ccomp", "advcl"):
+                subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
+                if subject is not None:
+                    return subject
+    return None
+
+
+def _clause_content(verb: Token, kind: str) -> tuple[int, int] | None:
+    """Return the token range a cue verb reports: its clause, or its naming phrase."""
+    ccomp = [c for c in verb.children if c.dep_ == "ccomp"]
+    if len(ccomp) > 1:  # "X, expected to ..., said Y": the clause after the cue is reported
+        ccomp = [c for c in ccomp if c.i > verb.i] or ccomp[-1:]
+    if ccomp:
+        return _span_of(ccomp[0].left_edge.i, max(c.right_edge.i for c in ccomp) + 1, verb)
+    if verb.dep_ == "parataxis" and verb.head.i < verb.i and _subject(verb) is not None:
+        # "The plan failed, the minister said": the clause before the cue is the content.
+        return _span_of(verb.head.left_edge.i, verb.left_edge.i, verb)
+    if kind == "cognition":
+        return None  # "is expected to": a belief needs a clause to be a report
+    xcomp = [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
+    if kind in ("intent", "speech") and xcomp:
+        # "pledged to defend", "claimed it ‘looks like ...’", "told him to leave"
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "dative") and verb.i < c.i < xcomp[0].i]
+        start = min([c.left_edge.i for c in objects] + [xcomp[0].left_edge.i])
+        return _span_of(start, xcomp[0].right_edge.i + 1, verb)
+    if kind == "naming":
+        # "called the damage ‘sabotage’", "described the move as ...": the thing named and
+        # its label; without a label ("called up reservists") the verb reports nothing.
+        objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+        labels = [c for c in verb.children if c.i > verb.i and (
+            c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as")]
+        labels += [c for o in objects for c in o.children if c.dep_ == "prep" and c.lower_ == "as"]
+        if labels:
+            start = min(c.left_edge.i for c in objects + labels)
+            return _span_of(start, max(c.right_edge.i for c in labels) + 1, verb)
+    return None
+
+
+def _span_of(start: int, end: int, verb: Token) -> tuple[int, int] | None:
+    """Return a token range stripped of edge punctuation and of the cue itself."""
+    doc = verb.doc
+    if start <= verb.i < end:
+        if verb.i - start >= end - verb.i - 1:
+            end = verb.i
+        else:
+            start = verb.i + 1
+    while start < end and (doc[start].is_punct and not _is_mark(doc[start]) or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and not _is_mark(doc[end - 1]) or doc[end - 1].is_space):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _is_mark(token: Token) -> bool:
+    return _marks()[0].fullmatch(token.text) is not None
+
+
+def _subject(verb: Token) -> Token | None:
+    """Return the subject of a cue verb, inherited over coordination and participles."""
+    current = verb
+    for _ in range(4):
+        subject = next((c for c in current.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subject is not None:
+            return subject
+        if current.dep_ in ("conj", "advcl", "xcomp") and current.head is not current:
+            current = current.head  # "... and said", "..., vowing", "wants to say"
+            continue
+        if current.dep_ == "acl" and current.head.head is not current.head:
+            current = current.head.head  # "issued a statement saying"
+            continue
+        return None
+    return None
+
+
+def _prepositional_attribution(first: Token, second: Token) -> Attribution | None:
+    source = next((c for c in second.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return None
+    head = first.head
+    phrase_start, phrase_end = first.i, source.right_edge.i + 1
+    if head is first or head.i >= phrase_start and head.i < phrase_end:
+        return None
+    sentence = head.sent
+    start, end = head.left_edge.i, head.right_edge.i + 1
+    if phrase_start <= start:
+        start = phrase_end  # "According to X, ..."
+    elif phrase_end >= end:
+        end = phrase_start  # "..., according to X."
+    elif phrase_start - max(start, sentence.start) >= end - phrase_end:
+        start, end = max(start, sentence.start), phrase_start  # "X, according to Y, did Z"
+    else:
+        start = phrase_end
+    span = _span_of(start, end, first) if end > start else None
+    if span is None:
+        return None
+    return Attribution([first, second], f"{first.lower_} {second.lower_}", "speech", source, span)
+
+
+def _settle_nesting(found: list[Attribution]) -> list[Attribution]:
+    """Return the attributions with reports inside another's content settled (see
+    SEPARATE_REPORT_DEPS): dropped when they are the outer source's words, otherwise
+    kept and cut out of the outer content."""
+    kept: list[Attribution] = []
+    for inner in found:
+        outer = next((a for a in found if a is not inner and a.content
+                      and a.content[0] <= inner.cue[0].i < a.content[1]), None)
+        if outer is None:
+            kept.append(inner)
+            continue
+        verb = inner.cue[0]
+        if verb.dep_ not in SEPARATE_REPORT_DEPS:
+            continue
+        clause = (verb.left_edge.i, verb.right_edge.i + 1)
+        start, end = outer.content
+        if clause[1] >= end and clause[0] > start:
+            outer.content = _span_of(start, clause[0], outer.cue[0]) or outer.content
+        elif clause[0] <= start and clause[1] < end:
+            outer.content = _span_of(clause[1], end, outer.cue[0]) or outer.content
+        else:
+            continue
+        kept.append(inner)
+    return sorted(kept, key=lambda a: a.position)
+
+
+def _inside(index: int, ranges: list[tuple[int, int]]) -> bool:
+    position = bisect_right(ranges, (index, len(ranges) + 10**9)) - 1
+    return position >= 0 and ranges[position][0] <= index < ranges[position][1]
+
+
+# ---------------------------------------------------------------------------------------
+# 3. Quotes given to attributions
+
+
+def attach_quotes(doc: Doc, quotes: list[QuotedSpan], found: list[Attribution],
+                  block_of, paragraph) -> list[Attribution]:
+    """Return every attribution with its quotations, plus the direct quotes found by
+    adjacency, continuation or on their own; scare quotes are left out."""
+    token_starts = [t.idx for t in doc]
+    by_cue = {a.cue[0].i: a for a in found}
+    result = list(found)
+    previous: Attribution | None = None
+    for quote in quotes:
+        first, last = _token_range(token_starts, doc, quote.outer)
+        holder = _holder(result, first, last)
+        if holder is None:
+            holder = _adjacent_cue(doc, quote, first, last, by_cue, result, paragraph)
+        if holder is None:
+            holder = _governing_cue(doc, first, last, by_cue, result, paragraph(first))
+        if holder is None and previous is not None and _continues(previous, quote, block_of, doc, first):
+            holder = previous
+            if block_of(quote.start) != block_of(previous.quotes[-1].start):
+                holder = Attribution([], previous.lemma, previous.cue_class, previous.source, None,
+                                     continued=True)
+                result.append(holder)
+        if holder is None:
+            if not _is_sentence(doc, first, last, quote, token_starts):
+                continue  # a scare quote, a title, a phrase nobody is quoted for
+            holder = Attribution([], "", "speech", None, None)
+            result.append(holder)
+        holder.quotes.append(quote)
+        previous = holder if holder.cue or holder.continued else None
+    for attribution in result:
+        attribution.kind = _kind(doc, attribution, token_starts)
+    return sorted(result, key=lambda a: _start_char(doc, a))
+
+
+def _token_range(token_starts: list[int], doc: Doc, span: tuple[int, int]) -> tuple[int, int]:
+    first = max(bisect_right(token_starts, span[0]) - 1, 0)
+    last = max(bisect_left(token_starts, span[1]) - 1, first)
+    return first, last
+
+
+def _holder(found: list[Attribution], first: int, last: int) -> Attribution | None:
+    """Return the attribution whose content holds the quotation (the narrowest one)."""
+    holders = [a for a in found if a.content and a.content[0] <= last and first < a.content[1]]
+    return min(holders, key=lambda a: a.content[1] - a.content[0]) if holders else None
+
+
+def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: dict,
+                  result: list[Attribution], paragraph) -> Attribution | None:
+    """Return the attribution of a cue written just before ("said: ‘") or after ("’ he said")."""
+    text = text_of(doc)
+    # Before: "X said: ‘…’", "X said, ‘…’", "X: ‘…’" (headline style).
+    position = first - 1
+    if position >= 0 and doc[position].text in (":", ","):
+        for index in range(position - 1, max(position - 1 - BEFORE_WINDOW, -1), -1):
+            token = doc[index]
+            if token.text in SENTENCE_END or _is_mark(token) or "\n" in token.text:
+                break
+            kind = cue_class(token)
+            if kind is not None:
+                return _cue_attribution(token, kind, by_cue, result, paragraph(first))
+        if doc[position].text == ":" and position > 0 and doc[position - 1].pos_ == "PROPN":
+            colon = Attribution([doc[position]], ":", "speech", doc[position - 1], None)
+            result.append(colon)
+            return colon
+    # After: "‘…,’ he said", "‘…?’ asked the minister" — only when the quote hands over
+    # with a comma, question or exclamation mark rather than ending its sentence.
+    inner_end = text[quote.end - 1] if quote.end > 0 else ""
+    after = text[quote.outer[1]] if quote.outer[1] < len(text) else ""
+    if text[quote.end:quote.outer[1]].strip(" ’'”\"»›").startswith(",") or inner_end in "?!," or after == ",":
+        pass
+    elif inner_end in ".;:":
+        return None
+    for index in range(last + 1, min(last + 1 + AFTER_WINDOW, len(doc))):
+        token = doc[index]
+        if token.text in SENTENCE_END or _is_mark(token) or "\n" in token.text:
+            break
+        kind = cue_class(token)
+        if kind is not None:
+            subject = _subject(token)
+            between = doc[last + 1:index]
+            written = set(subject.subtree) if subject is not None else set()
+            if not all(t in written or t.is_punct for t in between):
+                return None  # "‘…,’ he said, dismissing ...": that cue is not this quote's
+            if not any(t in written for t in between) and not _inverted_subject(token):
+                return None  # neither "‘…,’ he said" nor "‘…,’ said X"
+            return _cue_attribution(token, kind, by_cue, result, paragraph(first))
+    return None
+
+
+def _inverted_subject(verb: Token) -> bool:
+    return any(c.dep_ in SUBJECT_DEPS and c.i > verb.i for c in verb.children)
+
+
+def _cue_attribution(verb: Token, kind: str, by_cue: dict, result: list[Attribution],
+                     bounds: tuple[int, int]) -> Attribution:
+    """Return the attribution of a cue verb, made (without clause content) if it had none."""
+    existing = by_cue.get(verb.i)
+    if existing is not None:
+        return existing
+    attribution = Attribution([verb] + [c for c in verb.children if c.dep_ == "prt"], verb.lemma_.lower(),
+                              kind, _source(verb, None, bounds), None)
+    by_cue[verb.i] = attribution
+    result.append(attribution)
+    return attribution
+
+
+def _continues(previous: Attribution, quote: QuotedSpan, block_of, doc: Doc, first: int) -> bool:
+    """Return True when a quote goes on with the previous speaker's words: later in the
+    same paragraph ("‘…,’ said X. ‘…’"), or as the whole of the next paragraph."""
+    if not previous.quotes or previous.kind == "mixed" and not previous.continued:
+        return False
+    last_quote = previous.quotes[-1]
+    here, there = block_of(quote.start), block_of(last_quote.start)
+    if here == there:
+        return True
+    if here != there + 1:
+        return False
+    text = text_of(doc)
+    block_start, block_end = block_of.bounds(here)
+    whole = text[block_start:block_end].strip()
+    # The paragraph is the quotation and nothing else ("‘…’" possibly with its full stop).
+    return quote.outer[0] <= block_start + 1 and len(whole) - (quote.outer[1] - quote.outer[0]) <= 2
+
+
+def _governing_cue(doc: Doc, first: int, last: int, by_cue: dict, result: list[Attribution],
+                   bounds: tuple[int, int]) -> Attribution | None:
+    """Return the attribution of a cue verb that governs a quoted phrase ("called X ‘…’")."""
+    roots = [t for t in doc[first:last + 1] if not first <= t.head.i <= last]
+    for root in roots:
+        token = root.head
+        for _ in range(8):
+            if first <= token.i <= last or not bounds[0] <= token.i < bounds[1]:
+                break
+            kind = cue_class(token)
+            if kind is not None and (_subject(token) is not None or token.i in by_cue):
+                if any(first <= t.i <= last for t in _subject_tokens(token)):
+                    break  # the quotation is the subject, not the words reported
+                attribution = _cue_attribution(token, kind, by_cue, result, bounds)
+                if attribution.content is None:
+                    attribution.content = _span_of(min(first, token.i + 1), max(last + 1, token.i + 1), token)
+                elif attribution.content[1] <= last:  # "called X ‘…’ and ‘…’": take in the second
+                    attribution.content = (attribution.content[0], last + 1)
+                return attribution
+            if token.head is token:
+                break
+            token = token.head
+    return None
+
+
+def _subject_tokens(verb: Token) -> list[Token]:
+    subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+    return list(subject.subtree) if subject is not None else []
+
+
+def _is_sentence(doc: Doc, first: int, last: int, quote: QuotedSpan, token_starts: list[int]) -> bool:
+    """Return True when a quotation with no cue is a sentence someone said, not a phrase."""
+    inner = [t for t in doc[first:last + 1] if quote.start <= t.idx < quote.end]
+    words = [t for t in inner if not t.is_punct]
+    if len(words) < MIN_UNATTRIBUTED_WORDS:
+        return False
+    has_verb = any(t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "conj") for t in inner)
+    starts_sentence = first == 0 or doc[first].is_sent_start or doc[first - 1].text in (":", "\n\n") \
+        or "\n" in doc[first - 1].text or doc[first - 1].is_space
+    return has_verb and starts_sentence
+
+
+def _kind(doc: Doc, attribution: Attribution, token_starts: list[int]) -> str:
+    if not attribution.quotes:
+        return "indirect"
+    if attribution.content is None:
+        return "direct"
+    start, end = attribution.content
+    outside = [t for t in doc[start:end] if not t.is_punct and not t.is_space
+               and not any(q.outer[0] <= t.idx < q.outer[1] for q in attribution.quotes)]
+    if outside:
+        return "mixed"
+    return "direct"
+
+
+def _start_char(doc: Doc, attribution: Attribution) -> int:
+    starts = [q.start for q in attribution.quotes]
+    if attribution.content:
+        starts.append(doc[attribution.content[0]].idx)
+    if attribution.cue:
+        starts.append(attribution.cue[0].idx)
+    return min(starts) if starts else 0
+
+
+# ---------------------------------------------------------------------------------------
+# 4. Speakers
+
+
+@dataclass
+class _Said:
+    position: int
+    block: int
+    entity: Entity | None
+    person: bool
+
+
+class _Blocks:
+    """Maps a character offset to the index of its paragraph."""
+
+    def __init__(self, document: Document, length: int):
+        bounds = [(b.start, b.end) for b in document.blocks] or [(0, length)]
+        self.starts = [s for s, _ in bounds]
+        self.ranges = bounds
+
+    def __call__(self, offset: int) -> int:
+        return max(bisect_right(self.starts, offset) - 1, 0)
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        return self.ranges[index]
+
+
+def source_tokens(source: Token, cue: Token | None = None, bounds: tuple[int, int] | None = None) -> list[Token]:
+    """Return the tokens of a source phrase as written, within its paragraph, without edge
+    punctuation."""
+    tokens = list(source.subtree)
+    if bounds is not None:
+        tokens = [t for t in tokens if bounds[0] <= t.i < bounds[1]]
+    if cue is not None and source.i < cue.i:
+        tokens = [t for t in tokens if t.i < cue.i]
+        # a subject that is not the parser's ("..., the secretary-general said") starts
+        # after the last comma before it
+        commas = [t.i for t in tokens if t.text == "," and t.i < source.i]
+        if commas and source.head is not cue and _subject(cue) is not source:
+            tokens = [t for t in tokens if t.i > commas[-1]]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens.pop()
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens.pop(0)
+    return tokens
+
+
+def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Entity],
+                    history: list[_Said], block: int) -> tuple[Entity | None, str]:
+    """Return the entity a source refers to (or None) and how it was found: "named",
+    "resolved" or "unresolved"."""
+    if source.lower_ in RELATIVE_PRONOUNS and source.head.dep_ == "relcl":
+        source = source.head.head  # "officials who said": the officials
+    entity = _entity_at(source, index)
+    if entity is not None:
+        return entity, "named" if source.pos_ == "PROPN" else "resolved"
+    lowered = source.lower_
+    if lowered in PERSON_PRONOUNS:
+        return _antecedent(history, entities, source.idx, block, person=True, index=index), "resolved"
+    if lowered in GROUP_PRONOUNS:
+        return _antecedent(history, entities, source.idx, block, person=False, index=index), "resolved"
+    if source.pos_ == "NOUN" and any(c.lower_ in ("the", "this", "that") for c in source.children):
+        entity = _nominal_referent(source, entities)
+        if entity is not None:
+            return entity, "resolved"
+    return None, "unresolved"
+
+
+def _entity_at(head: Token, index: dict[int, Entity]) -> Entity | None:
+    if head.i in index:
+        return index[head.i]
+    for child in head.children:
+        if child.dep_ in ("appos", "compound") and child.i in index:
+            return index[child.i]  # "the agency, Energoatom"
+    return None
+
+
+def _antecedent(history: list[_Said], entities: list[Entity], position: int, block: int,
+                person: bool, index: dict[int, Entity]) -> Entity | None:
+    """Return the previous speaker of the right sort nearby, else the last person named."""
+    for said in reversed(history):
+        if said.position >= position:
+            continue
+        if block - said.block > PRONOUN_REACH:
+            break
+        if said.person == person and (said.entity is not None or not person):
+            return said.entity
+    if not person:
+        return None
+    best: tuple[int, Entity] | None = None
+    for entity in entities:
+        if entity.type != "PERSON":
+            continue
+        for mention in entity.mentions:
+            if mention.start < position and (best is None or mention.start > best[0]):
+                best = (mention.start, entity)
+    return best[1] if best else None
+
+
+def _nominal_referent(head: Token, entities: list[Entity]) -> Entity | None:
+    """Return the entity named before whose name or title holds a nominal's head noun
+    ("the institute" -> Institute for the Study of War, "the minister" -> a minister)."""
+    word = head.lower_
+    best: tuple[int, Entity] | None = None
+    for entity in entities:
+        words = set(re.split(r"[\s\-]+", entity.name.casefold()))
+        for title in entity.titles:
+            words.update(re.split(r"[\s\-]+", title.casefold()))
+        if word not in words:
+            continue
+        earlier = [m.start for m in entity.mentions if m.start < head.idx]
+        if earlier and (best is None or max(earlier) > best[0]):
+            best = (max(earlier), entity)
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------------------------------
+# The extractor
+
+
+def extract_quotes(doc: Doc, document: Document, entities: list[Entity]) -> list[Quote]:
+    """Return the article's quotes (direct, mixed, indirect) in text order, ids "q1", "q2"…"""
+    text = text_of(doc)
+    blocks = _Blocks(document, len(text))
+    quotes = find_quote_marks(text, blocks.ranges)
+    token_starts = [t.idx for t in doc]
+    quoted = sorted(_token_range(token_starts, doc, (q.start, q.end)) for q in quotes)
+    quoted = [(first, last + 1) for first, last in quoted]
+    block_tokens = [bisect_left(token_starts, start) for start, _ in blocks.ranges] + [len(doc)]
+
+    def paragraph(i: int) -> tuple[int, int]:
+        number = max(bisect_right(block_tokens, i) - 1, 0)
+        return block_tokens[number], block_tokens[min(number + 1, len(block_tokens) - 1)]
+
+    attributions = attach_quotes(doc, quotes, find_attributions(doc, quoted, paragraph), blocks, paragraph)
+    index = entities_by_token(doc, entities)
+    history: list[_Said] = []
+    records: list[Quote] = []
+    last_speaker: Speaker | None = None
+    for attribution in attributions:
+        record = _record(doc, attribution, index, entities, history, blocks, paragraph, last_speaker,
+                         len(records) + 1)
+        if record is None:
+            continue
+        records.append(record)
+        if record.speaker is not None:
+            last_speaker = record.speaker
+    return records
+
+
+def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entities: list[Entity],
+            history: list[_Said], blocks: _Blocks, paragraph, last_speaker: Speaker | None,
+            number: int) -> Quote | None:
+    text = text_of(doc)
+    if attribution.quotes and attribution.kind == "direct":
+        parts = [p for q in attribution.quotes for p in q.parts]
+    elif attribution.content is not None:
+        start, end = doc[attribution.content[0]].idx, _end_char(doc[attribution.content[1] - 1])
+        for quote in attribution.quotes:  # a mixed quote's content takes in the marks it opens
+            if quote.outer[0] < end and start < quote.outer[1]:
+                start, end = min(start, quote.outer[0]), max(end, quote.outer[1])
+        parts = [(start, end)]
+    else:
+        return None
+    start, end = parts[0][0], parts[-1][1]
+    content = Span(start=start, end=end, text=text[start:end])
+    cue = None
+    if attribution.cue:
+        cue_start, cue_end = attribution.cue[0].idx, _end_char(attribution.cue[-1])
+        cue = Cue(start=cue_start, end=cue_end, text=text[cue_start:cue_end], lemma=attribution.lemma)
+    speaker = None
+    confidence = CONFIDENCE["no_speaker"]
+    if attribution.continued and last_speaker is not None:
+        speaker, confidence = last_speaker, CONFIDENCE["continued"]
+    elif attribution.source is not None:
+        source = attribution.source
+        if attribution.lemma == ":":
+            tokens = [t for t in source.subtree if t.i <= source.i]
+        else:
+            tokens = source_tokens(source, attribution.cue[0] if attribution.cue else None, paragraph(source.i))
+        block = blocks(source.idx)
+        entity, how = resolve_speaker(source, index, entities, history, block)
+        speaker_start, speaker_end = tokens[0].idx, _end_char(tokens[-1])
+        written = text[speaker_start:speaker_end]
+        speaker = Speaker(entity_id=entity.id if entity else None, name=entity.name if entity else written,
+                          start=speaker_start, end=speaker_end, text=written)
+        confidence = CONFIDENCE[how]
+        person = entity.type == "PERSON" if entity else source.lower_ in PERSON_PRONOUNS
+        history.append(_Said(source.idx, block, entity, person))
+    if attribution.cue_class == "cognition":
+        confidence = min(confidence, CONFIDENCE["cognition"])
+    return Quote(
+        id=f"q{number}",
+        kind=attribution.kind,
+        content=content,
+        cue=cue,
+        speaker=speaker,
+        confidence=confidence,
+        parts=[Span(start=s, end=e, text=text[s:e]) for s, e in parts] if len(parts) > 1 else [],
+    )
+
+
+def _end_char(token: Token) -> int:
+    return token.idx + len(token.text)

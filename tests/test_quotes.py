@@ -1,0 +1,238 @@
+"""Quote extraction on short texts written for these tests (people and places are invented)."""
+
+from __future__ import annotations
+
+import pytest
+
+from presslens.ingest.document import RawArticle
+from presslens.ingest.structure import build_document
+
+
+@pytest.fixture(scope="module")
+def analyze():
+    """Return a function running the real pipeline on a text, the model loaded once."""
+    from presslens.nlp import load_pipeline
+    from presslens.pipeline import analyze_documents
+
+    load_pipeline()
+
+    def run(text: str):
+        document = build_document(RawArticle(id="t", content=text, is_html=False))
+        [(_, article)] = list(analyze_documents([document]))
+        return article
+
+    return run
+
+
+def quote_with(article, words: str):
+    """Return the quote whose content holds the words."""
+    found = [q for q in article.quotes if words in q.content.text]
+    assert found, f"no quote holds {words!r}: {[q.content.text for q in article.quotes]}"
+    return found[0]
+
+
+def speaker_name(quote) -> str | None:
+    return quote.speaker.name if quote.speaker else None
+
+
+def test_straight_double_quotes(analyze):
+    article = analyze('Mayor Tilda Varnum said: "The bridge will reopen in May."\n')
+    quote = quote_with(article, "The bridge will reopen in May")
+    assert quote.kind == "direct"
+    assert "Varnum" in speaker_name(quote)
+    assert quote.cue.text == "said" and quote.cue.lemma == "say"
+
+
+def test_curly_double_quotes_postposed_cue(analyze):
+    article = analyze("“We have not received a single complaint,” Orlan Pessick said.\n")
+    quote = quote_with(article, "We have not received a single complaint")
+    assert quote.kind == "direct"
+    assert speaker_name(quote) == "Orlan Pessick"
+
+
+def test_curly_single_quotes_with_apostrophes_around(analyze):
+    text = ("Velmar’s harbour master Anja Krodt said the storm’s damage was ‘far worse than anyone’s "
+            "forecast’. It’s the town’s third flood this year.\n")
+    article = analyze(text)
+    assert all("s the town" not in q.content.text for q in article.quotes)
+    quote = quote_with(article, "far worse than anyone’s forecast")
+    assert quote.kind == "mixed"
+    assert "Krodt" in speaker_name(quote)
+    # no quotation opened or closed by an apostrophe
+    assert not any(q.content.text.startswith("s ") for q in article.quotes)
+
+
+def test_guillemets(analyze):
+    article = analyze("Regional prefect Lionel Abadie declared: « The roads are closed until further notice. »\n")
+    quote = quote_with(article, "The roads are closed until further notice")
+    assert quote.kind == "direct"
+    assert "Abadie" in speaker_name(quote)
+
+
+def test_quote_over_two_paragraphs_is_one_quote(analyze):
+    text = ("Fire chief Marta Olsson said: ‘We fought the blaze for eleven hours.\n\n"
+            "‘By morning the wind had turned and the last houses were safe.’\n")
+    article = analyze(text)
+    quote = quote_with(article, "We fought the blaze")
+    assert "By morning the wind had turned" in quote.content.text
+    assert len(quote.parts) == 2
+    assert "Olsson" in speaker_name(quote)
+    assert sum(1 for q in article.quotes if "By morning" in q.content.text) == 1
+
+
+def test_split_quote_attributed_once(analyze):
+    text = ("‘The vote was fair,’ said Interior Minister Pavel Drusk. ‘Nobody was turned away.’\n")
+    article = analyze(text)
+    quote = quote_with(article, "The vote was fair")
+    assert len(quote.parts) == 2
+    assert quote.parts[1].text.startswith("Nobody was turned away")
+    assert len([q for q in article.quotes if q.kind == "direct"]) == 1
+    assert "Drusk" in speaker_name(quote)
+
+
+def test_mixed_quote_called(analyze):
+    article = analyze("Senator Ruth Callander called the new tariff ‘an outright tax on farmers’.\n")
+    quote = quote_with(article, "an outright tax on farmers")
+    assert quote.kind == "mixed"
+    assert quote.cue.lemma == "call"
+    assert "Callander" in speaker_name(quote)
+
+
+def test_mixed_quote_said_it(analyze):
+    article = analyze("The governor Elsa Marrick said the plan ‘must not be delayed again.’\n")
+    quote = quote_with(article, "must not be delayed again")
+    assert quote.kind == "mixed"
+    assert "Marrick" in speaker_name(quote)
+
+
+def test_indirect_said_that(analyze):
+    article = analyze("Energy minister Bruno Hallett said that prices would fall by winter.\n")
+    quote = quote_with(article, "prices would fall by winter")
+    assert quote.kind == "indirect"
+    assert "Hallett" in speaker_name(quote)
+
+
+def test_indirect_told_reporters(analyze):
+    article = analyze("Coach Ines Berglund told reporters on Sunday that the team would appeal the ban.\n")
+    quote = quote_with(article, "the team would appeal the ban")
+    assert quote.kind == "indirect"
+    assert quote.cue.lemma == "tell"
+    assert "Berglund" in speaker_name(quote)
+
+
+def test_postposed_cue_with_organisation(analyze):
+    article = analyze("Three ferries were cancelled because of fog, the Northwind Ferry Company said.\n")
+    quote = quote_with(article, "Three ferries were cancelled")
+    assert quote.kind == "indirect"
+    assert "Northwind Ferry Company" in quote.speaker.text
+
+
+def test_according_to(analyze):
+    article = analyze("The dam was built in 1962, according to the Orvale Water Authority.\n")
+    quote = quote_with(article, "The dam was built in 1962")
+    assert quote.cue.text == "according to"
+    assert "Orvale Water Authority" in quote.speaker.text
+
+
+def test_pronoun_speaker_resolved_to_previous_person(analyze):
+    text = ("Health minister Dorota Welke visited the new clinic in Brask on Monday.\n\n"
+            "‘This clinic will serve forty thousand people,’ she said.\n")
+    article = analyze(text)
+    quote = quote_with(article, "This clinic will serve forty thousand people")
+    assert quote.speaker.text == "she"
+    assert speaker_name(quote) == "Dorota Welke"
+    assert quote.speaker.entity_id is not None
+
+
+def test_nominal_speaker_institute(analyze):
+    text = ("The Halden Institute for Coastal Research published a study on Tuesday.\n\n"
+            "Sea levels in the bay rose faster than expected, the institute said.\n")
+    article = analyze(text)
+    quote = quote_with(article, "Sea levels in the bay rose faster")
+    assert quote.speaker.text == "the institute"
+    assert "Halden Institute" in speaker_name(quote)
+
+
+def test_nominal_speaker_minister(analyze):
+    text = ("Finance Minister Karl Oderbrink presented the budget on Friday.\n\n"
+            "‘There will be no new taxes,’ the minister said.\n")
+    article = analyze(text)
+    quote = quote_with(article, "There will be no new taxes")
+    assert quote.speaker.text == "the minister"
+    assert speaker_name(quote) == "Karl Oderbrink"
+
+
+def test_nested_quotes_are_one_quote(analyze):
+    text = ("“The crowd kept shouting ‘open the gates’ until midnight,” organiser Lena Marsh said.\n")
+    article = analyze(text)
+    assert len(article.quotes) == 1
+    quote = article.quotes[0]
+    assert "open the gates" in quote.content.text
+    assert "Marsh" in speaker_name(quote)
+
+
+def test_quote_in_headline(analyze):
+    text = ("Mayor Ulla Brandt calls flood barrier ‘a waste of money’\n\n"
+            "The city council met on Tuesday to discuss the barrier.\n")
+    article = analyze(text)
+    quote = quote_with(article, "a waste of money")
+    assert quote.kind == "mixed"
+    assert "Brandt" in speaker_name(quote)
+
+
+def test_quote_with_no_speaker(analyze):
+    text = ("The protest moved slowly through the old town.\n\n"
+            "“We will not leave until the mill is saved.”\n\n"
+            "Police closed two streets.\n")
+    article = analyze(text)
+    quote = quote_with(article, "We will not leave until the mill is saved")
+    assert quote.speaker is None
+    assert quote.confidence < 0.5
+
+
+def test_scare_quotes_are_not_quotes(analyze):
+    text = "The so-called ‘peace plan’ was published on Monday and the ‘reforms’ began in March.\n"
+    article = analyze(text)
+    assert article.quotes == []
+
+
+def test_quote_ids_in_text_order(analyze):
+    text = ("Minister Hanne Lyst said taxes would rise. Opposition leader Per Omdal said that they would not.\n")
+    article = analyze(text)
+    assert [q.id for q in article.quotes] == [f"q{i}" for i in range(1, len(article.quotes) + 1)]
+    starts = [q.content.start for q in article.quotes]
+    assert starts == sorted(starts)
+    for quote in article.quotes:
+        assert article.text[quote.content.start:quote.content.end] == quote.content.text
+
+
+def test_polnear_scorer_on_a_tiny_folder(tmp_path, analyze):
+    from presslens.eval.polnear import evaluate_polnear, format_polnear
+
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    text = "Storm hits coast\n\nMayor Tilda Varnum said the bridge will reopen in May.\n"
+    (tmp_path / "text" / "a1.txt").write_text(text, encoding="utf-8")
+    source = text.index("Mayor Tilda Varnum")
+    cue = text.index("said")
+    content = text.index("the bridge")
+    content_end = text.index(".\n", content)
+    (tmp_path / "attributions" / "a1_x1.ann").write_text(
+        f"T1\tSource {source} {source + 18}\tMayor Tilda Varnum\n"
+        f"T2\tCue {cue} {cue + 4}\tsaid\n"
+        f"T3\tContent {content} {content_end}\t{text[content:content_end]}\n"
+        f"T4\tAttribution {cue} {cue + 4}\tsaid\n"
+        "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n",
+        encoding="utf-8",
+    )
+    # a second annotator's file is ignored: the first by name is used
+    (tmp_path / "attributions" / "a1_z9.ann").write_text("", encoding="utf-8")
+    result = evaluate_polnear(tmp_path)
+    assert result["task"] == "polnear" and result["articles"] == 1
+    metrics = result["metrics"]
+    assert set(metrics) == {"cue_exact", "cue_overlap", "source_exact", "source_overlap",
+                            "content_exact", "content_overlap", "relation"}
+    assert metrics["relation"]["f1"] == 1.0
+    assert metrics["cue_exact"]["f1"] == 1.0
+    assert metrics["content_overlap"]["r"] == 1.0
+    assert "relation" in format_polnear(result)
