@@ -192,6 +192,11 @@ def _corrected_label(mention: _Mention, person_words: set[str]) -> str:
     if fixed:
         return fixed
     label = mention.label
+    if label != "PERSON" and " " not in mention.text and mention.text in person_words:
+        from presslens.extract.places import place_type
+
+        if place_type(mention.text) is None:
+            return "PERSON"  # "Varga, the prime minister" after "Elsa Varga": the model said ORG
     if label in PLACE_LABELS and mention.text.casefold() in _demonyms():
         return "NORP"  # "Ukrainian" tagged as a place
     last_word = mention.text.split()[-1].casefold()
