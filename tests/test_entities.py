@@ -96,3 +96,13 @@ def test_kremlin_leader_resolves_to_the_russian_president(analyze):
 def test_lowercase_words_are_never_entities(analyze):
     article = analyze("The sham vote was held in Kherson on Sunday, officials said.")
     assert all(any(c.isupper() for c in e.name) for e in article.entities)
+
+
+def test_pronoun_speakers_become_mentions_of_the_person(analyze):
+    text = ("Health Minister Anna Kovacs visited the hospital on Monday.\n\n"
+            "‘We are ready for the winter,’ she said.")
+    article = analyze(text)
+    kovacs = entity_named(article, "Anna Kovacs")
+    pronouns = [m for m in kovacs.mentions if m.kind == "pronoun"]
+    assert [m.text for m in pronouns] == ["she"]
+    assert article.text[pronouns[0].start:pronouns[0].end] == "she"

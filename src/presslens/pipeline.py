@@ -30,8 +30,11 @@ def extractors() -> list[Extractor]:
     except ImportError:
         return steps
 
+    from presslens.extract.entities import add_speaker_mentions
+
     def quotes(doc: Doc, document: Document, article: Article) -> None:
         article.quotes = extract_quotes(doc, document, article.entities)
+        add_speaker_mentions(article.entities, article.quotes)
 
     steps.append(quotes)
     return steps

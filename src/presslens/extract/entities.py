@@ -596,3 +596,22 @@ def entities_by_token(doc: Doc, entities: list[Entity]) -> dict[int, Entity]:
                 for t in span:
                     index[t.i] = entity
     return index
+
+
+PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them", "we", "i"})
+
+
+def add_speaker_mentions(entities: list[Entity], quotes: list) -> None:
+    """Add to each entity the pronoun and nominal mentions that quote attribution resolved
+    to it ("‘…,’ he said"), so that its mentions list is complete."""
+    by_id = {entity.id: entity for entity in entities}
+    for quote in quotes:
+        speaker = quote.speaker
+        entity = by_id.get(speaker.entity_id) if speaker else None
+        if entity is None or speaker.end <= speaker.start:
+            continue
+        if any(m.start < speaker.end and speaker.start < m.end for m in entity.mentions):
+            continue
+        kind = "pronoun" if speaker.text.casefold() in PRONOUNS else "nominal"
+        entity.mentions.append(Mention(start=speaker.start, end=speaker.end, text=speaker.text, kind=kind))
+        entity.mentions.sort(key=lambda m: m.start)
