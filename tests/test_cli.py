@@ -132,3 +132,37 @@ def test_unknown_model_is_one_sentence(article_file):
     assert result.returncode == 2
     assert "no_such_pipeline" in result.stderr and "not installed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_failing_extractor_costs_only_its_own_article(tmp_path, monkeypatch, capsys, nlp):
+    import presslens.pipeline as pipeline
+
+    real = pipeline.extractors
+
+    def failing_on_keyword():
+        steps = real()
+
+        def trap(doc, document, article):
+            if "TRAPDOOR" in document.text:
+                raise RuntimeError("simulated extractor bug")
+
+        return [*steps, trap]
+
+    monkeypatch.setattr(pipeline, "extractors", failing_on_keyword)
+    (tmp_path / "a.txt").write_text("The ferry left the harbour at dawn.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("A TRAPDOOR was found under the stage.", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("The museum reopened its west wing.", encoding="utf-8")
+    assert main(["analyze", str(tmp_path), "--format", "jsonl"]) == 1
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2
+    assert "b.txt" in captured.err and "simulated extractor bug" in captured.err
+
+
+def test_text_longer_than_the_parser_accepts_is_refused_alone(tmp_path, capsys, nlp, monkeypatch):
+    monkeypatch.setattr(nlp, "max_length", 2000)
+    (tmp_path / "long.txt").write_text("The council met again. " * 200, encoding="utf-8")
+    (tmp_path / "short.txt").write_text("The council met once.", encoding="utf-8")
+    assert main(["analyze", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 1
+    assert "long.txt" in captured.err and "parser" in captured.err

@@ -33,12 +33,15 @@ def model_name(requested: str | None = None) -> str:
     )
 
 
-@cache
 def load_pipeline(name: str | None = None):
-    """Return the loaded spaCy pipeline (loaded once per process and name)."""
+    """Return the loaded spaCy pipeline (loaded once per process and resolved name)."""
+    return _load(model_name(name))
+
+
+@cache
+def _load(resolved: str):
     import spacy
 
-    resolved = model_name(name)
     try:
         nlp = spacy.load(resolved)
     except OSError:

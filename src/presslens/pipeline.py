@@ -55,43 +55,61 @@ def empty_article(document: Document) -> Article:
 
 
 def analyze_documents(
-    documents: Iterable[Document], model: str | None = None, batch_size: int = BATCH_SIZE
+    documents: Iterable[Document],
+    model: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    on_error: Callable[[Document, Exception], None] | None = None,
 ) -> Iterator[tuple[Document, Article]]:
-    """Return each document with its Article, parsing the texts in batches with nlp.pipe."""
+    """Return each document with its Article, parsing the texts in batches with nlp.pipe.
+
+    An extractor failing on one article raises, unless `on_error` is given: then it is told
+    of the failure and the batch goes on with the next article.
+    """
     nlp = load_pipeline(model)
     steps = extractors()
     iterator = iter(documents)
     while batch := list(islice(iterator, batch_size)):
         for document, doc in zip(batch, nlp.pipe((d.text for d in batch), batch_size=batch_size)):
             article = empty_article(document)
-            for step in steps:
-                step(doc, document, article)
+            try:
+                for step in steps:
+                    step(doc, document, article)
+            except Exception as error:
+                if on_error is None:
+                    raise
+                on_error(document, error)
+                continue
             yield document, article
 
 
 def analyze_stream(
     items: Iterable[RawArticle | InputError], model: str | None = None, batch_size: int = BATCH_SIZE
 ) -> Iterator[Article | InputError]:
-    """Return an Article for each good item and the InputError for each bad one, in order."""
+    """Return an Article for each good item and an InputError for each bad one.
+
+    Nothing one item does (bad bytes, no text, a text too long to parse, an extractor
+    failing on it) stops the others.
+    """
+    max_chars = load_pipeline(model).max_length
     pending: list[Document] = []
     for item in items:
-        if isinstance(item, InputError):
-            yield from _flush(pending, model, batch_size)
-            pending = []
-            yield item
-            continue
-        try:
-            document = build_document(item)
-        except InputError as error:
-            error.where = error.where or item.source.path or item.source.url or item.id
+        error = item if isinstance(item, InputError) else None
+        if error is None:
+            try:
+                document = build_document(item)
+            except InputError as failure:
+                failure.where = failure.where or _where(item)
+                error = failure
+            else:
+                if not document.text.strip():
+                    error = InputError("has no article text after cleaning", _where(item))
+                elif len(document.text) > max_chars:
+                    error = InputError(f"has {len(document.text):,} characters of text, over the parser's "
+                                       f"{max_chars:,} limit", _where(item))
+        if error is not None:
             yield from _flush(pending, model, batch_size)
             pending = []
             yield error
-            continue
-        if not document.text.strip():
-            yield from _flush(pending, model, batch_size)
-            pending = []
-            yield InputError("has no article text after cleaning", item.source.path or item.id)
             continue
         pending.append(document)
         if len(pending) >= batch_size:
@@ -100,6 +118,19 @@ def analyze_stream(
     yield from _flush(pending, model, batch_size)
 
 
-def _flush(documents: list[Document], model: str | None, batch_size: int) -> Iterator[Article]:
-    for _, article in analyze_documents(documents, model, batch_size):
+def _where(item: RawArticle) -> str:
+    return item.source.path or item.source.url or item.id
+
+
+def _flush(documents: list[Document], model: str | None, batch_size: int) -> Iterator[Article | InputError]:
+    failures: list[InputError] = []
+
+    def report(document: Document, error: Exception) -> None:
+        where = document.source.path or document.source.url or document.id
+        failures.append(InputError(f"could not be analysed ({type(error).__name__}: {error})", where))
+
+    for _, article in analyze_documents(documents, model, batch_size, on_error=report):
+        yield from failures
+        failures.clear()
         yield article
+    yield from failures

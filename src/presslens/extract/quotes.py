@@ -64,8 +64,22 @@ CONFIDENCE = {
 
 
 @cache
+def _cue_lexicon() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Return the one-word cues (lemma -> class) and the verb + preposition cues
+    (verb lemma -> preposition -> class) of the cue lexicon."""
+    single: dict[str, str] = {}
+    phrasal: dict[str, dict[str, str]] = {}
+    for lemma, kind in load_table("speech-verbs.txt"):
+        verb, _, preposition = lemma.partition(" ")
+        if preposition:
+            phrasal.setdefault(verb, {})[preposition] = kind
+        else:
+            single[lemma] = kind
+    return single, phrasal
+
+
 def _cue_classes() -> dict[str, str]:
-    return {lemma: kind for lemma, kind in load_table("speech-verbs.txt")}
+    return _cue_lexicon()[0]
 
 
 @cache
@@ -226,10 +240,25 @@ class Attribution:
 
 
 def cue_class(token: Token) -> str | None:
-    """Return the class of a cue verb ("speech", "cognition", "intent", "naming") or None."""
+    """Return the class of a cue verb ("speech", "cognition", "intent", "perception",
+    "evidential", "naming") or None."""
     if token.pos_ not in ("VERB", "AUX") or token.tag_ == "MD":
         return None
-    return _cue_classes().get(token.lemma_.lower())
+    classes = _cue_classes()
+    # The lexicon also lists a few word forms the lemmatizer gets wrong ("hoping" -> "hop").
+    return classes.get(token.lemma_.lower()) or classes.get(token.lower_)
+
+
+def phrasal_cue(token: Token) -> tuple[str, Token] | None:
+    """Return the class and the preposition of a verb + preposition cue ("call for",
+    "talk about", "vote for"), or None."""
+    prepositions = _cue_lexicon()[1].get(token.lemma_.lower())
+    if prepositions is None or token.pos_ != "VERB":
+        return None
+    for child in token.children:
+        if child.i > token.i and child.dep_ in ("prep", "prt") and child.lower_ in prepositions:
+            return prepositions[child.lower_], child
+    return None
 
 
 def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> list[Attribution]:
@@ -245,10 +274,15 @@ def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> lis
         if _inside(token.i, quoted):
             continue
         kind = cue_class(token)
+        phrasal = phrasal_cue(token)
         attribution = None
         second = _prepositional_cues().get(token.lower_)
-        if kind is not None:
-            attribution = _verb_attribution(token, kind)
+        if kind is not None or phrasal is not None:
+            # "called for a recount" before "called it a sham": the preposition decides
+            if phrasal is not None:
+                attribution = _verb_attribution(token, phrasal[0], phrasal[1])
+            if attribution is None and kind is not None:
+                attribution = _verb_attribution(token, kind)
         elif second is not None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == second:
             attribution = _prepositional_attribution(token, doc[token.i + 1])
         elif token.text == ":" and paragraph(token.i)[0] + MAX_LABEL_TOKENS >= token.i:
@@ -298,19 +332,29 @@ def _prepositional_lemmas() -> frozenset[str]:
     return frozenset(f"{first} {second}" for first, second in _prepositional_cues().items())
 
 
-def _verb_attribution(verb: Token, kind: str) -> Attribution | None:
-    content = _clause_content(verb, kind)
-    if content is None:
-        return None
-    cue = [verb] + [c for c in verb.children if c.dep_ == "prt"]
+def _verb_attribution(verb: Token, kind: str, preposition: Token | None = None) -> Attribution | None:
+    """Return the attribution of a cue verb (with its preposition, for "call for"), or None
+    when the verb reports nothing."""
+    content = _clause_content(verb, kind, preposition)
+    cue = [verb] + [c for c in verb.children if c.dep_ == "prt" and c is not preposition]
+    if preposition is not None:
+        cue.append(preposition)
     source = _subject(verb)
+    lemma = verb.lemma_.lower() if preposition is None else f"{verb.lemma_.lower()} {preposition.lower_}"
     if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.children):
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
         source = pobj  # "was reported by MSNBC"; a bare passive has no source
         if agent is not None:
             cue.append(agent)
-    return Attribution(sorted(cue, key=lambda t: t.i), verb.lemma_.lower(), kind, source, content)
+        if content is None and pobj is not None and kind != "naming":
+            # "Smith was praised by the mayor": what the source spoke about is the subject.
+            subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            if subject is not None and subject.lower_ not in RELATIVE_PRONOUNS:
+                content = _span_of(subject.left_edge.i, subject.right_edge.i + 1, verb)
+    if content is None:
+        return None
+    return Attribution(sorted(cue, key=lambda t: t.i), lemma, kind, source, content)
 
 
 def _source(verb: Token, content: tuple[int, int] | None, bounds: tuple[int, int]) -> Token | None:
@@ -341,8 +385,14 @@ def _misparsed_subject(verb: Token, content: tuple[int, int] | None, bounds: tup
     return None
 
 
-def _clause_content(verb: Token, kind: str) -> tuple[int, int] | None:
-    """Return the token range a cue verb reports: its clause, or its naming phrase."""
+def _clause_content(verb: Token, kind: str, preposition: Token | None = None) -> tuple[int, int] | None:
+    """Return the token range a cue verb reports: its clause, the object of its preposition
+    ("called for a recount"), its naming phrase, or its object ("criticized the plan")."""
+    if preposition is not None:
+        objects = [c for c in preposition.children if c.dep_ in ("pobj", "pcomp")]
+        if not objects:
+            return None
+        return _span_of(objects[0].left_edge.i, objects[-1].right_edge.i + 1, verb)
     ccomp = [c for c in verb.children if c.dep_ == "ccomp"]
     if len(ccomp) > 1:  # "X, expected to ..., said Y": the clause after the cue is reported
         ccomp = [c for c in ccomp if c.i > verb.i] or ccomp[-1:]
@@ -369,6 +419,12 @@ def _clause_content(verb: Token, kind: str) -> tuple[int, int] | None:
         if labels:
             start = min(c.left_edge.i for c in objects + labels)
             return _span_of(start, max(c.right_edge.i for c in labels) + 1, verb)
+        return None
+    # "criticized the plan", "endorsed Smith", "polls show a tight race": what is spoken of,
+    # backed or shown is the object (PolNeAR's content for such cues).
+    target = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if target is not None and target.lower_ not in RELATIVE_PRONOUNS:
+        return _span_of(target.left_edge.i, target.right_edge.i + 1, verb)
     return None
 
 
