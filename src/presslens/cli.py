@@ -15,7 +15,8 @@ from presslens.ingest import DEFAULT_MAX_BYTES
 from presslens.record import Article
 
 FORMATS = ("json", "jsonl", "text", "html")
-EVAL_TASKS = ("extraction", "polnear")
+# Each task is scored by presslens.eval.<task>: evaluate_<task>(path, progress) and format_<task>(result).
+EVAL_TASKS = ("extraction", "polnear", "case2021", "babe", "ptc")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,12 +226,13 @@ def _eval(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.is_dir():
         raise PresslensError(f"{path} is not a folder; give the data set's folder.")
-    if args.task == "extraction":
-        from presslens.eval.extraction import evaluate_extraction as evaluate
-        from presslens.eval.extraction import format_extraction as show
-    else:
-        from presslens.eval.polnear import evaluate_polnear as evaluate
-        from presslens.eval.polnear import format_polnear as show
+    from importlib import import_module
+
+    try:
+        module = import_module(f"presslens.eval.{args.task}")
+    except ModuleNotFoundError:
+        raise PresslensError(f"the '{args.task}' evaluation is not available in this version.") from None
+    evaluate, show = getattr(module, f"evaluate_{args.task}"), getattr(module, f"format_{args.task}")
     with _progress_callback(f"scoring {args.task}") as progress:
         result = evaluate(path, progress=progress)
     print(json.dumps(result, indent=2) if args.json else show(result))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from importlib.util import find_spec
 from itertools import islice
 
 from spacy.tokens import Doc
@@ -16,27 +17,45 @@ Extractor = Callable[[Doc, Document, Article], None]
 
 
 def extractors() -> list[Extractor]:
-    """Return the extractors in the order they run; each fills its part of the Article."""
-    from presslens.extract.entities import extract_entities
+    """Return the extractors in the order they run; each fills its part of the Article.
+
+    Later steps read what earlier ones wrote: quotes read entities, events read entities,
+    quotes and amounts, framing reads all of them.
+    """
+    from presslens.extract.entities import add_speaker_mentions, extract_entities
     from presslens.extract.places import geocode_entities
+    from presslens.extract.quotes import extract_quotes
 
     def entities(doc: Doc, document: Document, article: Article) -> None:
         article.entities = extract_entities(doc, document)
         geocode_entities(article.entities, document.text)
 
-    steps: list[Extractor] = [entities]
-    try:
-        from presslens.extract.quotes import extract_quotes
-    except ImportError:
-        return steps
-
-    from presslens.extract.entities import add_speaker_mentions
-
     def quotes(doc: Doc, document: Document, article: Article) -> None:
         article.quotes = extract_quotes(doc, document, article.entities)
         add_speaker_mentions(article.entities, article.quotes)
 
-    steps.append(quotes)
+    steps: list[Extractor] = [entities, quotes]
+    if find_spec("presslens.extract.amounts"):
+        from presslens.extract.amounts import extract_amounts
+
+        def amounts(doc: Doc, document: Document, article: Article) -> None:
+            article.amounts = extract_amounts(doc, document, article.entities)
+
+        steps.append(amounts)
+    if find_spec("presslens.extract.events"):
+        from presslens.extract.events import extract_events
+
+        def events(doc: Doc, document: Document, article: Article) -> None:
+            article.events = extract_events(doc, document, article)
+
+        steps.append(events)
+    if find_spec("presslens.extract.framing"):
+        from presslens.extract.framing import extract_framing
+
+        def framing(doc: Doc, document: Document, article: Article) -> None:
+            article.framing = extract_framing(doc, document, article)
+
+        steps.append(framing)
     return steps
 
 
