@@ -106,3 +106,10 @@ def test_pronoun_speakers_become_mentions_of_the_person(analyze):
     pronouns = [m for m in kovacs.mentions if m.kind == "pronoun"]
     assert [m.text for m in pronouns] == ["she"]
     assert article.text[pronouns[0].start:pronouns[0].end] == "she"
+
+
+def test_capitalised_common_word_opening_a_sentence_is_not_a_place(analyze):
+    text = ("Referendum officials counted ballots late into the night in Tromso.\n\n"
+            "The referendum was called by the regional council.")
+    article = analyze(text)
+    assert all(e.name != "Referendum" for e in article.entities)

@@ -110,7 +110,9 @@ def extract_entities(doc: Doc, document: Document) -> list[Entity]:
     """Return the article's canonical entities, each with its mentions, titles and salience."""
     # Token.is_sent_start scans the whole doc on each call; one pass here instead.
     sentence_starts = frozenset(sentence.start for sentence in doc.sents)
+    lower_words = frozenset(t.text for t in doc if t.text.islower())
     mentions = [m for m in (_mention_from_span(span, sentence_starts) for span in doc.ents) if m is not None]
+    mentions = [m for m in mentions if not _common_word(m, sentence_starts, lower_words)]
     person_words = _person_words(mentions)
     for mention in mentions:
         mention.label = _corrected_label(mention, person_words)
@@ -151,6 +153,15 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
     end -= len(text) - len(trimmed)
     root = min(tokens, key=lambda t: _depth(t, tokens))
     return _Mention(start, end, trimmed, span.label_, root)
+
+
+def _common_word(mention: _Mention, sentence_starts: frozenset[int], lower_words: frozenset[str]) -> bool:
+    """Return True for a one-word "name" that is a common word capitalised by its position
+    ("Referendum committee members ..." when the article also writes "referendum")."""
+    token = mention.root
+    if " " in mention.text or token.i not in sentence_starts or mention.label == "NORP":
+        return False
+    return mention.text.lower() in lower_words
 
 
 def _depth(token: Token, tokens: list[Token]) -> int:
