@@ -236,3 +236,90 @@ def test_polnear_scorer_on_a_tiny_folder(tmp_path, analyze):
     assert metrics["cue_exact"]["f1"] == 1.0
     assert metrics["content_overlap"]["r"] == 1.0
     assert "relation" in format_polnear(result)
+
+
+# Beliefs, stances, perceptions and evidence: PolNeAR-style attributions beyond speech.
+
+
+def test_stance_verb_takes_its_object_as_content(analyze):
+    article = analyze("Councillor Brenna Osk supports the new tram line through Westhaven.\n")
+    quote = quote_with(article, "the new tram line")
+    assert "Osk" in speaker_name(quote)
+    assert quote.cue.lemma == "support" and quote.cue.category == "intent"
+    assert quote.confidence <= 0.6
+
+
+def test_speech_verb_with_object_is_spoken_of(analyze):
+    article = analyze("Governor Ilsa Marrow criticized the harbour authority for the delays.\n")
+    quote = quote_with(article, "the harbour authority")
+    assert "Marrow" in speaker_name(quote)
+    assert quote.cue.category == "speech"
+
+
+def test_verb_with_preposition_cue(analyze):
+    article = analyze("The union called for an inquiry into the pension fund on Monday.\n")
+    quote = quote_with(article, "an inquiry into the pension fund")
+    assert quote.cue.lemma == "call for" and quote.cue.text == "called for"
+    assert speaker_name(quote) == "The union"
+
+
+def test_wish_with_infinitive(analyze):
+    article = analyze("Mayor Tilda Varnum wants to close the old ferry terminal by spring.\n")
+    quote = quote_with(article, "to close the old ferry terminal")
+    assert "Varnum" in speaker_name(quote)
+    assert quote.cue.category == "intent"
+
+
+def test_evidential_source(analyze):
+    article = analyze("Council records show a sharp rise in parking fines since January.\n")
+    quote = quote_with(article, "a sharp rise in parking fines")
+    assert speaker_name(quote) == "Council records"
+    assert quote.cue.category == "evidential"
+
+
+def test_noun_cue_with_possessor(analyze):
+    text = "Ralf Denning’s claim that the stadium would pay for itself drew laughter in the chamber.\n"
+    article = analyze(text)
+    quote = quote_with(article, "the stadium would pay for itself")
+    assert quote.cue.lemma == "claim"
+    assert "Denning" in speaker_name(quote)
+
+
+def test_addressee_is_not_content(analyze):
+    article = analyze("Pellor Grant told reporters on Tuesday.\n")
+    assert all("reporters" not in q.content.text for q in article.quotes)
+
+
+def test_perception_needs_a_clause(analyze):
+    article = analyze("Hundreds of residents saw the parade through the old town.\n")
+    assert all("the parade" not in q.content.text for q in article.quotes)
+
+
+def test_passive_with_agent_gives_subject_as_content(analyze):
+    article = analyze("The new budget was praised by Finance Minister Odile Brandt.\n")
+    quote = quote_with(article, "The new budget")
+    assert "Brandt" in speaker_name(quote)
+
+
+def test_block_quote_after_colon_with_any_verb(analyze):
+    text = ("Senator Ruth Calloway hit back at her rivals on Friday:\n\n"
+            "“They have offered nothing but slogans, and the voters know it.”\n")
+    article = analyze(text)
+    quote = quote_with(article, "They have offered nothing but slogans")
+    assert quote.kind == "direct"
+    assert "Calloway" in speaker_name(quote)
+
+
+def test_postposed_verb_outside_the_lexicon(analyze):
+    text = ("Fire chief Marta Olsson spoke after the blaze.\n\n"
+            "“We will rebuild the station before winter,” Olsson continued.\n")
+    article = analyze(text)
+    quote = quote_with(article, "We will rebuild the station")
+    assert speaker_name(quote) == "Marta Olsson"
+
+
+def test_participle_after_report_belongs_to_the_reporter(analyze):
+    text = "The ministry said the strike would not stop repairs, vowing a ‘swift’ response.\n"
+    article = analyze(text)
+    quote = quote_with(article, "‘swift’ response")
+    assert speaker_name(quote) == "The ministry"

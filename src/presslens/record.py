@@ -90,6 +90,7 @@ class Speaker(Record):
 
 class Cue(Span):
     lemma: str | None = None
+    category: str | None = Field(default=None, description="speech, cognition, intent, perception or evidential")
 
 
 class Quote(Record):
@@ -137,24 +138,72 @@ class Event(Record):
 
 
 class FramingSpan(Record):
+    """A word or phrase that shows a persuasion technique, with whom it is aimed at."""
+
     technique: str
     start: int
     end: int
     text: str
-    target: str | None = None
+    target: str | None = Field(default=None, description="id of the entity the wording is aimed at")
+    reason: str | None = Field(default=None, description="why it was flagged, for a reader")
+    in_quote: bool = Field(default=False, description="inside a quotation: the speaker's words, not the article's")
+    quote_id: str | None = None
+    speaker_entity_id: str | None = None
+    speaker: str | None = Field(default=None, description="name of the quoted speaker, when in_quote")
 
 
 class Voice(Record):
+    """One speaker the article quotes, and how much room it gets."""
+
     entity_id: str | None
     name: str
     quotes: int
     words: int
     share: float
+    group: str | None = Field(default=None, description="side or affiliation: 'Russian officials', ...")
+
+
+class VoiceGroup(Record):
+    """The voices of one side or affiliation taken together."""
+
+    group: str
+    speakers: int
+    quotes: int
+    words: int
+    share: float
+
+
+class SentenceBias(Record):
+    """How opinionated one sentence reads: a score in 0..1 and a label."""
+
+    start: int
+    end: int
+    score: float
+    label: Literal["biased", "neutral"]
+    in_quote: bool = Field(default=False, description="the sentence is mostly quoted words")
+
+
+class FramingSummary(Record):
+    """Article-level figures: share of biased sentences, own voice against quoted voices."""
+
+    sentences: int = 0
+    biased_sentences: int = 0
+    biased_share: float = 0.0
+    own_words: int = Field(default=0, description="words in the article's own voice")
+    quoted_words: int = 0
+    quoted_share: float = 0.0
+    unattributed_words: int = Field(default=0, description="quoted words with no identified speaker")
+    techniques: dict[str, int] = {}
+    own_voice_flags: int = 0
+    quoted_flags: int = 0
 
 
 class Framing(Record):
     spans: list[FramingSpan] = []
     voices: list[Voice] = []
+    groups: list[VoiceGroup] = []
+    sentences: list[SentenceBias] = []
+    summary: FramingSummary = FramingSummary()
 
 
 class Article(Record):

@@ -9,7 +9,10 @@ logic:
 2. ``find_attributions`` reads cue verbs ("said", "warned", "described ... as") and
    prepositional cues ("according to") from the dependency tree: the cue, its source (the
    grammatical subject, inherited over "and said", "..., vowing") and its content (the
-   reported clause).
+   reported clause, else the object: "criticized the plan", "supports Smith", "records
+   show a rise"). Verbs with a preposition ("called for", "talked about") and cue nouns
+   with a clause ("Smith's claim that ...") are read the same way. Each cue has a class
+   (speech, cognition, intent, perception, evidential, naming) from the lexicon.
 3. ``attach_quotes`` gives every quoted span to an attribution: inside a reported clause it
    makes a mixed quote, or a direct one when the clause is all quotation; next to a cue
    ("said: ‘…’", "‘…,’ he said") a direct one; after an attributed quote of the same
@@ -46,6 +49,9 @@ NAMING_DEPS = {"dobj", "oprd", "attr", "prep", "xcomp", "dative"}
 # stops before it. Reached any other way (a clause inside a clause) it is the outer source's
 # words and is left inside them.
 SEPARATE_REPORT_DEPS = {"advcl", "conj", "parataxis"}
+# Cue classes whose verb's object can be the content ("criticized the plan", "supports
+# Smith", "records show a rise"); a belief or a perception needs a clause ("saw that ...").
+OBJECT_CONTENT_CLASSES = {"speech", "intent", "evidential"}
 SENTENCE_END = {".", "!", "?", ";"}
 AFTER_WINDOW = 10  # tokens after a closing mark in which ", he said" is looked for
 BEFORE_WINDOW = 4  # tokens before "…: ‘" in which the cue verb is looked for
@@ -57,29 +63,37 @@ CONFIDENCE = {
     "named": 0.95,  # a named or nominal source written next to the cue
     "resolved": 0.85,  # a pronoun or nominal resolved to an entity
     "unresolved": 0.7,  # a source span that names no known entity
-    "cognition": 0.6,  # beliefs and knowledge: attributed, but not necessarily said
+    "not_speech": 0.6,  # beliefs, stances, perceptions, evidence: attributed, not necessarily said
     "continued": 0.6,  # a paragraph-long quote read as continuing the previous speaker
     "no_speaker": 0.4,
 }
 
 
 @cache
-def _cue_lexicon() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """Return the one-word cues (lemma -> class) and the verb + preposition cues
-    (verb lemma -> preposition -> class) of the cue lexicon."""
+def _cue_lexicon() -> tuple[dict[str, str], dict[str, dict[str, str]], frozenset[str]]:
+    """Return the one-word cues (lemma -> class), the verb + preposition cues (verb lemma ->
+    preposition -> class) and the verbs whose object is the addressee, from the lexicon."""
     single: dict[str, str] = {}
     phrasal: dict[str, dict[str, str]] = {}
-    for lemma, kind in load_table("speech-verbs.txt"):
+    addressee: set[str] = set()
+    for lemma, kind, *frame in load_table("speech-verbs.txt"):
         verb, _, preposition = lemma.partition(" ")
         if preposition:
             phrasal.setdefault(verb, {})[preposition] = kind
         else:
             single[lemma] = kind
-    return single, phrasal
+        if "addressee" in frame:
+            addressee.add(lemma)
+    return single, phrasal, frozenset(addressee)
 
 
 def _cue_classes() -> dict[str, str]:
     return _cue_lexicon()[0]
+
+
+@cache
+def _cue_nouns() -> dict[str, str]:
+    return {lemma: kind for lemma, kind in load_table("cue-nouns.txt")}
 
 
 @cache
@@ -283,6 +297,8 @@ def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> lis
                 attribution = _verb_attribution(token, phrasal[0], phrasal[1])
             if attribution is None and kind is not None:
                 attribution = _verb_attribution(token, kind)
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in _cue_nouns():
+            attribution = _noun_attribution(token, _cue_nouns()[token.lemma_.lower()])
         elif second is not None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == second:
             attribution = _prepositional_attribution(token, doc[token.i + 1])
         elif token.text == ":" and paragraph(token.i)[0] + MAX_LABEL_TOKENS >= token.i:
@@ -293,6 +309,22 @@ def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> lis
                 attribution.source = found[-1].source  # "..., he said, claiming that ..."
             found.append(attribution)
     return _settle_nesting(found)
+
+
+def _noun_attribution(noun: Token, kind: str) -> Attribution | None:
+    """Return the attribution of a cue noun with a "that" clause ("Smith's claim that ...",
+    "the warning that ..."), its possessor as the source; None without such a clause."""
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and c.i > noun.i
+                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    if clause is None:
+        return None
+    content = _span_of(clause.left_edge.i, clause.right_edge.i + 1, noun)
+    if content is None:
+        return None
+    # the possessor; the small model sometimes labels "Smith’s" otherwise, but keeps its "’s"
+    source = next((c for c in noun.children if c.i < noun.i and (
+        c.dep_ == "poss" or any(m.dep_ == "case" for m in c.children))), None)
+    return Attribution([noun], noun.lemma_.lower(), kind, source, content)
 
 
 def _label_attribution(colon: Token, bounds: tuple[int, int]) -> Attribution | None:
@@ -322,7 +354,7 @@ def _within_paragraph(attribution: Attribution, bounds: tuple[int, int]) -> bool
     if attribution.lemma in _prepositional_lemmas():
         if attribution.source is not None and not start <= attribution.source.i < end:
             attribution.source = None
-    elif attribution.lemma != ":" and not any(c.dep_ == "agent" for c in attribution.cue):
+    elif attribution.lemma != ":" and verb.pos_ != "NOUN" and not any(c.dep_ == "agent" for c in attribution.cue):
         attribution.source = _source(verb, attribution.content, bounds)
     return True
 
@@ -420,6 +452,8 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
             start = min(c.left_edge.i for c in objects + labels)
             return _span_of(start, max(c.right_edge.i for c in labels) + 1, verb)
         return None
+    if kind not in OBJECT_CONTENT_CLASSES or verb.lemma_.lower() in _cue_lexicon()[2]:
+        return None  # "saw the crowd", "told reporters": the object is not what was reported
     # "criticized the plan", "endorsed Smith", "polls show a tight race": what is spoken of,
     # backed or shown is the object (PolNeAR's content for such cues).
     target = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
@@ -450,6 +484,17 @@ def _is_mark(token: Token) -> bool:
 def _subject(verb: Token) -> Token | None:
     """Return the subject of a cue verb, inherited over coordination and participles."""
     current = verb
+    if verb.tag_ == "VBG" and verb.dep_ == "advcl":
+        # "X said that Y will fail, vowing ...": the parser hangs the participle on the
+        # reported clause, but the one who vows is the reporter.
+        reporter = verb.head
+        for _ in range(3):
+            if reporter.head is reporter:
+                break
+            if reporter.dep_ == "ccomp" and cue_class(reporter.head) == "speech":
+                current = reporter.head
+                break
+            reporter = reporter.head
     for _ in range(4):
         subject = next((c for c in current.children if c.dep_ in ("nsubj", "csubj")), None)
         if subject is not None:
@@ -574,6 +619,8 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
     text = text_of(doc)
     # Before: "X said: ‘…’", "X said, ‘…’", "X: ‘…’" (headline style).
     position = first - 1
+    while position >= 0 and doc[position].is_space:
+        position -= 1  # a quotation set as its own paragraph after "X continued:"
     if position >= 0 and doc[position].text in (":", ","):
         for index in range(position - 1, max(position - 1 - BEFORE_WINDOW, -1), -1):
             token = doc[index]
@@ -581,7 +628,16 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
                 break
             kind = cue_class(token)
             if kind is not None:
-                return _cue_attribution(token, kind, by_cue, result, paragraph(first))
+                return _cue_attribution(token, kind, by_cue, result, paragraph(index))
+        introducer = doc[position].head
+        while introducer.dep_ not in ("ROOT", "ccomp", "conj") and introducer.head is not introducer:
+            introducer = introducer.head  # "released the following statement:" hangs on the noun
+        if doc[position].text == ":" and introducer.pos_ in ("VERB", "AUX") and introducer.i < position \
+                and _subject(introducer) is not None and paragraph(introducer.i) == paragraph(position):
+            # "Cruz hit back: ‘…’": whatever the verb, a clause with a subject that hands
+            # over to a quotation with a colon introduces the speaker's words.
+            return _cue_attribution(introducer, cue_class(introducer) or "speech", by_cue, result,
+                                    paragraph(introducer.i))
         if doc[position].text == ":" and position > 0 and doc[position - 1].pos_ == "PROPN":
             colon = Attribution([doc[position]], ":", "speech", doc[position - 1], None)
             result.append(colon)
@@ -590,15 +646,16 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
     # with a comma, question or exclamation mark rather than ending its sentence.
     inner_end = text[quote.end - 1] if quote.end > 0 else ""
     after = text[quote.outer[1]] if quote.outer[1] < len(text) else ""
-    if text[quote.end:quote.outer[1]].strip(" ’'”\"»›").startswith(",") or inner_end in "?!," or after == ",":
-        pass
-    elif inner_end in ".;:":
+    hands_over = text[quote.end:quote.outer[1]].strip(" ’'”\"»›").startswith(",") or after == ","
+    if not hands_over and inner_end not in "?!," and inner_end in ".;:":
         return None
     for index in range(last + 1, min(last + 1 + AFTER_WINDOW, len(doc))):
         token = doc[index]
         if token.text in SENTENCE_END or _is_mark(token) or "\n" in token.text:
             break
         kind = cue_class(token)
+        if kind is None and (hands_over or inner_end == ",") and token.pos_ == "VERB" and token.tag_ != "VBG":
+            kind = "speech"  # "‘…,’ he continued", "‘…,’ Smith shot back": the frame makes it speech
         if kind is not None:
             subject = _subject(token)
             between = doc[last + 1:index]
@@ -879,7 +936,10 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
     cue = None
     if attribution.cue:
         cue_start, cue_end = attribution.cue[0].idx, _end_char(attribution.cue[-1])
-        cue = Cue(start=cue_start, end=cue_end, text=text[cue_start:cue_end], lemma=attribution.lemma)
+        # naming ("called it a sham") is a way of speaking: users filter on four categories
+        category = "speech" if attribution.cue_class == "naming" else attribution.cue_class
+        cue = Cue(start=cue_start, end=cue_end, text=text[cue_start:cue_end], lemma=attribution.lemma,
+                  category=category)
     speaker = None
     confidence = CONFIDENCE["no_speaker"]
     if attribution.continued and last_speaker is not None:
@@ -899,8 +959,8 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
         confidence = CONFIDENCE[how]
         person = entity.type == "PERSON" if entity else source.lower_ in PERSON_PRONOUNS
         history.append(_Said(source.idx, block, entity, person))
-    if attribution.cue_class == "cognition":
-        confidence = min(confidence, CONFIDENCE["cognition"])
+    if attribution.cue_class not in ("speech", "naming"):
+        confidence = min(confidence, CONFIDENCE["not_speech"])
     return Quote(
         id=f"q{number}",
         kind=attribution.kind,
