@@ -14,7 +14,8 @@ from presslens.errors import InputError, PresslensError
 from presslens.ingest import DEFAULT_MAX_BYTES
 from presslens.record import Article
 
-FORMATS = ("json", "jsonl", "text", "html")
+FORMATS = ("json", "jsonl", "text", "html", "csv")
+CSV_TABLES = ("events", "amounts", "quotes", "entities")
 # Each task is scored by presslens.eval.<task>: evaluate_<task>(path, progress) and format_<task>(result).
 EVAL_TASKS = ("extraction", "polnear", "case2021", "babe", "ptc")
 
@@ -48,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("-f", "--format", choices=FORMATS, default=None,
                          help="json (default for one article), jsonl (default for several), text or html")
     analyze.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    analyze.add_argument("--table", choices=CSV_TABLES, default="events",
+                         help="with --format csv: which records, one row each (default: events)")
     _add_model_options(analyze)
     analyze.set_defaults(run=_analyze)
 
@@ -94,6 +97,11 @@ def _analyze(args: argparse.Namespace) -> int:
                 _error(str(result))
             elif output_format == "jsonl":  # streamed: memory stays flat however many articles
                 _write_jsonl([result], out)
+                done += 1
+            elif output_format == "csv":
+                from presslens.render.table import write_csv
+
+                write_csv(result, args.table, out, header=not done)
                 done += 1
             else:
                 articles.append(result)

@@ -146,7 +146,8 @@ def _flush(documents: list[Document], model: str | None, batch_size: int) -> Ite
 
     def report(document: Document, error: Exception) -> None:
         where = document.source.path or document.source.url or document.id
-        failures.append(InputError(f"could not be analysed ({type(error).__name__}: {error})", where))
+        detail = (str(error).splitlines() or [""])[0]  # one line: some errors explain at length
+        failures.append(InputError(f"could not be analysed ({type(error).__name__}: {detail})", where))
 
     for _, article in analyze_documents(documents, model, batch_size, on_error=report):
         yield from failures

@@ -44,6 +44,17 @@ def article_body(article: Article) -> Markup:
                                    (("title", f"speaker of {quote.id}: {who}"),)))
         if quote.cue:
             spans.append(Highlight(quote.cue.start, quote.cue.end, "cue", (("title", f"cue of {quote.id}"),)))
+    for amount in article.amounts:
+        spans.append(Highlight(amount.start, amount.end, "amount",
+                               (("title", f"{amount.kind}: {amount.value:g}" if amount.value is not None else amount.kind),)))
+    for event in article.events:
+        where = article.entity(event.location)
+        label = event.type + (f" in {where.name}" if where else "") + (f", {event.time}" if event.time else "")
+        spans.append(Highlight(event.trigger.start, event.trigger.end, "event", (("title", label),)))
+    for flag in article.framing.spans:
+        technique = flag.technique.replace("_", " ")
+        who = f" (in a quote by {flag.speaker})" if getattr(flag, "in_quote", False) and getattr(flag, "speaker", None) else ""
+        spans.append(Highlight(flag.start, flag.end, f"frame frame-{flag.technique}", (("title", technique + who),)))
     for entity in article.entities:
         for mention in entity.mentions:
             spans.append(Highlight(mention.start, mention.end, f"ent ent-{entity.type.lower()}",
@@ -66,7 +77,17 @@ def article_body(article: Article) -> Markup:
     return Markup("\n".join(parts))
 
 
+def figures(article: Article) -> Markup:
+    """Return the SVG map and timeline of the article's places and events, when drawable."""
+    try:
+        from presslens.render.eventmap import event_map_svg, event_timeline_svg
+    except ImportError:
+        return Markup("")
+    # The drawing functions escape every label they place in the SVG.
+    return Markup(event_map_svg(article) + event_timeline_svg(article))
+
+
 def render_html(articles: list[Article]) -> str:
     """Return one self-contained HTML page reporting on the given articles."""
     template = _environment().get_template("report.html.j2")
-    return template.render(articles=[(article, article_body(article)) for article in articles])
+    return template.render(articles=[(article, article_body(article), figures(article)) for article in articles])

@@ -52,7 +52,57 @@ def summary(article: Article) -> Group:
         if quote.speaker and quote.speaker.text != quote.speaker.name:
             speaker += f" ({quote.speaker.text})"
         _row(quotes, speaker, quote.kind, _shorten(quote.content.text, 160))
-    return Group(Panel(header, title="presslens", title_align="left"), entities, places, quotes)
+    parts = [Panel(header, title="presslens", title_align="left"), entities, places, quotes]
+    if article.events:
+        parts.append(_events(article))
+    if article.amounts:
+        amounts = Table(title=f"Amounts ({len(article.amounts)})", title_justify="left", expand=True)
+        for column in ("amount", "kind", "counts"):
+            amounts.add_column(column)
+        for amount in article.amounts:
+            _row(amounts, amount.text, amount.kind + (" (approx.)" if amount.approximate else ""), amount.counts or "")
+        parts.append(amounts)
+    if article.framing.spans or article.framing.voices:
+        parts.extend(_framing(article))
+    return Group(*parts)
+
+
+def _events(article: Article) -> Table:
+    table = Table(title=f"Events ({len(article.events)})", title_justify="left", expand=True)
+    for column in ("type", "what", "where", "when", "casualties", "reported by"):
+        table.add_column(column, overflow="fold")
+    for event in article.events:
+        place = article.entity(event.location)
+        reporter = article.entity(event.reported_by.entity_id) if event.reported_by else None
+        casualties = ", ".join(f"{n} {k}" for k, n in (("killed", event.casualties.killed),
+                                                        ("wounded", event.casualties.wounded)) if n is not None)
+        kind = event.type.replace("_", " ") + ("" if event.modality == "asserted" else f" ({event.modality})")
+        _row(table, kind, event.trigger.text, place.name if place else "", event.time or "", casualties,
+             reporter.name if reporter else ("a quoted source" if event.reported_by else "the article"))
+    return table
+
+
+def _framing(article: Article) -> list[Table]:
+    counts: dict[str, int] = {}
+    for flag in article.framing.spans:
+        counts[flag.technique] = counts.get(flag.technique, 0) + 1
+    techniques = Table(title=f"Framing ({len(article.framing.spans)} flags)", title_justify="left", expand=True)
+    for column in ("technique", "flags", "examples"):
+        techniques.add_column(column, overflow="fold")
+    for technique, count in sorted(counts.items(), key=lambda pair: -pair[1]):
+        examples = _unique_texts(f.text for f in article.framing.spans if f.technique == technique)
+        _row(techniques, technique.replace("_", " "), str(count), _shorten(", ".join(examples), 120))
+    voices = Table(title="Voices (share of quoted words)", title_justify="left", expand=True)
+    for column in ("speaker", "quotes", "words", "share"):
+        voices.add_column(column)
+    for voice in article.framing.voices:
+        bar = "█" * max(1, round(voice.share * 30))
+        _row(voices, voice.name, str(voice.quotes), str(voice.words), f"{bar} {voice.share:.0%}")
+    return [techniques, voices]
+
+
+def _unique_texts(texts) -> list[str]:
+    return list(dict.fromkeys(texts))
 
 
 def _row(table: Table, *cells: str) -> None:
