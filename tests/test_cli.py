@@ -166,3 +166,15 @@ def test_text_longer_than_the_parser_accepts_is_refused_alone(tmp_path, capsys, 
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 1
     assert "long.txt" in captured.err and "parser" in captured.err
+
+
+def test_csv_table_of_quotes_has_one_row_per_quote(article_file, capsys, nlp):
+    import csv
+    import io
+
+    assert main(["analyze", str(article_file), "--format", "csv", "--table", "quotes"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 1
+    assert rows[0]["speaker"] == "Liesl Brandt"
+    assert rows[0]["kind"] == "direct"
+    assert rows[0]["content"].startswith("This is a good day")
