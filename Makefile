@@ -30,6 +30,9 @@ bench: install
 eval: install
 	$(BIN)/presslens eval extraction $(DATA)/article-extraction
 	$(BIN)/presslens eval polnear $(DATA)/polnear/dev
+	$(BIN)/presslens eval case2021 $(DATA)/case2021-events
+	$(BIN)/presslens eval babe $(DATA)/babe
+	$(BIN)/presslens eval ptc $(DATA)/ptc
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
