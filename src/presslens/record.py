@@ -104,7 +104,9 @@ class Quote(Record):
 
 
 class Amount(Record):
-    value: float | None
+    """A number in the text, with what it counts and its kind (killed, percent, money, ...)."""
+
+    value: int | float | None
     approximate: bool = False
     unit: str | None = None
     counts: str | None = None
@@ -112,11 +114,16 @@ class Amount(Record):
     start: int
     end: int
     text: str
+    value_max: int | float | None = Field(default=None, description="upper end of a range ('between 20 and 30')")
+    qualifier: str | None = Field(default=None, description="'about', 'at least', 'more than', ...")
 
 
 class Casualties(Record):
     killed: int | None = None
     wounded: int | None = None
+    missing: int | None = None
+    arrested: int | None = None
+    displaced: int | None = None
 
 
 class ReportedBy(Record):
@@ -135,6 +142,11 @@ class Event(Record):
     casualties: Casualties = Casualties()
     modality: str = "asserted"
     reported_by: ReportedBy | None = None
+    acled_event_type: str | None = Field(default=None, description="ACLED event type, e.g. 'Battles'")
+    acled_sub_event_type: str | None = Field(default=None, description="ACLED sub-event type, e.g. 'Armed clash'")
+    cameo: str | None = Field(default=None, description="CAMEO root code, e.g. '19'")
+    salience: float = 0.0
+    mentions: list[Span] = Field(default_factory=list, description="every mention, the trigger first")
 
 
 class FramingSpan(Record):

@@ -1,0 +1,179 @@
+"""Events on short texts written for these tests: types, arguments, time, casualties,
+modality, sources and merging of mentions."""
+
+from __future__ import annotations
+
+import pytest
+
+import presslens
+from presslens.extract.events import resolve_date, trigger_rules
+from presslens.lexicons import load_table
+
+PUBLISHED = "2024-05-10"  # a Friday
+
+
+@pytest.fixture(scope="module")
+def analyze_text(nlp):
+    def run(text: str, published: str | None = PUBLISHED):
+        return presslens.analyze(text, published=published)
+
+    return run
+
+
+def event_of(article, event_type: str):
+    found = [e for e in article.events if e.type == event_type]
+    assert found, f"no {event_type} event: {[(e.type, e.trigger.text) for e in article.events]}"
+    return found[0]
+
+
+def name_of(article, entity_id):
+    entity = article.entity(entity_id)
+    return entity.name if entity else None
+
+
+def test_lexicon_rows_are_well_formed():
+    for row in load_table("event-triggers.tsv"):
+        assert len(row) == 7, row
+        assert row[5].isdigit()
+    assert "attack" in trigger_rules()
+
+
+def test_missile_attack_on_a_city(analyze_text):
+    article = analyze_text("A Russian missile attack on Odesa damaged the port overnight.\n")
+    event = event_of(article, "missile_strike")
+    assert event.acled_event_type == "Explosions/Remote violence"
+    assert event.acled_sub_event_type == "Shelling/artillery/missile attack"
+    assert event.cameo == "19"
+    assert name_of(article, event.location) == "Odesa"
+    assert name_of(article, event.target) == "Odesa"
+
+
+def test_shelling_with_casualties_and_location(analyze_text):
+    article = analyze_text("About 30 people were killed when artillery shelled a market in Donetsk.\n")
+    event = next(e for e in article.events if e.acled_sub_event_type == "Shelling/artillery/missile attack")
+    assert event.casualties.killed == 30
+    assert name_of(article, event.location) == "Donetsk"
+
+
+def test_wounded_linked_to_the_attack(analyze_text):
+    article = analyze_text("A rocket attack on Kramatorsk wounded 11 people, the mayor said.\n")
+    event = event_of(article, "shelling")
+    assert event.casualties.wounded == 11
+
+
+def test_actor_from_the_subject(analyze_text):
+    article = analyze_text("President Emmanuel Macron signed a decree dissolving the assembly in Paris.\n")
+    event = event_of(article, "decree")
+    assert name_of(article, event.actor) == "Emmanuel Macron"
+
+
+def test_grenade_attack_is_typed_by_its_weapon(analyze_text):
+    article = analyze_text("Two men were injured in a grenade attack on a bus station in Peshawar.\n")
+    event = article.events[0]
+    assert event.acled_sub_event_type == "Grenade"
+
+
+def test_protest_with_arrests_is_protest_with_intervention(analyze_text):
+    article = analyze_text("Police detained dozens of protesters during a march in Minsk on Sunday.\n")
+    assert any(e.acled_sub_event_type == "Protest with intervention" for e in article.events)
+
+
+def test_peaceful_protest(analyze_text):
+    article = analyze_text("Thousands of teachers rallied outside parliament in Nairobi to demand higher pay.\n")
+    assert article.events[0].acled_sub_event_type == "Peaceful protest"
+
+
+def test_natural_disaster_is_outside_acled(analyze_text):
+    article = analyze_text("Heavy floods swept through villages in Assam, killing at least 12 people.\n")
+    event = event_of(article, "natural_disaster")
+    assert event.acled_event_type is None and event.casualties.killed == 12
+
+
+def test_no_one_was_killed_is_negated(analyze_text):
+    article = analyze_text("No one was killed in the overnight raid, the governor said.\n")
+    killed = [a for a in article.amounts if a.kind == "killed"]
+    assert killed and killed[0].value == 0
+    assert all(e.casualties.killed in (None, 0) for e in article.events)
+
+
+@pytest.mark.parametrize("sentence,modality", [
+    ("Militants reportedly attacked a checkpoint near Kandahar.\n", "reported"),
+    ("Soldiers allegedly abducted two farmers near Goma.\n", "alleged"),
+    ("A suspected car bomb exploded outside a hotel in Mogadishu.\n", "suspected"),
+])
+def test_hedges(analyze_text, sentence, modality):
+    article = analyze_text(sentence)
+    assert article.events and article.events[0].modality == modality
+
+
+def test_planned_event(analyze_text):
+    article = analyze_text("The government will hold a referendum in Chile next year.\n")
+    assert event_of(article, "referendum").modality == "planned"
+
+
+def test_negated_verb(analyze_text):
+    article = analyze_text("Troops did not withdraw from the border town of Kupiansk.\n")
+    assert event_of(article, "withdrawal").modality == "negated"
+
+
+def test_relative_weekday_resolved_against_publication(analyze_text):
+    article = analyze_text("Rebels attacked an army base in Mali on Thursday.\n")
+    assert article.events[0].time == "2024-05-09"
+
+
+def test_month_and_week_resolved():
+    assert resolve_date("in February", presslens_date(PUBLISHED)) == "2024-02-01"
+    assert resolve_date("this week", presslens_date(PUBLISHED)) == "2024-05-10"
+    assert resolve_date("yesterday", presslens_date(PUBLISHED)) == "2024-05-09"
+
+
+def test_no_publication_date_no_relative_time(analyze_text):
+    article = analyze_text("Rebels attacked an army base in Mali on Thursday.\n", published=None)
+    assert article.events[0].time is None
+
+
+def test_reported_by_the_speaker_of_a_quote(analyze_text):
+    article = analyze_text("A drone strike on Kherson wounded five people, Governor Oleksandr Prokudin said.\n")
+    event = event_of(article, "air_strike")
+    assert event.reported_by is not None and event.reported_by.quote_id is not None
+    assert name_of(article, event.reported_by.entity_id) == "Oleksandr Prokudin"
+    assert event.modality == "reported"
+
+
+def test_reported_by_according_to(analyze_text):
+    article = analyze_text("An explosion damaged a power line near Enerhodar, according to Energoatom.\n")
+    event = article.events[0]
+    assert event.reported_by is not None
+    assert name_of(article, event.reported_by.entity_id) == "Energoatom"
+
+
+def test_one_event_mentioned_twice_is_merged(analyze_text):
+    article = analyze_text(
+        "Protesters gathered in Tbilisi\n\n"
+        "Thousands of protesters gathered in Tbilisi on Saturday against the new law.\n\n"
+        "The protest in Tbilisi ended peacefully late at night.\n"
+    )
+    protests = [e for e in article.events if e.acled_event_type == "Protests"]
+    assert len(protests) == 1
+    assert len(protests[0].mentions) >= 2
+
+
+def test_different_places_stay_apart(analyze_text):
+    article = analyze_text("A missile attack on Odesa killed two people. A missile attack on Lviv killed one person.\n")
+    strikes = [e for e in article.events if e.type == "missile_strike"]
+    assert {name_of(article, e.location) for e in strikes} == {"Odesa", "Lviv"}
+
+
+def test_every_event_offset_points_into_the_text(analyze_text):
+    article = analyze_text("Gunmen kidnapped three aid workers in Borno state, police said on Monday.\n")
+    assert article.events
+    for event in article.events:
+        assert article.text[event.trigger.start:event.trigger.end] == event.trigger.text
+        for mention in event.mentions:
+            assert article.text[mention.start:mention.end] == mention.text
+
+
+def presslens_date(value: str):
+    from datetime import date
+
+    return date.fromisoformat(value)
