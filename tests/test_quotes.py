@@ -323,3 +323,84 @@ def test_participle_after_report_belongs_to_the_reporter(analyze):
     article = analyze(text)
     quote = quote_with(article, "‘swift’ response")
     assert speaker_name(quote) == "The ministry"
+
+
+# Nesting, participles, speakers the parser lost, cue-less quotations.
+
+
+def test_report_inside_reported_words_stays_in_them(analyze):
+    text = ("Senator Ada Pruitt argued that the levy will hurt farmers and that she fears "
+            "the same is true of fishermen.\n")
+    article = analyze(text)
+    quote = quote_with(article, "the levy will hurt farmers")
+    assert "Pruitt" in speaker_name(quote)
+    assert "she fears the same is true" in quote.content.text
+    assert all(q.cue.lemma != "fear" for q in article.quotes if q.cue)
+
+
+def test_contrasting_report_is_its_own(analyze):
+    text = ("Mayor Tilda Varnum pledged that the ferry will run all winter, while the harbour "
+            "master said that the pier needs repairs.\n")
+    article = analyze(text)
+    assert "Varnum" in speaker_name(quote_with(article, "the ferry will run all winter"))
+    assert speaker_name(quote_with(article, "the pier needs repairs")) == "the harbour master"
+
+
+def test_participle_after_preposition_takes_the_governing_subject(analyze):
+    text = "Councillor Brenna Osk defended the budget by saying that the reserves were never touched.\n"
+    article = analyze(text)
+    quote = quote_with(article, "the reserves were never touched")
+    assert "Osk" in speaker_name(quote)
+
+
+def test_participle_before_a_noun_is_not_a_cue(analyze):
+    article = analyze("Lund won most of the pledged delegates in the northern counties.\n")
+    assert all(q.cue is None or q.cue.lemma != "pledge" for q in article.quotes)
+
+
+def test_speaker_noun_phrase_the_parser_lost(analyze):
+    text = ("Storm season\n\n"
+            "“Can anyone here honestly say the sirens worked that night?” the 43-year-old asked "
+            "in the video.\n")
+    article = analyze(text)
+    quote = quote_with(article, "the sirens worked that night")
+    assert quote.kind == "direct"
+    assert quote.speaker is not None and "43-year-old" in quote.speaker.text
+
+
+def test_cueless_quote_takes_the_speaker_of_its_paragraph(analyze):
+    text = ("Harbour master Piet Kallas told the council on Monday that the pier is unsafe. "
+            "“We cannot wait for another storm to prove it to us.”\n")
+    article = analyze(text)
+    quote = quote_with(article, "We cannot wait for another storm")
+    assert quote.kind == "direct" and quote.cue is None
+    assert speaker_name(quote) == "Piet Kallas"
+    assert quote.confidence <= 0.5
+
+
+def test_cueless_quote_alone_in_its_paragraph_continues_the_last_speaker(analyze):
+    text = ("Harbour master Piet Kallas told the council on Monday that the pier is unsafe.\n\n"
+            "“We cannot wait for another storm to prove it to us.”\n")
+    article = analyze(text)
+    quote = quote_with(article, "We cannot wait for another storm")
+    assert speaker_name(quote) == "Piet Kallas"
+
+
+def test_cueless_scare_quote_stays_out_near_a_speaker(analyze):
+    text = "Piet Kallas said the so-called ‘harbour plan’ was never costed.\n"
+    article = analyze(text)
+    assert all(q.content.text != "harbour plan" for q in article.quotes)
+
+
+def test_scorer_leaves_out_nested_reports():
+    from presslens.eval.polnear import Relation, outermost
+
+    # "Smith said Jones believes the vote was fair": cue "said" 6-10, content 11-47;
+    # the nested report's cue "believes" lies inside that content.
+    outer = Relation(cue=[(6, 10)], source=[(0, 5)], content=[(11, 47)])
+    inner = Relation(cue=[(17, 25)], source=[(11, 16)], content=[(26, 47)])
+    separate = Relation(cue=[(60, 64)], source=[(49, 59)], content=[(65, 80)])
+    assert outermost([outer, inner, separate]) == [outer, separate]
+    # each inside the other (a parse error): neither is the outer one, both are kept
+    crossed = Relation(cue=[(30, 34)], source=[], content=[(0, 12)])
+    assert outermost([outer, crossed]) == [outer, crossed]

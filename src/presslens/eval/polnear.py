@@ -27,7 +27,14 @@ How PolNeAR's conventions map to ours:
   character); overlap match compares the pieces.
 - Cues: ours is the verb (plus a particle, or "according to"); PolNeAR's may take in
   auxiliaries and adverbs ("has also said"). Sources: ours is the source phrase as written,
-  like PolNeAR's.
+  like PolNeAR's; for "officials who said" both give "who" (we resolve it to the officials
+  only in the speaker's entity).
+- Nesting: PolNeAR is univocal, each token has at most one role in at most one attribution
+  and the outermost attribution wins, so in "Smith said Jones believes X" it annotates only
+  Smith's. A presslens attribution whose cue lies inside another predicted attribution's
+  content is therefore left out of the scoring (``outermost``). The extractor itself already
+  leaves most such reports inside the outer content; this keeps the scorer right whatever
+  it returns. Two reports that each lie in the other's content (a parse error) both stay.
 
 Metrics (Citron convention): for cue, source and content separately, precision is the
 share of predicted spans matching some gold span of that role, recall the share of gold
@@ -110,8 +117,19 @@ def _overlaps(a: Spans, b: Spans) -> bool:
     return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
 
 
+def outermost(relations: list[Relation]) -> list[Relation]:
+    """Return the relations whose cue lies in no other relation's content (PolNeAR's
+    univocal convention: the outer attribution wins)."""
+    def nested(inner: Relation, outer: Relation) -> bool:
+        return outer is not inner and bool(inner.cue) and _overlaps(inner.cue, outer.content) \
+            and not (outer.cue and _overlaps(outer.cue, inner.content))
+
+    return [r for r in relations if not any(nested(r, other) for other in relations)]
+
+
 def predicted_relations(document, article) -> list[Relation]:
-    """Return an article's quotes as relations in raw-text offsets."""
+    """Return an article's quotes as relations in raw-text offsets, nested reports left out
+    (see ``outermost``)."""
     def raw(start: int, end: int) -> tuple[int, int]:
         return document.raw_offset(start), document.raw_offset(end - 1) + 1
 
@@ -123,7 +141,7 @@ def predicted_relations(document, article) -> list[Relation]:
             source=[raw(quote.speaker.start, quote.speaker.end)] if quote.speaker else [],
             content=[raw(p.start, p.end) for p in parts],
         ))
-    return relations
+    return outermost(relations)
 
 
 class _Counts:

@@ -49,6 +49,7 @@ NAMING_DEPS = {"dobj", "oprd", "attr", "prep", "xcomp", "dative"}
 # stops before it. Reached any other way (a clause inside a clause) it is the outer source's
 # words and is left inside them.
 SEPARATE_REPORT_DEPS = {"advcl", "conj", "parataxis"}
+CONTRAST_MARKS = {"while", "whereas", "whilst"}
 # Cue classes whose verb's object can be the content ("criticized the plan", "supports
 # Smith", "records show a rise"); a belief or a perception needs a clause ("saw that ...").
 OBJECT_CONTENT_CLASSES = {"speech", "intent", "evidential"}
@@ -58,6 +59,8 @@ BEFORE_WINDOW = 4  # tokens before "…: ‘" in which the cue verb is looked fo
 PRONOUN_REACH = 3  # paragraphs back in which a pronoun's antecedent is looked for
 MIN_UNATTRIBUTED_WORDS = 4
 MAX_LABEL_TOKENS = 5  # "Senator Jane Doe: ..." names the speaker in a few words
+# Parts of speech of a speaker written as a bare noun phrase ("the 43-year-old", "Ramos, 58").
+NAME_POS = {"DET", "NUM", "PROPN", "NOUN", "ADJ"}
 
 CONFIDENCE = {
     "named": 0.95,  # a named or nominal source written next to the cue
@@ -65,6 +68,7 @@ CONFIDENCE = {
     "unresolved": 0.7,  # a source span that names no known entity
     "not_speech": 0.6,  # beliefs, stances, perceptions, evidence: attributed, not necessarily said
     "continued": 0.6,  # a paragraph-long quote read as continuing the previous speaker
+    "nearby": 0.5,  # a quote with no cue of its own, given to the speaker of its paragraph
     "no_speaker": 0.4,
 }
 
@@ -244,6 +248,7 @@ class Attribution:
     quotes: list[QuotedSpan] = field(default_factory=list)
     kind: str = "indirect"
     continued: bool = False
+    nearby: bool = False  # the source is borrowed from a cue elsewhere in the paragraph
 
     @property
     def position(self) -> int:
@@ -256,8 +261,8 @@ class Attribution:
 def cue_class(token: Token) -> str | None:
     """Return the class of a cue verb ("speech", "cognition", "intent", "perception",
     "evidential", "naming") or None."""
-    if token.pos_ not in ("VERB", "AUX") or token.tag_ == "MD":
-        return None
+    if token.pos_ not in ("VERB", "AUX") or token.tag_ == "MD" or token.dep_ == "amod":
+        return None  # a participle before a noun describes it: "pledged delegates", "a feared attack"
     classes = _cue_classes()
     # The lexicon also lists a few word forms the lemmatizer gets wrong ("hoping" -> "hop").
     return classes.get(token.lemma_.lower()) or classes.get(token.lower_)
@@ -505,6 +510,9 @@ def _subject(verb: Token) -> Token | None:
         if current.dep_ == "acl" and current.head.head is not current.head:
             current = current.head.head  # "issued a statement saying"
             continue
+        if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head is not current.head:
+            current = current.head.head  # "defended himself by saying", "left after warning"
+            continue
         return None
     return None
 
@@ -545,7 +553,7 @@ def _settle_nesting(found: list[Attribution]) -> list[Attribution]:
             kept.append(inner)
             continue
         verb = inner.cue[0]
-        if verb.dep_ not in SEPARATE_REPORT_DEPS:
+        if verb.dep_ not in SEPARATE_REPORT_DEPS or not _separate_report(verb, outer):
             continue
         clause = (verb.left_edge.i, verb.right_edge.i + 1)
         start, end = outer.content
@@ -557,6 +565,18 @@ def _settle_nesting(found: list[Attribution]) -> list[Attribution]:
             continue
         kept.append(inner)
     return sorted(kept, key=lambda a: a.position)
+
+
+def _separate_report(verb: Token, outer: Attribution) -> bool:
+    """Return True when a report met inside another's content is a report of its own: hung
+    on the outer cue or outside its content, a participle of the reporter ("..., vowing"),
+    or a contrast ("..., while Y said ..."); False when it sits in the reported words
+    ("X argued that ... and that he fears ...")."""
+    if verb.head is outer.cue[0] or not outer.content[0] <= verb.head.i < outer.content[1]:
+        return True
+    if verb.tag_ == "VBG" and verb.dep_ == "advcl":
+        return True
+    return any(c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in verb.children)
 
 
 def _inside(index: int, ranges: list[tuple[int, int]]) -> bool:
@@ -592,13 +612,38 @@ def attach_quotes(doc: Doc, quotes: list[QuotedSpan], found: list[Attribution],
         if holder is None:
             if not _is_sentence(doc, first, last, quote, token_starts):
                 continue  # a scare quote, a title, a phrase nobody is quoted for
-            holder = Attribution([], "", "speech", None, None)
+            source = _paragraph_speaker(doc, quote, first, last, result, block_of, paragraph)
+            holder = Attribution([], "", "speech", source, None, nearby=source is not None)
             result.append(holder)
         holder.quotes.append(quote)
-        previous = holder if holder.cue or holder.continued else None
+        previous = holder if holder.cue or holder.continued or holder.nearby else None
     for attribution in result:
         attribution.kind = _kind(doc, attribution, token_starts)
     return sorted(result, key=lambda a: _start_char(doc, a))
+
+
+def _paragraph_speaker(doc: Doc, quote: QuotedSpan, first: int, last: int, result: list[Attribution],
+                       block_of, paragraph) -> Token | None:
+    """Return the source of the nearest speech cue in a cue-less quotation's paragraph, else,
+    when the quotation is the whole paragraph, of the last one in the paragraph before.
+
+    Writers state the speaker once per paragraph ("Smith told AFP on Monday. ‘…’") and let a
+    paragraph that is only a quotation go on with the speaker just named.
+    """
+    def sources(bounds: tuple[int, int]) -> list[Attribution]:
+        return [a for a in result if a.cue and a.source is not None and a.cue_class in ("speech", "naming")
+                and bounds[0] <= a.cue[0].i < bounds[1] and not first <= a.cue[0].i <= last]
+
+    bounds = paragraph(first)
+    here = sources(bounds)
+    if here:
+        return min(here, key=lambda a: abs(a.cue[0].i - first)).source
+    block_start, block_end = block_of.bounds(block_of(quote.start))
+    whole = text_of(doc)[block_start:block_end].strip()
+    if bounds[0] == 0 or len(whole) - (quote.outer[1] - quote.outer[0]) > 2:
+        return None
+    before = sources(paragraph(bounds[0] - 1))
+    return max(before, key=lambda a: a.cue[0].i).source if before else None
 
 
 def _token_range(token_starts: list[int], doc: Doc, span: tuple[int, int]) -> tuple[int, int]:
@@ -660,12 +705,31 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
             subject = _subject(token)
             between = doc[last + 1:index]
             written = set(subject.subtree) if subject is not None else set()
-            if not all(t in written or t.is_punct for t in between):
-                return None  # "‘…,’ he said, dismissing ...": that cue is not this quote's
-            if not any(t in written for t in between) and not _inverted_subject(token):
-                return None  # neither "‘…,’ he said" nor "‘…,’ said X"
-            return _cue_attribution(token, kind, by_cue, result, paragraph(first))
+            if all(t in written or t.is_punct for t in between) and (
+                    any(t in written for t in between) or _inverted_subject(token)):
+                return _cue_attribution(token, kind, by_cue, result, paragraph(first))
+            # "‘…?’ the 43-year-old asked", "‘…,’ Ramos, 58, told AFP": the parser lost the
+            # subject, but a bare noun phrase between the quote and the verb is its speaker.
+            # Anything else there ("‘…,’ he said, dismissing ...") means the cue is not this
+            # quote's, or there is no "he said" at all.
+            source = _source_between(between)
+            if source is None or token.i in by_cue:
+                return None
+            attribution = _cue_attribution(token, kind, by_cue, result, paragraph(first))
+            attribution.source = source
+            return attribution
     return None
+
+
+def _source_between(tokens) -> Token | None:
+    """Return the head of a short noun phrase that is all of ``tokens``, or None."""
+    words = [t for t in tokens if not t.is_punct]
+    if not words or len(words) > MAX_LABEL_TOKENS or any(t.pos_ not in NAME_POS for t in words):
+        return None
+    if words[-1].pos_ not in ("PROPN", "NOUN", "ADJ") and words[0].pos_ != "PROPN":
+        return None
+    outer = [t for t in words if not tokens[0].i <= t.head.i <= tokens[-1].i]
+    return outer[0] if outer else words[-1]
 
 
 def _inverted_subject(verb: Token) -> bool:
@@ -961,6 +1025,8 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
         history.append(_Said(source.idx, block, entity, person))
     if attribution.cue_class not in ("speech", "naming"):
         confidence = min(confidence, CONFIDENCE["not_speech"])
+    if attribution.nearby:
+        confidence = min(confidence, CONFIDENCE["nearby"])
     return Quote(
         id=f"q{number}",
         kind=attribution.kind,
