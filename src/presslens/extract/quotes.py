@@ -1014,6 +1014,7 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
             tokens = [t for t in source.subtree if t.i <= source.i]
         else:
             tokens = source_tokens(source, attribution.cue[0] if attribution.cue else None, paragraph(source.i))
+        tokens = tokens or [source]  # trimming can leave nothing (a source of punctuation only)
         block = blocks(source.idx)
         entity, how = resolve_speaker(source, index, entities, history, block)
         speaker_start, speaker_end = tokens[0].idx, _end_char(tokens[-1])
