@@ -178,3 +178,19 @@ def test_csv_table_of_quotes_has_one_row_per_quote(article_file, capsys, nlp):
     assert rows[0]["speaker"] == "Liesl Brandt"
     assert rows[0]["kind"] == "direct"
     assert rows[0]["content"].startswith("This is a good day")
+
+
+def test_csv_table_of_events_has_acled_like_columns(tmp_path, capsys, nlp):
+    import csv
+    import io
+
+    path = tmp_path / "strike.txt"
+    path.write_text("Strike hits city\n\nA missile strike on Dnipro killed three people, the regional governor said.\n",
+                    encoding="utf-8")
+    assert main(["analyze", str(path), "--format", "csv", "--table", "events"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    strike = [r for r in rows if r["location"] == "Dnipro"]
+    assert strike, rows
+    assert strike[0]["event_type"] == "Explosions/Remote violence"
+    assert strike[0]["fatalities"] == "3"
+    assert strike[0]["country_code"] == "UA" and float(strike[0]["latitude"]) > 48
