@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from presslens.errors import InputError
+from presslens.eval.metrics import prf_from_matches
 from presslens.ingest.document import RawArticle
 from presslens.ingest.structure import build_document
 
@@ -56,10 +57,7 @@ def _biased_words(cell: str) -> set[str]:
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4)}
+    return prf_from_matches(tp, tp + fp, tp, tp + fn)
 
 
 def evaluate_babe(path: str | Path, progress: Callable[[int, int], None] | None = None,

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from presslens.errors import InputError
+from presslens.eval.metrics import f1, ratio
 from presslens.ingest.document import RawArticle
 from presslens.ingest.structure import build_document
 
@@ -172,20 +173,17 @@ def scores(pairs: list[tuple[str, str | None]]) -> dict:
         tp = sum(1 for g, p in pairs if g == label and p == label)
         fp = sum(1 for g, p in pairs if p == label and g != label)
         fn = support[label] - tp
-        per_class[label] = _f1(tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0)
+        per_class[label] = f1(ratio(tp, tp + fp), ratio(tp, tp + fn))
     total = sum(support.values())
     return {
         "p": round(precision, 4),
         "r": round(recall, 4),
-        "f1": round(_f1(precision, recall), 4),
+        "f1": round(f1(precision, recall), 4),
         "macro_f1": round(sum(per_class.values()) / len(per_class), 4) if per_class else 0.0,
         "weighted_f1": round(sum(per_class[c] * support[c] for c in per_class) / total, 4) if total else 0.0,
         "per_class": {label: round(value, 4) for label, value in sorted(per_class.items())},
     }
 
-
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def _confusion(pairs: list[tuple[str, str | None]]) -> dict[str, dict[str, int]]:

@@ -25,6 +25,7 @@ from pathlib import Path
 import trafilatura
 
 from presslens.errors import InputError
+from presslens.eval.metrics import f1
 from presslens.ingest.document import RawArticle
 from presslens.ingest.sources import decode_bytes
 from presslens.ingest.structure import build_document, fold
@@ -174,8 +175,7 @@ def scores_from_counts(counts: list[Counts]) -> dict[str, float]:
     recalls = [_recall(*c) for c in counts if c[0] + c[2] > 0]
     p = statistics.mean(precisions) if precisions else 0.0
     r = statistics.mean(recalls) if recalls else 0.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"p": p, "r": r, "f1": f1}
+    return {"p": p, "r": r, "f1": f1(p, r)}
 
 
 def _precision(tp: float, fp: float, fn: float) -> float:

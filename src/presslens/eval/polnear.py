@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from presslens.errors import InputError
+from presslens.eval.metrics import prf_from_matches
 from presslens.ingest.document import RawArticle
 from presslens.ingest.structure import build_document
 
@@ -158,10 +159,7 @@ class _Counts:
         self.gold += gold
 
     def scores(self) -> dict:
-        p = self.matched_predicted / self.predicted if self.predicted else 0.0
-        r = self.matched_gold / self.gold if self.gold else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        return {"p": round(p, 4), "r": round(r, 4), "f1": round(f1, 4)}
+        return prf_from_matches(self.matched_predicted, self.predicted, self.matched_gold, self.gold)
 
 
 def score_article(text: str, gold: list[Relation], predicted: list[Relation], counts: dict[str, _Counts]) -> None:

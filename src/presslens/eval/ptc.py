@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from presslens.errors import InputError
+from presslens.eval.metrics import prf_from_matches
 from presslens.ingest.document import RawArticle
 from presslens.ingest.structure import build_document
 
@@ -86,10 +87,7 @@ class SICounts:
         self.gold += len(gold)
 
     def scores(self) -> dict[str, float]:
-        p = self.precision / self.predicted if self.predicted else 0.0
-        r = self.recall / self.gold if self.gold else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4)}
+        return prf_from_matches(self.precision, self.predicted, self.recall, self.gold)
 
 
 def evaluate_ptc(path: str | Path, progress: Callable[[int, int], None] | None = None,
@@ -150,10 +148,7 @@ def evaluate_ptc(path: str | Path, progress: Callable[[int, int], None] | None =
             progress(done, len(ids))
     per_technique = {}
     for technique, (matched, predicted_n, found, gold_n) in sorted(counts.items()):
-        p = matched / predicted_n if predicted_n else 0.0
-        r = found / gold_n if gold_n else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        per_technique[technique] = {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4),
+        per_technique[technique] = {**prf_from_matches(matched, predicted_n, found, gold_n),
                                     "predicted": predicted_n, "gold": gold_n}
     return {"task": "ptc", "metrics": {"span_si": si.scores(), "per_technique": per_technique}, "articles": done,
             "failed": len(failed)}
