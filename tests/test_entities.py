@@ -115,3 +115,19 @@ def test_capitalised_common_word_opening_a_sentence_is_not_a_place(analyze):
             "The referendum was called by the regional council.")
     article = analyze(text)
     assert all(e.name != "Referendum" for e in article.entities)
+
+
+def test_company_named_after_a_town_stays_an_organisation(analyze):
+    text = ("Toyota unveiled a hybrid pickup at the show on Tuesday. Toyota says the truck will be "
+            "built in Texas, and a rival from Ford is due next year.")
+    article = analyze(text)
+    toyota = entity_named(article, "Toyota")
+    assert toyota is not None and toyota.type == "ORG" and toyota.geo is None
+
+
+def test_town_the_model_calls_a_product_is_placed_by_its_apposition(analyze):
+    text = "A rocket attack on Kramatorsk, an eastern city that the army still holds, wounded five people."
+    article = analyze(text)
+    town = entity_named(article, "Kramatorsk")
+    assert town is not None and town.type == "GPE"
+    assert town.geo is not None and town.geo.country_code == "UA"

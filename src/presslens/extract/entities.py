@@ -116,6 +116,7 @@ def extract_entities(doc: Doc, document: Document) -> list[Entity]:
     person_words = _person_words(mentions)
     for mention in mentions:
         mention.label = _corrected_label(mention, person_words)
+    _relabel_places(mentions, person_words)
     clusters = _cluster(mentions)
     _add_missed_mentions(clusters, doc)
     for cluster in clusters:
@@ -213,22 +214,64 @@ def _corrected_label(mention: _Mention, person_words: set[str]) -> str:
     last_word = mention.text.split()[-1].casefold()
     if label in ("PERSON", "ORG", "PRODUCT", "WORK_OF_ART") and " " in mention.text and last_word in _place_heads():
         return "FAC"
-    if label in MISTAKABLE_FOR_PLACE and label != "NORP" and _names_a_place(mention, person_words):
-        from presslens.extract.places import place_type
-
-        return place_type(mention.text) or label
     return label
 
 
-def _names_a_place(mention: _Mention, person_words: set[str]) -> bool:
+# Prepositions that put a name on the map; "to", "from" and "on" are left out because
+# organisations take them as often ("a challenge to Toyota", "a statement from Nokia").
+LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "towards", "toward",
+                      "into", "through"})
+
+
+def _relabel_places(mentions: list[_Mention], person_words: set[str]) -> None:
+    """Give a place label to names the model called something else, when the gazetteer knows
+    the name and the article uses it as a place.
+
+    A name tagged as a person with nothing personal about it is a place ("Lyman" in "the town of
+    Lyman", tagged PERSON). A name tagged as an organisation or product must stand after a place
+    preposition ("in Mariupol") at least as often as it is used otherwise: companies named
+    after towns ("Toyota") stay organisations. Every mention of such a name becomes a place, so
+    its mentions stay together.
+    """
     from presslens.extract.places import place_type
 
+    votes: dict[str, int] = {}
+    for mention in mentions:
+        if mention.label not in MISTAKABLE_FOR_PLACE or mention.label == "NORP":
+            continue
+        if place_type(mention.text) is None or _person_context(mention, person_words):
+            continue
+        place_like = mention.label == "PERSON" or _locative(mention)
+        votes[mention.text] = votes.get(mention.text, 0) + (1 if place_like else -1)
+    for mention in mentions:
+        if votes.get(mention.text, -1) >= 0 and mention.label in MISTAKABLE_FOR_PLACE \
+                and mention.label != "NORP" and not _person_context(mention, person_words):
+            mention.label = place_type(mention.text) or mention.label
+
+
+def _person_context(mention: _Mention, person_words: set[str]) -> bool:
+    """Return True when a name is used for a person: a word of a full name, or after a title."""
     if mention.text in person_words and mention.label == "PERSON":
-        return False
-    before = mention.root.doc[mention.root.left_edge.i - 1] if mention.root.left_edge.i > 0 else None
-    if mention.label == "PERSON" and before is not None and is_title_word(before):
-        return False  # "Mayor Lyman": a person who shares a town's name
-    return place_type(mention.text) is not None
+        return True
+    index = mention.root.left_edge.i
+    before = mention.root.doc[index - 1] if index > 0 else None
+    return mention.label == "PERSON" and before is not None and is_title_word(before)
+
+
+def _locative(mention: _Mention) -> bool:
+    """Return True when the article uses the name as a place: after a place preposition ("in
+    Mariupol"), beside a place noun ("Kramatorsk, an eastern city"; "the town of Lyman")."""
+    root, head = mention.root, mention.root.head
+    if root.dep_ == "pobj" and head.lower_ in LOCATIVE:
+        return True
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _place_nouns():
+        return True
+    return any(child.dep_ == "appos" and child.lemma_.lower() in _place_nouns() for child in root.children)
+
+
+@cache
+def _place_nouns() -> frozenset[str]:
+    return frozenset(load_list("place-nouns.txt"))
 
 
 def _key(text: str) -> str:
