@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from importlib.resources import files
@@ -22,6 +23,8 @@ EVAL_TASKS = ("extraction", "polnear", "case2021", "babe", "ptc")
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code."""
+    # trafilatura logs every odd page at ERROR level; presslens reports bad inputs itself.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -67,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("path", metavar="PATH", help="the data set's folder")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(run=_eval)
+
+    from presslens.corpus.commands import add_corpus_commands
+
+    add_corpus_commands(commands)
     return parser
 
 

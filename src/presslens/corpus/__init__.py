@@ -1,0 +1,5 @@
+"""A corpus of articles: the store, ingest, de-duplication, queries and export."""
+
+from presslens.corpus.store import SQLiteStore, Store, open_store
+
+__all__ = ["SQLiteStore", "Store", "open_store"]

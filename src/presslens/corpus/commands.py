@@ -1,0 +1,264 @@
+"""The corpus sub-commands: ingest, search, quotes, events, entities and export.
+
+Thin: each parses its arguments, calls the library and prints a table or JSON. Article
+text goes into tables as rich Text, never as markup, so brackets in an article are shown
+as written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from presslens.errors import PresslensError
+from presslens.ingest.sources import DEFAULT_MAX_BYTES
+
+# presslens.nlp's BATCH_SIZE; not imported from there, since that loads spaCy on every
+# command-line start.
+BATCH_SIZE = 32
+
+
+def add_corpus_commands(subparsers) -> None:
+    """Register the corpus sub-commands on the CLI's sub-parsers."""
+    ingest = subparsers.add_parser("ingest", help="load articles (files, folders, JSONL, CSV, feeds, WARC) into a corpus")
+    ingest.add_argument("sources", nargs="+", metavar="SOURCE",
+                        help="a file, a folder (recursive), a .jsonl/.csv/.rss/.atom/.warc(.gz) file, or -")
+    _add_db(ingest)
+    ingest.add_argument("--model", default=None, help="spaCy pipeline to load (default: as for analyze)")
+    ingest.add_argument("--batch-size", type=_positive, default=BATCH_SIZE, metavar="N",
+                        help=f"articles parsed and committed together (default {BATCH_SIZE})")
+    ingest.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
+                        help=f"refuse inputs larger than this (default {DEFAULT_MAX_BYTES:,})")
+    ingest.set_defaults(run=run_ingest)
+
+    search = subparsers.add_parser("search", help="find corpus articles containing words")
+    search.add_argument("text", metavar="TEXT")
+    _add_db(search)
+    _add_output(search, limit=20)
+    search.set_defaults(run=run_search)
+
+    quotes = subparsers.add_parser("quotes", help="who said what: quotes in the corpus")
+    _add_db(quotes)
+    quotes.add_argument("--speaker", metavar="NAME", help="quotes by this person or organisation (name or alias)")
+    quotes.add_argument("--about", metavar="TEXT", help="quotes whose words contain this text")
+    _add_output(quotes, limit=100)
+    quotes.set_defaults(run=run_quotes)
+
+    events = subparsers.add_parser("events", help="what happened where: events in the corpus")
+    _add_db(events)
+    events.add_argument("--type", metavar="T", help="events of this type (e.g. attack, protest, statement)")
+    events.add_argument("--near", metavar="PLACE", help="events at or within 100 km of this place")
+    events.add_argument("--since", metavar="DATE", type=_date, help="events on or after this date (YYYY-MM-DD)")
+    _add_output(events, limit=100)
+    events.set_defaults(run=run_events)
+
+    entities = subparsers.add_parser("entities", help="the people, organisations and places mentioned most")
+    _add_db(entities)
+    entities.add_argument("--top", type=_positive, default=20, metavar="N", help="how many (default 20)")
+    entities.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    entities.set_defaults(run=run_entities)
+
+    export = subparsers.add_parser("export", help="write the corpus tables as Parquet, CSV or JSONL files")
+    _add_db(export)
+    export.add_argument("--to", required=True, metavar="DIR", help="folder for the files (created if missing)")
+    export.add_argument("--format", choices=("parquet", "csv", "jsonl"), default="parquet")
+    export.set_defaults(run=run_export)
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", required=True, metavar="FILE", help="the corpus database (a SQLite file)")
+
+
+def _add_output(parser: argparse.ArgumentParser, limit: int) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--limit", type=_positive, default=limit, metavar="N", help=f"at most N rows (default {limit})")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _date(value: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2024-03-01") from None
+
+
+def _open(path: str, must_exist: bool = True):
+    from presslens.corpus.store import open_store
+
+    if must_exist and not path.startswith(("postgresql://", "postgres://")) and not Path(path).is_file():
+        raise PresslensError(f"no corpus database at {path}; create one with `presslens ingest SOURCE --db {path}`.")
+    return open_store(path)
+
+
+# -- ingest -----------------------------------------------------------------------------
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    """Return 0 when every item was stored or skipped, 1 when any failed."""
+    from presslens.corpus.dedupe import find_duplicates
+    from presslens.corpus.ingest import ingest
+    from presslens.nlp import load_pipeline
+
+    load_pipeline(args.model)  # a missing model is one sentence before any work starts
+    with _open(args.db, must_exist=False) as store, _IngestProgress(args.sources, args.max_bytes) as progress:
+        report = ingest(args.sources, store, model=args.model, batch_size=args.batch_size,
+                        progress=progress, max_bytes=args.max_bytes)
+        clusters = find_duplicates(store)
+    for line in report.errors:
+        print(f"presslens: {line}", file=sys.stderr)
+    if report.failed > len(report.errors):
+        print(f"presslens: … and {report.failed - len(report.errors)} more in the errors table.", file=sys.stderr)
+    copies = sum(len(c.members) - 1 for c in clusters)
+    print(f"{report.added} added, {report.skipped} already stored, {report.failed} failed "
+          f"in {report.seconds:.1f} s ({report.rate:.1f} items/s); "
+          f"{len(clusters)} near-duplicate clusters ({copies} copies) in {args.db}")
+    return 1 if report.failed else 0
+
+
+class _IngestProgress:
+    """A progress bar with rate and ETA on a terminal; nothing when the output is piped."""
+
+    def __init__(self, sources: list[str], max_bytes: int):
+        self.sources, self.max_bytes = sources, max_bytes
+        self.bar = None
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        from presslens.corpus.ingest import count_items
+
+        # Counting reads the sources once without parsing: cheap next to the parse, and
+        # what gives the bar its ETA. Standard input can only be read once.
+        total = None if "-" in self.sources else count_items(self.sources, self.max_bytes)
+        self.bar = Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                            TextColumn("{task.fields[rate]}"),
+                            TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+                            transient=True)
+        self.task = self.bar.add_task("ingest", total=total, rate="")
+        self.bar.start()
+        return self._advance
+
+    def _advance(self, done: int) -> None:
+        task = self.bar.tasks[0]
+        speed = task.speed
+        self.bar.update(self.task, advance=done, rate=f"{speed:.1f} articles/s" if speed else "")
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+# -- queries ----------------------------------------------------------------------------
+
+
+def run_search(args: argparse.Namespace) -> int:
+    """Return 0 after printing the matching articles."""
+    with _open(args.db) as store:
+        rows = store.search(args.text, limit=args.limit)
+    if args.json:
+        return _print_json(rows)
+    words = [w for w in args.text.replace('"', " ").split() if w]
+    _print_table(rows, [("published", "Published"), ("title", "Title"), ("snippet", "Match"), ("source", "Source")],
+                 highlight=words, empty="No article matches.")
+    return 0
+
+
+def run_quotes(args: argparse.Namespace) -> int:
+    """Return 0 after printing the quotes found."""
+    with _open(args.db) as store:
+        rows = store.quotes(speaker=args.speaker, about=args.about, limit=args.limit)
+    if args.json:
+        return _print_json(rows)
+    _print_table(rows, [("published", "Published"), ("speaker", "Speaker"), ("cue", "Cue"), ("content", "Quote"),
+                        ("source", "Source")], empty="No quote found.")
+    return 0
+
+
+def run_events(args: argparse.Namespace) -> int:
+    """Return 0 after printing the events found."""
+    with _open(args.db) as store:
+        rows = store.events(type=args.type, near=args.near, since=args.since, limit=args.limit)
+    if args.json:
+        return _print_json(rows)
+    for row in rows:
+        row["when"] = row["time"] or row["published"]
+    _print_table(rows, [("when", "When"), ("type", "Type"), ("trigger", "Trigger"), ("actor", "Actor"),
+                        ("target", "Target"), ("location", "Where"), ("source", "Source")],
+                 empty="No event found.")
+    return 0
+
+
+def run_entities(args: argparse.Namespace) -> int:
+    """Return 0 after printing the most mentioned corpus entities."""
+    with _open(args.db) as store:
+        rows = store.top_entities(args.top)
+    if args.json:
+        return _print_json(rows)
+    _print_table(rows, [("name", "Entity"), ("type", "Type"), ("articles", "Articles"), ("mentions", "Mentions"),
+                        ("first_seen", "First"), ("last_seen", "Last")], empty="The corpus has no entities yet.")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Return 0 after writing one file per table."""
+    from presslens.corpus.export import export
+
+    with _open(args.db) as store:
+        written = export(store, args.to, args.format)
+    for table, path in written.items():
+        print(f"{table}: {path}")
+    return 0
+
+
+def _print_json(rows: list[dict]) -> int:
+    print(json.dumps(rows, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _print_table(rows: list[dict], columns: list[tuple[str, str]], empty: str,
+                 highlight: list[str] | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    if not rows:
+        console.print(Text(empty))
+        return
+    table = Table(show_lines=False)
+    for _, header in columns:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        cells = []
+        for key, _ in columns:
+            value = row.get(key)
+            cell = Text("" if value is None else " ".join(str(value).split()))
+            if highlight:
+                cell.highlight_words(highlight, style="bold yellow", case_sensitive=False)
+            cells.append(cell)
+        table.add_row(*cells)
+    console.print(table)

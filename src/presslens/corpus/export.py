@@ -1,0 +1,79 @@
+"""Write a corpus out as one file per table (JSONL, CSV or Parquet) for pandas, DuckDB or a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+from presslens.corpus.store import Store
+from presslens.errors import PresslensError
+
+EXPORT_FORMATS = ("jsonl", "csv", "parquet")
+CHUNK_ROWS = 2000  # rows held in memory at once while writing Parquet
+
+
+def export(store: Store, directory: str | Path, format: str = "jsonl") -> dict[str, Path]:
+    """Return the file written for each table, after writing every export table of the store."""
+    if format not in EXPORT_FORMATS:
+        raise PresslensError(f"cannot export as '{format}'; choose one of {', '.join(EXPORT_FORMATS)}.")
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PresslensError(f"cannot create {folder} ({error.strerror or error}).") from None
+    written = {}
+    for table in store.tables():
+        path = folder / f"{table}.{format}"
+        try:
+            if format == "jsonl":
+                _write_jsonl(store.rows(table), path)
+            elif format == "csv":
+                _write_csv(store.rows(table), [name for name, _ in store.columns(table)], path)
+            else:
+                _write_parquet(store.rows(table), store.columns(table), path)
+        except OSError as error:
+            raise PresslensError(f"cannot write {path} ({error.strerror or error}).") from None
+        written[table] = path
+    return written
+
+
+def _write_jsonl(rows: Iterator[dict], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _write_csv(rows: Iterator[dict], names: list[str], path: Path) -> None:
+    # utf-8-sig: spreadsheets read the byte-order mark as "this is UTF-8".
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=names)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _write_parquet(rows: Iterator[dict], columns: list[tuple[str, str]], path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    types = {"integer": pa.int64(), "real": pa.float64(), "text": pa.string()}
+    # The schema comes from the store's column types, not from the first rows, so that a
+    # column empty at the start keeps its type and every chunk matches.
+    schema = pa.schema([(name, types[kind]) for name, kind in columns])
+    with pq.ParquetWriter(path, schema) as writer:
+        while chunk := list(islice(rows, CHUNK_ROWS)):
+            data = {name: [_cast(row[name], kind) for row in chunk] for name, kind in columns}
+            writer.write_table(pa.table(data, schema=schema))
+        # An empty table still gets its file, with the columns and no rows.
+
+
+def _cast(value, kind: str):
+    if value is None:
+        return None
+    if kind == "integer":
+        return int(value)
+    if kind == "real":
+        return float(value)
+    return value if isinstance(value, str) else str(value)

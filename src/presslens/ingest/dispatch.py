@@ -1,0 +1,59 @@
+"""Every kind of source a corpus is loaded from, each file sent to the reader it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from presslens.errors import InputError
+from presslens.ingest.document import RawArticle
+from presslens.ingest.feeds import FEED_SUFFIXES, iter_feed_articles, looks_like_feed
+from presslens.ingest.sources import DEFAULT_MAX_BYTES, READABLE_SUFFIXES, iter_raw_articles
+from presslens.ingest.tables import CSV_SUFFIXES, iter_csv_articles
+from presslens.ingest.warc import is_warc, iter_warc_articles
+
+CORPUS_SUFFIXES = READABLE_SUFFIXES | CSV_SUFFIXES | FEED_SUFFIXES
+
+
+def iter_corpus_articles(
+    locations: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[RawArticle | InputError]:
+    """Yield every article in files, folders (recursive), JSONL, CSV, feeds, WARC or stdin ('-')."""
+    for location in map(str, locations):
+        path = Path(location)
+        if location != "-" and path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and _is_corpus_file(p))
+            if not files:
+                yield InputError("the folder holds no article, JSONL, CSV, feed or WARC files", location)
+            for file in files:
+                yield from _file_articles(file, max_bytes)
+        elif location != "-" and path.is_file():
+            yield from _file_articles(path, max_bytes)
+        else:
+            yield from iter_raw_articles([location], max_bytes)
+
+
+def _is_corpus_file(path: Path) -> bool:
+    if path.name.startswith("."):
+        return False
+    return is_warc(path) or path.suffix.lower() in CORPUS_SUFFIXES
+
+
+def _file_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | InputError]:
+    suffix = path.suffix.lower()
+    if is_warc(path):
+        yield from iter_warc_articles(path, max_bytes)
+    elif suffix in CSV_SUFFIXES:
+        yield from iter_csv_articles(path, max_bytes)
+    elif suffix in (".rss", ".atom") or (suffix not in READABLE_SUFFIXES and _starts_like_feed(path)):
+        yield from iter_feed_articles(path, max_bytes)
+    else:
+        yield from iter_raw_articles([str(path)], max_bytes)
+
+
+def _starts_like_feed(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return looks_like_feed(handle.read(2048))
+    except OSError:
+        return False

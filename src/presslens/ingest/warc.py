@@ -1,0 +1,62 @@
+"""Read web-archive (WARC, WARC.gz) files: one RawArticle per HTML response record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from presslens.errors import InputError
+from presslens.ingest.document import RawArticle
+from presslens.ingest.sources import article_id, decode_bytes
+from presslens.record import Source
+
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+
+
+def is_warc(path: Path) -> bool:
+    """Return True when the file name says it is a web archive."""
+    return path.name.lower().endswith(WARC_SUFFIXES)
+
+
+def iter_warc_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | InputError]:
+    """Yield an article per HTML response in the archive, an InputError per unreadable one.
+
+    Requests, metadata, images and scripts are passed over in silence: a crawl is mostly
+    those, and none of them is an article that went missing.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    where = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        yield InputError(f"cannot be read ({error.strerror or error})", where)
+        return
+    with handle:
+        try:
+            for record in ArchiveIterator(handle, arc2warc=True):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                kind = (record.http_headers.get_header("Content-Type") or "").lower()
+                if "html" not in kind:
+                    continue
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                place = f"{where}#{uri}" if uri else where
+                # Read one byte past the limit: enough to know the page is too large.
+                data = record.content_stream().read(max_bytes + 1)
+                if len(data) > max_bytes:
+                    yield InputError(f"is over the {max_bytes:,}-byte limit (raise it with --max-bytes)", place)
+                    continue
+                try:
+                    text = decode_bytes(data)
+                except InputError as error:
+                    error.where = place
+                    yield error
+                    continue
+                date = record.rec_headers.get_header("WARC-Date")
+                yield RawArticle(id=article_id(text), content=text, is_html=True,
+                                 published=date[:10] if date else None, source=Source(url=uri, path=where))
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
+            detail = (str(error).splitlines() or [""])[0]
+            yield InputError(f"is not a readable WARC file ({type(error).__name__}: {detail})", where)
