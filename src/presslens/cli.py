@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     from presslens.corpus.commands import add_corpus_commands
 
     add_corpus_commands(commands)
+    from presslens.web.commands import add_web_commands
+
+    add_web_commands(commands)
     return parser
 
 

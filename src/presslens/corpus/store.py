@@ -298,19 +298,22 @@ class Store(ABC):
         return False
 
 
-def open_store(location: str | Path) -> Store:
-    """Return the store at this location: a SQLite file path (created when missing)."""
+def open_store(location: str | Path, read_only: bool = False) -> Store:
+    """Return the store at this location: a SQLite file path (created when missing, unless read-only)."""
     text = str(location)
     if text.startswith(("postgresql://", "postgres://")):
         raise PresslensError("PostgreSQL stores are not supported yet; give a SQLite file with --db.")
-    return SQLiteStore(text)
+    return SQLiteStore(text, read_only=read_only)
 
 
 class SQLiteStore(Store):
     """A corpus in one SQLite file, in WAL mode so readers never wait for a running ingest."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, read_only: bool = False):
         self.path = str(path)
+        if read_only:
+            self._open_read_only()
+            return
         if self.path != ":memory:":
             folder = Path(self.path).parent
             if not folder.is_dir():
@@ -327,6 +330,24 @@ class SQLiteStore(Store):
             self._migrate()
         except sqlite3.DatabaseError as error:
             raise PresslensError(f"cannot open {self.path} as a presslens database ({error}).") from None
+        self._in_transaction = False
+
+    def _open_read_only(self) -> None:
+        # SQLite itself refuses every write (mode=ro), so a reader such as the web app
+        # cannot change the corpus whatever its code does; no migration can run either.
+        if not Path(self.path).is_file():
+            raise PresslensError(f"no corpus database at {self.path}.")
+        try:
+            uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA busy_timeout=10000")
+            current = self.schema_version()
+        except sqlite3.DatabaseError as error:
+            raise PresslensError(f"cannot open {self.path} as a presslens database ({error}).") from None
+        if current != len(MIGRATIONS):
+            raise PresslensError(f"{self.path} has schema {current}, this presslens reads {len(MIGRATIONS)};"
+                                 " run an ingest with this version to upgrade it.")
         self._in_transaction = False
 
     # -- schema -----------------------------------------------------------------------

@@ -1,0 +1,303 @@
+"""The FastAPI app: server-rendered pages over a read-only corpus store, and their JSON twins.
+
+Every page has an `/api/...` route returning the same data as JSON; both call one function of
+`presslens.web.queries`. Article text is hostile input: templates autoescape everything, and
+the highlighted body comes from `render.html.article_body`, which escapes each span.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from presslens import __version__
+from presslens.corpus.store import SQLiteStore, open_store
+from presslens.errors import InputError, PresslensError
+from presslens.record import Article
+from presslens.render.html import article_body
+from presslens.web import queries
+from presslens.web.queries import Page
+from presslens.web.safety import BodyLimit, SecurityHeaders
+
+# An article pasted for analysis is text, not a crawl: a megabyte is a very long article.
+DEFAULT_MAX_BODY_BYTES = 1_000_000
+MAX_PAGE_SIZE = 200
+
+
+class AnalyzeRequest(BaseModel):
+    """An article to analyse on the fly: plain text or HTML, one of the two."""
+
+    text: str | None = Field(default=None, description="the article as plain text")
+    html: str | None = Field(default=None, description="the article as an HTML page")
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("presslens.web", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.globals["version"] = __version__
+    return env
+
+
+class _Stores:
+    """One read-only connection per worker thread: sqlite3 connections are not shared across threads."""
+
+    def __init__(self, db_path: str):
+        self.db_path = db_path
+        self.local = threading.local()
+        self.opened: list[SQLiteStore] = []
+        self.lock = threading.Lock()
+
+    def get(self) -> SQLiteStore:
+        store = getattr(self.local, "store", None)
+        if store is None:
+            store = self.local.store = open_store(self.db_path, read_only=True)
+            with self.lock:
+                self.opened.append(store)
+        return store
+
+    def close(self) -> None:
+        with self.lock:
+            for store in self.opened:
+                store.close()
+            self.opened.clear()
+
+
+def create_app(db_path: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+    """Return the web app serving the corpus in this SQLite file, opened read-only."""
+    stores = _Stores(str(db_path))
+    stores.get()  # a missing or foreign database is one sentence now, not a 500 on the first page
+    app = FastAPI(title="presslens", version=__version__, docs_url=None, redoc_url=None,
+                  description="The pages and data of a presslens corpus: articles, entities, speakers, events.")
+    # The interactive docs pages load scripts from a CDN, which the CSP forbids; the
+    # OpenAPI document itself stays at /openapi.json.
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(packages=[("presslens.web", "static")]), name="static")
+    app.state.stores = stores
+    app.router.add_event_handler("shutdown", stores.close)
+
+    def page_of(page: int, size: int) -> Page:
+        return Page(page, size)
+
+    def render(template: str, request: Request, status: int = 200, **values) -> HTMLResponse:
+        html = _environment().get_template(template).render(request=request, **values)
+        return HTMLResponse(html, status_code=status)
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
+        message = error.detail if isinstance(error.detail, str) else "The request failed."
+        if error.status_code == 404 and message == "Not Found":
+            message = "There is no page at this address."
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=error.status_code)
+        return render("error.html.j2", request, status=error.status_code, message=message)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, error: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in error.errors())
+        message = f"The request is not valid ({problems})."
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=422)
+        return render("error.html.j2", request, status=422, message=message)
+
+    paging = {"page": Query(1, ge=1, description="page number, from 1"),
+              "size": Query(50, ge=1, le=MAX_PAGE_SIZE, description="items per page")}
+
+    # -- overview -------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def overview_page(request: Request):
+        return render("overview.html.j2", request, **queries.overview(stores.get()))
+
+    @app.get("/api/overview", tags=["corpus"])
+    def overview_api() -> dict:
+        """Return the corpus counts, latest articles, top entities and top speakers."""
+        return queries.overview(stores.get())
+
+    # -- articles -------------------------------------------------------------------
+
+    @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
+    def articles_page(request: Request, page: int = paging["page"], size: int = paging["size"]):
+        return render("articles.html.j2", request, result=queries.articles(stores.get(), page_of(page, size)))
+
+    @app.get("/api/articles", tags=["articles"])
+    def articles_api(page: int = paging["page"], size: int = paging["size"]) -> dict:
+        """Return a page of articles (id, title, published, source, outlet), newest first."""
+        return queries.articles(stores.get(), page_of(page, size))
+
+    def article_or_404(article_id: str) -> Article:
+        article = stores.get().article(article_id)
+        if article is None:
+            raise HTTPException(404, "There is no article with this id.")
+        return article
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: str):
+        article = article_or_404(article_id)
+        return render("article.html.j2", request, article=article, body=article_body(article), stored=True)
+
+    @app.get("/api/articles/{article_id}", response_model=Article, tags=["articles"])
+    def article_api(article_id: str):
+        """Return the full record of one article."""
+        return article_or_404(article_id)
+
+    # -- search ---------------------------------------------------------------------
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, q: str = "", page: int = paging["page"], size: int = paging["size"]):
+        result = queries.search(stores.get(), q, page_of(page, size)) if q.strip() else None
+        return render("search.html.j2", request, q=q, result=result)
+
+    @app.get("/api/search", tags=["articles"])
+    def search_api(q: str = Query(..., description="words the articles must all contain"),
+                   page: int = paging["page"], size: int = paging["size"]) -> dict:
+        """Return a page of the articles containing every word of q, best match first."""
+        return queries.search(stores.get(), q, page_of(page, size))
+
+    # -- entities -------------------------------------------------------------------
+
+    @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
+    def entities_page(request: Request, type: str | None = None, page: int = paging["page"],
+                      size: int = paging["size"]):
+        result = queries.entities(stores.get(), page_of(page, size), type or None)
+        return render("entities.html.j2", request, result=result, type=type or "")
+
+    @app.get("/api/entities", tags=["entities"])
+    def entities_api(type: str | None = Query(None, description="only entities of this type, e.g. PERSON"),
+                     page: int = paging["page"], size: int = paging["size"]) -> dict:
+        """Return a page of corpus entities, most mentioned first."""
+        return queries.entities(stores.get(), page_of(page, size), type or None)
+
+    def entity_or_404(entity_id: int, page: Page) -> dict:
+        found = queries.entity(stores.get(), entity_id, page)
+        if found is None:
+            raise HTTPException(404, "There is no entity with this id.")
+        return found
+
+    @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
+    def entity_page(request: Request, entity_id: int, page: int = paging["page"], size: int = paging["size"]):
+        found = entity_or_404(entity_id, page_of(page, size))
+        peak = max((d["mentions"] for d in found["days"]), default=0)
+        return render("entity.html.j2", request, entity=found, peak=peak)
+
+    @app.get("/api/entities/{entity_id}", tags=["entities"])
+    def entity_api(entity_id: int, page: int = paging["page"], size: int = paging["size"]) -> dict:
+        """Return one corpus entity: names, mentions per day, quotes, co-occurring entities, articles."""
+        return entity_or_404(entity_id, page_of(page, size))
+
+    # -- speakers -------------------------------------------------------------------
+
+    @app.get("/speakers/{name}", response_class=HTMLResponse, include_in_schema=False)
+    def speaker_page(request: Request, name: str, page: int = paging["page"], size: int = paging["size"]):
+        result = queries.speaker_quotes(stores.get(), name, page_of(page, size))
+        if not result["total"]:
+            raise HTTPException(404, "No quote in the corpus is by a speaker of this name.")
+        return render("speaker.html.j2", request, name=name, result=result)
+
+    @app.get("/api/speakers", tags=["speakers"])
+    def speakers_api(n: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="how many")) -> list[dict]:
+        """Return the speakers quoted most, with their quote and article counts."""
+        return queries.top_speakers(stores.get(), n)
+
+    @app.get("/api/speakers/{name}/quotes", tags=["speakers"])
+    def speaker_api(name: str, page: int = paging["page"], size: int = paging["size"]) -> dict:
+        """Return a page of the quotes of a speaker across the corpus, oldest first."""
+        result = queries.speaker_quotes(stores.get(), name, page_of(page, size))
+        if not result["total"]:
+            raise HTTPException(404, "No quote in the corpus is by a speaker of this name.")
+        return result
+
+    # -- events ---------------------------------------------------------------------
+
+    event_filters = {
+        "type": Query(None, description="event type, e.g. attack, protest (or an ACLED type)"),
+        "place": Query(None, description="part of the place name"),
+        "since": Query(None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="on or after this date, YYYY-MM-DD"),
+        "until": Query(None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="on or before this date, YYYY-MM-DD"),
+    }
+
+    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
+    def events_page(request: Request, type: str | None = event_filters["type"],
+                    place: str | None = event_filters["place"], since: str | None = event_filters["since"],
+                    until: str | None = event_filters["until"], page: int = paging["page"],
+                    size: int = paging["size"]):
+        store = stores.get()
+        result = queries.events(store, page_of(page, size), type or None, place or None, since or None, until or None)
+        filters = {"type": type or "", "place": place or "", "since": since or "", "until": until or ""}
+        return render("events.html.j2", request, result=result, types=queries.event_types(store), filters=filters,
+                      active={k: v for k, v in filters.items() if v})
+
+    @app.get("/api/events", tags=["events"])
+    def events_api(type: str | None = event_filters["type"], place: str | None = event_filters["place"],
+                   since: str | None = event_filters["since"], until: str | None = event_filters["until"],
+                   page: int = paging["page"], size: int = paging["size"]) -> dict:
+        """Return a page of events, filtered by type, place and dates, in date order."""
+        return queries.events(stores.get(), page_of(page, size), type or None, place or None, since or None,
+                              until or None)
+
+    # -- errors ---------------------------------------------------------------------
+
+    @app.get("/errors", response_class=HTMLResponse, include_in_schema=False)
+    def errors_page(request: Request, page: int = paging["page"], size: int = paging["size"]):
+        return render("errors.html.j2", request, result=queries.errors(stores.get(), page_of(page, size)))
+
+    @app.get("/api/errors", tags=["corpus"])
+    def errors_api(page: int = paging["page"], size: int = paging["size"]) -> dict:
+        """Return a page of the items that failed ingest, with why."""
+        return queries.errors(stores.get(), page_of(page, size))
+
+    # -- analyse on the fly -----------------------------------------------------------
+
+    def analyse(text: str | None, html: str | None) -> Article:
+        content = html if html else text
+        if not content or not content.strip():
+            raise HTTPException(400, "Give the article as non-empty 'text' or 'html'.")
+        if len(content.encode("utf-8")) > max_body_bytes:
+            raise HTTPException(413, f"The article is larger than the limit of {max_body_bytes:,} bytes.")
+        import presslens
+
+        try:
+            return presslens.analyze(content)
+        except InputError as error:
+            raise HTTPException(400, f"The article could not be analysed: {error}.") from None
+
+    @app.post("/api/analyze", response_model=Article, tags=["analyze"])
+    def analyze_api(request: AnalyzeRequest):
+        """Return the record of an article given as text or HTML, analysed now and not stored."""
+        return analyse(request.text, request.html)
+
+    @app.get("/analyze", response_class=HTMLResponse, include_in_schema=False)
+    def analyze_form(request: Request):
+        return render("analyze.html.j2", request, content="", article=None)
+
+    @app.post("/analyze", response_class=HTMLResponse, include_in_schema=False)
+    async def analyze_page(request: Request):
+        # A urlencoded form is parsed here, which spares the app a multipart dependency.
+        fields = parse_qs((await request.body()).decode("utf-8", errors="replace"))
+        content = (fields.get("content") or [""])[0]
+        article = await run_in_threadpool(analyse, content, None)
+        return render("analyze.html.j2", request, content=content, article=article, body=article_body(article),
+                      stored=False)
+
+    return app
+
+
+def check_db(path: str | Path) -> None:
+    """Raise a one-sentence error when there is no database file to serve."""
+    if not Path(path).is_file():
+        raise PresslensError(f"no corpus database at {path}; create one with `presslens ingest SOURCE --db {path}`.")

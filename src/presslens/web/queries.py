@@ -1,0 +1,163 @@
+"""The read queries behind the web pages, over a read-only SQLite corpus store.
+
+Each returns plain dicts, the same ones the HTML pages render and the JSON API sends, so a
+page and its `/api/...` twin can never disagree. Lists are paged with LIMIT/OFFSET in the
+order of a stable key, so page n shows the same rows on every visit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from presslens.corpus.store import SQLiteStore, name_key
+
+ARTICLE_COLUMNS = "a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which slice of a list to show: page numbers start at 1."""
+
+    number: int = 1
+    size: int = 50
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+
+def paged(items: list[dict], page: Page, total: int | None) -> dict:
+    """Return a list slice with what a client needs to ask for the next one."""
+    return {"items": items, "page": page.number, "size": page.size, "total": total,
+            "has_more": page.offset + len(items) < total if total is not None else False}
+
+
+def articles(store: SQLiteStore, page: Page) -> dict:
+    """Return a page of articles, newest first."""
+    rows = store.db.execute(
+        f"SELECT {ARTICLE_COLUMNS} FROM articles a ORDER BY a.published DESC, a.seq DESC LIMIT ? OFFSET ?",
+        (page.size, page.offset))
+    total = store.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    return paged([dict(r) for r in rows], page, total)
+
+
+def search(store: SQLiteStore, text: str, page: Page) -> dict:
+    """Return a page of the articles matching the words of the text, best first."""
+    # The store owns the FTS query syntax; one row past the page tells whether more follow.
+    found = store.search(text, limit=page.offset + page.size + 1)
+    items = found[page.offset:page.offset + page.size]
+    result = paged(items, page, None)
+    result["has_more"] = len(found) > page.offset + page.size
+    return result
+
+
+def top_speakers(store: SQLiteStore, n: int = 20) -> list[dict]:
+    """Return the n speakers quoted most, merged across articles where the store merged them."""
+    rows = store.db.execute(
+        """SELECT COALESCE(c.name, q.speaker) AS name, q.corpus_entity_id AS entity_id, COUNT(*) AS quotes,
+                  COUNT(DISTINCT q.article_id) AS articles
+           FROM quotes q LEFT JOIN corpus_entities c ON c.id = q.corpus_entity_id
+           WHERE q.speaker IS NOT NULL
+           GROUP BY COALESCE(CAST(q.corpus_entity_id AS TEXT), q.speaker)
+           ORDER BY quotes DESC, name LIMIT ?""", (n,))
+    return [dict(r) for r in rows]
+
+
+def speaker_quotes(store: SQLiteStore, name: str, page: Page) -> dict:
+    """Return a page of the quotes by a speaker, by the exact name or any name of the same corpus entity."""
+    where = """(q.speaker = ? COLLATE NOCASE OR q.corpus_entity_id IN
+                (SELECT corpus_entity_id FROM corpus_entity_names WHERE key = ?))"""
+    params = (name, name_key(name))
+    rows = store.db.execute(
+        f"""SELECT q.article_id, a.title, a.published, a.outlet, q.quote_id, q.kind, q.speaker,
+                   q.corpus_entity_id AS entity_id, q.cue, q.content
+            FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {where}
+            ORDER BY a.published, a.seq, q.start LIMIT ? OFFSET ?""", (*params, page.size, page.offset))
+    total = store.db.execute(f"SELECT COUNT(*) FROM quotes q WHERE {where}", params).fetchone()[0]
+    return paged([dict(r) for r in rows], page, total)
+
+
+def entities(store: SQLiteStore, page: Page, type: str | None = None) -> dict:
+    """Return a page of corpus entities, most mentioned first."""
+    where, params = ("WHERE type = ?", [type]) if type else ("", [])
+    rows = store.db.execute(
+        f"""SELECT id, name, type, articles, mentions, geonames_id, lat, lon, country_code FROM corpus_entities
+            {where} ORDER BY mentions DESC, articles DESC, id LIMIT ? OFFSET ?""", (*params, page.size, page.offset))
+    total = store.db.execute(f"SELECT COUNT(*) FROM corpus_entities {where}", params).fetchone()[0]
+    return paged([dict(r) for r in rows], page, total)
+
+
+def entity(store: SQLiteStore, entity_id: int, page: Page) -> dict | None:
+    """Return one corpus entity with its names, mentions per day, quotes, co-occurring entities and articles."""
+    db = store.db
+    row = db.execute("SELECT id, name, type, articles, mentions, geonames_id, lat, lon, country_code"
+                     " FROM corpus_entities WHERE id = ?", (entity_id,)).fetchone()
+    if row is None:
+        return None
+    found = dict(row)
+    found["names"] = [r[0] for r in db.execute(
+        "SELECT DISTINCT name FROM corpus_entity_names WHERE corpus_entity_id = ? ORDER BY name", (entity_id,))]
+    found["days"] = store.entity_days(entity_id)
+    found["quotes"] = [dict(r) for r in db.execute(
+        """SELECT q.article_id, a.title, a.published, q.quote_id, q.kind, q.speaker, q.cue, q.content
+           FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.corpus_entity_id = ?
+           ORDER BY a.published, a.seq, q.start LIMIT 100""", (entity_id,))]
+    found["co_occurring"] = [dict(r) for r in db.execute(
+        """SELECT c.id, c.name, c.type, COUNT(DISTINCT mine.article_id) AS articles
+           FROM entities mine JOIN entities other ON other.article_id = mine.article_id
+           JOIN corpus_entities c ON c.id = other.corpus_entity_id
+           WHERE mine.corpus_entity_id = ? AND other.corpus_entity_id != ?
+           GROUP BY c.id ORDER BY articles DESC, c.mentions DESC, c.id LIMIT 20""", (entity_id, entity_id))]
+    found["articles_page"] = paged([dict(r) for r in db.execute(
+        f"""SELECT {ARTICLE_COLUMNS}, e.mentions FROM entities e JOIN articles a ON a.id = e.article_id
+            WHERE e.corpus_entity_id = ? ORDER BY a.published DESC, a.seq DESC LIMIT ? OFFSET ?""",
+        (entity_id, page.size, page.offset))], page, found["articles"])
+    return found
+
+
+def events(store: SQLiteStore, page: Page, type: str | None = None, place: str | None = None,
+           since: str | None = None, until: str | None = None) -> dict:
+    """Return a page of events filtered by type, place name and date range, in date order."""
+    where, params = [], []
+    if type:
+        where.append("(e.type = ? COLLATE NOCASE OR e.acled_event_type = ? COLLATE NOCASE)")
+        params += [type, type]
+    if place:
+        where.append("e.location LIKE ?")
+        params.append(f"%{place}%")
+    if since:
+        where.append("COALESCE(e.time, a.published) >= ?")
+        params.append(since)
+    if until:
+        # A bare date also takes in times later on that day.
+        where.append("COALESCE(e.time, a.published) <= ?")
+        params.append(until + "\uffff")
+    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    rows = store.db.execute(
+        f"""SELECT e.article_id, a.title, a.published, e.event_id, e.type, e.trigger, e.actor, e.target,
+                   e.location, e.lat, e.lon, e.time, e.killed, e.wounded, e.modality, e.reported_by
+            FROM events e JOIN articles a ON a.id = e.article_id {clause}
+            ORDER BY COALESCE(e.time, a.published), a.seq, e.start LIMIT ? OFFSET ?""",
+        (*params, page.size, page.offset))
+    total = store.db.execute(f"SELECT COUNT(*) FROM events e JOIN articles a ON a.id = e.article_id {clause}",
+                             params).fetchone()[0]
+    return paged([dict(r) for r in rows], page, total)
+
+
+def event_types(store: SQLiteStore) -> list[str]:
+    """Return the event types present in the corpus, for the filter's choices."""
+    return [r[0] for r in store.db.execute("SELECT DISTINCT type FROM events ORDER BY type")]
+
+
+def errors(store: SQLiteStore, page: Page) -> dict:
+    """Return a page of the items that failed ingest, in the order they were seen."""
+    rows = store.db.execute("SELECT id, source, message, seen FROM errors ORDER BY id LIMIT ? OFFSET ?",
+                            (page.size, page.offset))
+    total = store.db.execute("SELECT COUNT(*) FROM errors").fetchone()[0]
+    return paged([dict(r) for r in rows], page, total)
+
+
+def overview(store: SQLiteStore) -> dict:
+    """Return the corpus counts, its latest articles, top entities and top speakers."""
+    return {"counts": store.counts(), "recent": articles(store, Page(1, 10))["items"],
+            "top_entities": store.top_entities(15), "top_speakers": top_speakers(store, 15)}

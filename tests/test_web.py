@@ -1,0 +1,230 @@
+"""The web app over a small corpus: every page renders, hostile text stays inert, the API answers."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+import pytest
+
+from presslens.corpus.ingest import ingest_items
+from presslens.corpus.store import open_store
+from presslens.errors import InputError
+from presslens.ingest.document import RawArticle
+from presslens.ingest.sources import article_id
+from presslens.record import Source
+
+fastapi = pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from presslens.web.app import create_app  # noqa: E402
+
+HARBOUR = """Harbour reopens after repairs
+
+The harbour in Lyon reopened on Tuesday after three months of repairs that cost 12 million euros.
+
+"The port is open for business again," said Mayor Liesl Brandt at the ceremony.
+"""
+
+COUNCIL = """Council approves tram budget
+
+The city council in Lyon on Friday approved the tram budget after a long debate.
+
+"We have kept every promise on transport," Mayor Liesl Brandt said after the vote.
+"""
+
+# Markup that would run if any span reached the page unescaped.
+HOSTILE = """Hackers claim attack <script>alert(1)</script>
+
+Police in Lyon said on Monday that a group calling itself <img src=x onerror=alert(2)> attacked the city website.
+
+"Click <a href="javascript:alert(3)">here</a> to see the proof," the group wrote, according to Chief Inspector Paul Marchand.
+
+Mayor Liesl Brandt said: "Nobody should click <script>alert(4)</script> links from strangers."
+"""
+
+
+
+
+def _raw(text: str, published: str, outlet: str) -> RawArticle:
+    title = text.splitlines()[0]
+    return RawArticle(id=article_id(text), content=text, title=title, published=published,
+                      source=Source(url=f"https://{outlet}/news/{article_id(text)}", outlet=outlet))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, nlp):
+    """Return (database path, article ids by name) of a three-article corpus with one ingest error."""
+    db = tmp_path_factory.mktemp("web") / "corpus.db"
+    items = {"harbour": _raw(HARBOUR, "2024-03-05", "example.org"),
+             "council": _raw(COUNCIL, "2024-03-08", "example.net"),
+             "hostile": _raw(HOSTILE, "2024-03-11", "example.com")}
+    with open_store(db) as store:
+        ingest_items([*items.values(), InputError("broken.txt: the file is not text <b>bold</b>")], store)
+    return db, {name: raw.id for name, raw in items.items()}
+
+
+@pytest.fixture(scope="module")
+def client(corpus):
+    db, _ = corpus
+    with TestClient(create_app(db, max_body_bytes=50_000)) as client:
+        yield client
+
+
+class _Elements(HTMLParser):
+    """Collects the elements a browser would build from a page: (tag, attributes) each."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
+def _assert_inert(html: str) -> None:
+    parser = _Elements()
+    parser.feed(html)
+    scripts = [attrs for tag, attrs in parser.elements if tag == "script"]
+    # The only script the page loads is the app's own file.
+    assert scripts == [{"src": "/static/presslens.js", "defer": None}]
+    assert not [tag for tag, _ in parser.elements if tag in ("img", "iframe", "object", "embed")]
+    for tag, attrs in parser.elements:
+        assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
+        for name in ("href", "src", "action"):
+            assert not (attrs.get(name) or "").strip().lower().startswith("javascript:"), (tag, attrs)
+    assert "<script>alert" not in html
+
+
+def test_every_page_renders_and_hostile_markup_stays_escaped(client, corpus):
+    _, ids = corpus
+    entity_id = client.get("/api/entities").json()["items"][0]["id"]
+    pages = ["/", "/articles", "/articles?page=1&size=2", "/search?q=Lyon", "/search?q=alert",
+             f"/articles/{ids['hostile']}", f"/articles/{ids['harbour']}", "/entities", f"/entities/{entity_id}",
+             "/speakers/Liesl%20Brandt", "/events", "/events?type=attack&place=Lyon&since=2024-01-01",
+             "/errors", "/analyze"]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("text/html")
+        _assert_inert(response.text)
+    article = client.get(f"/articles/{ids['hostile']}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article
+    assert "onerror=alert(2)" in article.replace("&#34;", '"')  # shown as text, inside an escaped tag
+    assert "&lt;b&gt;bold&lt;/b&gt;" in client.get("/errors").text
+
+
+def test_security_headers_on_pages_api_static_and_errors(client):
+    for path in ["/", "/api/articles", "/static/presslens.css", "/articles/nope", "/openapi.json"]:
+        headers = client.get(path).headers
+        assert "default-src 'self'" in headers["content-security-policy"], path
+        assert "unsafe-inline" not in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_api_lists_articles_and_each_id_renders(client, corpus):
+    _, ids = corpus
+    listing = client.get("/api/articles", params={"size": 2}).json()
+    assert listing["total"] == 3 and len(listing["items"]) == 2 and listing["has_more"]
+    second = client.get("/api/articles", params={"size": 2, "page": 2}).json()["items"]
+    listed = {row["id"] for row in listing["items"] + second}
+    assert listed == set(ids.values())
+    assert {"id", "title", "published", "source"} <= set(listing["items"][0])
+    for article_id_ in listed:
+        assert client.get(f"/articles/{article_id_}").status_code == 200
+        record = client.get(f"/api/articles/{article_id_}").json()
+        assert record["id"] == article_id_ and record["text"]
+
+
+def test_article_view_has_toggles_and_quotes_linking_to_speakers(client, corpus):
+    _, ids = corpus
+    html = client.get(f"/articles/{ids['harbour']}").text
+    for kind in ("ent", "quote", "event", "amount", "frame"):
+        assert f'data-toggle="{kind}"' in html
+    assert "data-quote=" in html and 'href="/speakers/Liesl%20Brandt"' in html
+
+
+def test_speaker_page_lists_quotes_from_both_articles(client, corpus):
+    _, ids = corpus
+    quotes = client.get("/api/speakers/Liesl Brandt/quotes").json()["items"]
+    articles = {q["article_id"] for q in quotes}
+    assert {ids["harbour"], ids["council"]} <= articles
+    html = client.get("/speakers/Liesl%20Brandt").text
+    assert "open for business" in html and "every promise on transport" in html
+    assert any(s["name"] == "Liesl Brandt" for s in client.get("/api/speakers").json())
+
+
+def test_search_events_entities_and_errors_api(client, corpus):
+    _, ids = corpus
+    found = client.get("/api/search", params={"q": "tram budget"}).json()["items"]
+    assert [row["id"] for row in found] == [ids["council"]]
+    assert client.get("/api/search", params={"q": '" OR *'}).json()["items"] == []
+    events = client.get("/api/events").json()
+    assert events["total"] == len(events["items"]) > 0
+    assert client.get("/api/events", params={"since": "2099-01-01"}).json()["total"] == 0
+    assert client.get("/api/events", params={"since": "not a date"}).status_code == 422
+    entity = client.get("/api/entities", params={"type": "PERSON"}).json()["items"][0]
+    detail = client.get(f"/api/entities/{entity['id']}").json()
+    assert detail["name"] == entity["name"] and detail["days"] and detail["articles_page"]["items"]
+    errors = client.get("/api/errors").json()
+    assert errors["total"] == 1 and "not text" in errors["items"][0]["message"]
+
+
+def test_unknown_ids_are_404_with_one_sentence(client):
+    for path in ["/articles/0000000000000000", "/entities/999999", "/speakers/Nobody%20Known", "/no/such/page"]:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        _assert_inert(response.text)
+    for path in ["/api/articles/0000000000000000", "/api/entities/999999", "/api/speakers/Nobody/quotes"]:
+        response = client.get(path)
+        assert response.status_code == 404
+        message = response.json()["error"]
+        assert message.endswith(".") and message.count(". ") == 0
+
+
+def test_analyze_on_the_fly_without_storing(client):
+    before = client.get("/api/articles").json()["total"]
+    response = client.post("/api/analyze", json={"text": HOSTILE})
+    assert response.status_code == 200
+    record = response.json()
+    assert "<script>alert(1)</script>" in record["text"] and record["quotes"]
+    assert client.post("/api/analyze", json={"html": "<html><body><p>Rain fell in Oslo on Monday.</p></body></html>"}
+                       ).status_code == 200
+    assert client.post("/api/analyze", json={}).status_code == 400
+    assert client.get("/api/articles").json()["total"] == before
+    page = client.post("/analyze", data={"content": HOSTILE})
+    assert page.status_code == 200 and "data-toggle=\"quote\"" in page.text
+    _assert_inert(page.text)
+
+
+def test_oversized_bodies_are_refused_with_413(client):
+    response = client.post("/api/analyze", json={"text": "word " * 20_000})
+    assert response.status_code == 413
+    assert response.json()["error"].startswith("The request body is larger than the limit")
+    assert "content-security-policy" in response.headers
+    chunked = client.post("/api/analyze", content=iter([json.dumps({"text": "x" * 60_000}).encode()]),
+                          headers={"content-type": "application/json"})
+    assert chunked.status_code == 413
+
+
+def test_openapi_document_lists_the_api(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ["/api/articles", "/api/articles/{article_id}", "/api/search", "/api/entities",
+                 "/api/entities/{entity_id}", "/api/speakers/{name}/quotes", "/api/events", "/api/errors",
+                 "/api/analyze"]:
+        assert path in paths, path
+    assert "/articles/{article_id}" not in paths  # pages are HTML, not part of the API
+
+
+def test_store_is_read_only_in_the_app(client):
+    store = client.app.state.stores.get()
+    with pytest.raises(Exception, match="readonly"):
+        store.db.execute("DELETE FROM errors")
+
+
+def test_serve_with_a_missing_db_is_one_sentence(tmp_path, capsys):
+    from presslens.cli import main
+
+    assert main(["serve", "--db", str(tmp_path / "missing.db")]) == 2
+    err = capsys.readouterr().err
+    assert "no corpus database" in err and err.count("\n") == 1
