@@ -404,3 +404,48 @@ def test_scorer_leaves_out_nested_reports():
     # each inside the other (a parse error): neither is the outer one, both are kept
     crossed = Relation(cue=[(30, 34)], source=[], content=[(0, 12)])
     assert outermost([outer, crossed]) == [outer, crossed]
+
+
+def test_stance_adjective_with_preposition(analyze):
+    article = analyze("Councillor Ada Brenner has been critical of the new parking levy.\n")
+    quote = quote_with(article, "the new parking levy")
+    assert quote.speaker.text == "Councillor Ada Brenner"
+    assert quote.cue.text == "critical of"
+
+
+def test_made_it_clear_that(analyze):
+    article = analyze("Ada Brenner made it clear that she would vote against the levy.\n")
+    quote = quote_with(article, "she would vote against the levy")
+    assert quote.speaker.text == "Ada Brenner"
+
+
+def test_cue_noun_with_preposition_takes_the_light_verbs_subject(analyze):
+    article = analyze("Ada Brenner took a swipe at the harbour board on Monday.\n")
+    quote = quote_with(article, "the harbour board")
+    assert quote.speaker.text == "Ada Brenner"
+    assert quote.cue.text == "swipe at"
+
+
+def test_cue_noun_with_preposition_needs_a_holder(analyze):
+    # nobody is written as criticising: no attribution
+    article = analyze("Criticism of the levy grew through the winter.\n")
+    assert not [q for q in article.quotes if "levy" in q.content.text]
+
+
+def test_bare_passive_belief_has_no_source(analyze):
+    article = analyze("The harbour board is expected to approve the levy next week.\n")
+    quote = quote_with(article, "to approve the levy")
+    assert quote.speaker is None
+    assert quote.cue.category == "cognition"
+
+
+def test_headline_label_with_a_common_noun(analyze):
+    article = analyze("Brenner camp: Harbour levy will hurt small traders\n\nThe vote is on Friday.\n")
+    quote = quote_with(article, "Harbour levy will hurt small traders")
+    assert quote.speaker.text == "Brenner camp"
+
+
+def test_label_naming_two_speakers(analyze):
+    article = analyze("Ada Brenner and Tomas Lind: “The levy is the wrong answer to the wrong question.”\n")
+    quote = quote_with(article, "The levy is the wrong answer")
+    assert quote.speaker.text == "Ada Brenner and Tomas Lind"

@@ -53,6 +53,9 @@ CONTRAST_MARKS = {"while", "whereas", "whilst"}
 # Cue classes whose verb's object can be the content ("criticized the plan", "supports
 # Smith", "records show a rise"); a belief or a perception needs a clause ("saw that ...").
 OBJECT_CONTENT_CLASSES = {"speech", "intent", "evidential"}
+# Prepositions by which a cue adjective governs what it is about ("critical of", "upbeat
+# about"); a cue noun's are listed with it in the lexicon.
+NOUN_CUE_PREPOSITIONS = {"of", "about", "on", "for", "against", "at", "to", "toward", "towards"}
 SENTENCE_END = {".", "!", "?", ";"}
 AFTER_WINDOW = 10  # tokens after a closing mark in which ", he said" is looked for
 BEFORE_WINDOW = 4  # tokens before "…: ‘" in which the cue verb is looked for
@@ -97,7 +100,19 @@ def _cue_classes() -> dict[str, str]:
 
 @cache
 def _cue_nouns() -> dict[str, str]:
-    return {lemma: kind for lemma, kind in load_table("cue-nouns.txt")}
+    return {lemma: kind for lemma, kind, *_ in load_table("cue-nouns.txt")}
+
+
+@cache
+def _noun_prepositions() -> dict[str, frozenset[str]]:
+    """Return, for the cue nouns that take a prepositional object, the prepositions."""
+    return {lemma: frozenset(rest[0].split()) for lemma, _, *rest in load_table("cue-nouns.txt") if rest}
+
+
+@cache
+def _cue_adjectives() -> dict[str, str]:
+    return {lemma: kind for lemma, kind in load_table("cue-adjectives.txt")}
+
 
 
 @cache
@@ -304,6 +319,8 @@ def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> lis
                 attribution = _verb_attribution(token, kind)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in _cue_nouns():
             attribution = _noun_attribution(token, _cue_nouns()[token.lemma_.lower()])
+        elif token.pos_ == "ADJ" and token.lemma_.lower() in _cue_adjectives():
+            attribution = _adjective_attribution(token, _cue_adjectives()[token.lemma_.lower()])
         elif second is not None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == second:
             attribution = _prepositional_attribution(token, doc[token.i + 1])
         elif token.text == ":" and paragraph(token.i)[0] + MAX_LABEL_TOKENS >= token.i:
@@ -321,15 +338,55 @@ def _noun_attribution(noun: Token, kind: str) -> Attribution | None:
     "the warning that ..."), its possessor as the source; None without such a clause."""
     clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and c.i > noun.i
                    and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
-    if clause is None:
-        return None
-    content = _span_of(clause.left_edge.i, clause.right_edge.i + 1, noun)
-    if content is None:
-        return None
     # the possessor; the small model sometimes labels "Smith’s" otherwise, but keeps its "’s"
     source = next((c for c in noun.children if c.i < noun.i and (
         c.dep_ == "poss" or any(m.dep_ == "case" for m in c.children))), None)
-    return Attribution([noun], noun.lemma_.lower(), kind, source, content)
+    if clause is not None:
+        content = _span_of(clause.left_edge.i, clause.right_edge.i + 1, noun)
+        return Attribution([noun], noun.lemma_.lower(), kind, source, content) if content else None
+    # "her criticism of the plan", "took a swipe at Smith": without a clause the noun reports
+    # what its preposition governs, and only when someone is written as holding it (the
+    # possessor, or the subject of the light verb the noun is the object of).
+    light = noun.head if noun.dep_ == "dobj" and noun.head.pos_ == "VERB" else None
+    # "took a swipe at Smith": the parser hangs the preposition on the light verb
+    holders = [noun] + ([light] if light is not None else [])
+    allowed = _noun_prepositions().get(noun.lemma_.lower(), frozenset())
+    preposition = next((c for h in holders for c in h.children if c.dep_ == "prep" and c.i > noun.i
+                        and c.lower_ in allowed), None)
+    objects = [c for c in preposition.children if c.dep_ in ("pobj", "pcomp")] if preposition else []
+    if not objects:
+        return None
+    if source is None and light is not None:
+        source = _subject(light)
+    if source is None or source.lower_ in RELATIVE_PRONOUNS:
+        return None
+    content = _span_of(objects[0].left_edge.i, objects[-1].right_edge.i + 1, noun)
+    return Attribution([noun, preposition], noun.lemma_.lower(), kind, source, content) if content else None
+
+
+def _adjective_attribution(adjective: Token, kind: str) -> Attribution | None:
+    """Return the attribution of a stance adjective predicated of its source ("Smith is
+    critical of the plan", "she is confident that ...", "made it clear that ..."), or None
+    when nothing is said to be held."""
+    if adjective.dep_ not in ("acomp", "oprd", "ccomp"):
+        return None  # "a critical vote" describes a noun: no one holds a stance there
+    holder = adjective.head
+    content = None
+    clause = [c for c in adjective.children if c.i > adjective.i and (c.dep_ in ("ccomp", "xcomp") or c.dep_ == "advcl"
+              and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))]
+    if not clause and adjective.dep_ == "oprd":
+        clause = [c for c in holder.children if c.dep_ == "ccomp" and c.i > adjective.i]  # "made it clear that"
+    preposition = next((c for c in adjective.children if c.dep_ == "prep" and c.lower_ in NOUN_CUE_PREPOSITIONS), None)
+    objects = [c for c in preposition.children if c.dep_ in ("pobj", "pcomp")] if preposition else []
+    if clause:
+        content = _span_of(clause[0].left_edge.i, clause[-1].right_edge.i + 1, adjective)
+    elif objects:
+        content = _span_of(objects[0].left_edge.i, objects[-1].right_edge.i + 1, adjective)
+    source = _subject(holder)
+    if content is None or source is None:
+        return None
+    cue = [adjective] + ([preposition] if preposition is not None and not clause else [])
+    return Attribution(cue, adjective.lemma_.lower(), kind, source, content)
 
 
 def _label_attribution(colon: Token, bounds: tuple[int, int]) -> Attribution | None:
@@ -338,12 +395,23 @@ def _label_attribution(colon: Token, bounds: tuple[int, int]) -> Attribution | N
     label = doc[bounds[0]:colon.i]
     if not label or any(t.pos_ in ("VERB", "AUX") for t in label) or label[-1].pos_ not in ("PROPN", "NOUN"):
         return None
-    if not all(t.text[:1].isupper() or t.is_punct or t.pos_ in ("DET", "ADP", "PART") for t in label):
+    # a name or a headline-style label ("Clinton camp:"): it opens with a capital and holds no clause
+    if not label[0].text[:1].isupper() or any(t.pos_ in ("PRON", "SCONJ", "CCONJ") and t.lower_ not in ("and", "&")
+                                               for t in label):
         return None
     content = _span_of(colon.i + 1, bounds[1], colon)
     if content is None or content[1] - content[0] < MIN_UNATTRIBUTED_WORDS:
         return None
-    return Attribution([colon], ":", "speech", label[-1], content)
+    return Attribution([colon], ":", "speech", _label_head(label[-1], bounds[0]), content)
+
+
+def _label_head(last: Token, start: int) -> Token:
+    """Return the head of the name phrase ending at ``last`` ("Jane Roe and John Doe:"
+    gives the first name, whose phrase holds both), within the paragraph from ``start``."""
+    head = last
+    while head.head is not head and start <= head.head.i < last.i and head.dep_ in ("conj", "compound", "appos", "flat"):
+        head = head.head
+    return head
 
 
 def _within_paragraph(attribution: Attribution, bounds: tuple[int, int]) -> bool:
@@ -359,7 +427,7 @@ def _within_paragraph(attribution: Attribution, bounds: tuple[int, int]) -> bool
     if attribution.lemma in _prepositional_lemmas():
         if attribution.source is not None and not start <= attribution.source.i < end:
             attribution.source = None
-    elif attribution.lemma != ":" and verb.pos_ != "NOUN" and not any(c.dep_ == "agent" for c in attribution.cue):
+    elif attribution.lemma != ":" and verb.pos_ not in ("NOUN", "ADJ") and not any(c.dep_ == "agent" for c in attribution.cue):
         attribution.source = _source(verb, attribution.content, bounds)
     return True
 
@@ -378,12 +446,19 @@ def _verb_attribution(verb: Token, kind: str, preposition: Token | None = None) 
         cue.append(preposition)
     source = _subject(verb)
     lemma = verb.lemma_.lower() if preposition is None else f"{verb.lemma_.lower()} {preposition.lower_}"
-    if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.children):
+    if _is_passive(verb):
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
         source = pobj  # "was reported by MSNBC"; a bare passive has no source
         if agent is not None:
             cue.append(agent)
+        subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
+        if content is None and pobj is None and subject is not None and xcomp is not None \
+                and subject.lower_ not in RELATIVE_PRONOUNS:
+            # "Smith is expected to win", "she is believed to have left": a belief held by
+            # no one named, about what the subject is to do.
+            content = _span_of(xcomp.left_edge.i, xcomp.right_edge.i + 1, verb)
         if content is None and pobj is not None and kind != "naming":
             # "Smith was praised by the mayor": what the source spoke about is the subject.
             subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
@@ -392,6 +467,10 @@ def _verb_attribution(verb: Token, kind: str, preposition: Token | None = None) 
     if content is None:
         return None
     return Attribution(sorted(cue, key=lambda t: t.i), lemma, kind, source, content)
+
+
+def _is_passive(verb: Token) -> bool:
+    return verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.children)
 
 
 def _source(verb: Token, content: tuple[int, int] | None, bounds: tuple[int, int]) -> Token | None:
@@ -684,7 +763,8 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
             return _cue_attribution(introducer, cue_class(introducer) or "speech", by_cue, result,
                                     paragraph(introducer.i))
         if doc[position].text == ":" and position > 0 and doc[position - 1].pos_ == "PROPN":
-            colon = Attribution([doc[position]], ":", "speech", doc[position - 1], None)
+            colon = Attribution([doc[position]], ":", "speech", _label_head(doc[position - 1], paragraph(position)[0]),
+                                None)
             result.append(colon)
             return colon
     # After: "‘…,’ he said", "‘…?’ asked the minister" — only when the quote hands over
@@ -1011,7 +1091,7 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
     elif attribution.source is not None:
         source = attribution.source
         if attribution.lemma == ":":
-            tokens = [t for t in source.subtree if t.i <= source.i]
+            tokens = [t for t in source.subtree if t.i < attribution.cue[0].i]  # the label up to its colon
         else:
             tokens = source_tokens(source, attribution.cue[0] if attribution.cue else None, paragraph(source.i))
         tokens = tokens or [source]  # trimming can leave nothing (a source of punctuation only)
