@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 
-.PHONY: install demo test bench eval lint clean
+.PHONY: install browser demo test bench bench-web eval lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,21 @@ install: $(STAMP)
 demo: install
 	$(BIN)/presslens demo --out out
 
-test: install
+# The browser tests drive Debian's chromium through Playwright (never a downloaded browser).
+# Only root can install it; anyone else without it gets those tests skipped, not failed.
+browser:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || true; \
+	fi
+
+test: install browser
 	$(BIN)/python -m pytest -q
 
 bench: install
 	$(BIN)/python benchmarks/throughput.py
+
+bench-web: install
+	$(BIN)/python benchmarks/web_load.py
 
 eval: install
 	$(BIN)/presslens eval extraction $(DATA)/article-extraction

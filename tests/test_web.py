@@ -228,3 +228,20 @@ def test_serve_with_a_missing_db_is_one_sentence(tmp_path, capsys):
     assert main(["serve", "--db", str(tmp_path / "missing.db")]) == 2
     err = capsys.readouterr().err
     assert "no corpus database" in err and err.count("\n") == 1
+
+
+def test_events_page_draws_a_map_and_timeline_of_the_filtered_events(client):
+    places = client.get("/api/events/places").json()
+    lyon = next(p for p in places if p["name"] == "Lyon")
+    assert abs(lyon["lat"] - 45.75) < 0.5 and lyon["events"] >= 1 and lyon["types"]
+    html = client.get("/events").text
+    figures = html[html.index('class="event-figures"'):html.index("<table>")]
+    assert "<svg" in figures and "Lyon" in figures
+    assert "<polygon" in figures  # country outlines from the shipped basemap, not tiles
+    assert "http" not in figures.replace("http://www.w3.org/2000/svg", "")  # nothing fetched from elsewhere
+    assert " style=" not in figures  # the CSP allows no inline styles
+    timeline = client.get("/api/events/timeline").json()
+    assert all(g["day"][:4].isdigit() for g in timeline)
+    nothing = client.get("/events", params={"since": "2099-01-01"}).text
+    assert "event-figures" not in nothing
+    assert client.get("/api/events/places", params={"since": "2099-01-01"}).json() == []

@@ -101,7 +101,16 @@ def _bounds(places) -> tuple[float, float, float, float]:
 def event_map_svg(article: Article) -> str:
     """Return a self-contained SVG map of the article's geocoded places and the events there;
     an empty string when no place is geocoded."""
-    places = _places(article)
+    return places_map_svg(_places(article), "Map of the places the article names")
+
+
+def places_map_svg(places: list[tuple[str, float, float, list[str]]], caption: str = "Map of places") -> str:
+    """Return a self-contained SVG map of (name, lon, lat, event labels) points; an empty string
+    when there is none.
+
+    The article map and the corpus events map both draw through here, so a place's label is
+    escaped in one place whatever the caller.
+    """
     if not places:
         return ""
     west, south, east, north = _bounds(places)
@@ -110,7 +119,7 @@ def event_map_svg(article: Article) -> str:
         return (lon - west) / (east - west) * WIDTH, (north - lat) / (north - south) * HEIGHT
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-             f'height="{HEIGHT}" role="img" aria-label="Map of the places the article names" '
+             f'height="{HEIGHT}" role="img" aria-label="{escape(caption)}" '
              f'font-family="sans-serif" font-size="11">',
              f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#dbe9f4"/>']
     shapes = outlines()
@@ -130,7 +139,7 @@ def event_map_svg(article: Article) -> str:
         x, y = xy(lon, lat)
         colour = EVENT_COLOUR if events else PLACE_COLOUR
         radius = 4 + min(len(events), 4) * 1.5 if events else 3
-        label = name if not events else f"{name}: {', '.join(events)}"
+        label = name if not events else f"{name}: {_summary(events)}"
         parts.append(f'<g><title>{escape(label)}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
                      f'fill="{colour}" fill-opacity="0.85" stroke="white" stroke-width="1"/>'
                      f'<text x="{x + radius + 2:.1f}" y="{y + 4:.1f}" fill="{colour}">{escape(name)}</text></g>')
@@ -161,44 +170,67 @@ def _graticule(west: float, south: float, east: float, north: float, xy) -> list
     return lines
 
 
+def _summary(labels: list[str]) -> str:
+    """Return the labels joined, repeated ones counted once with a count, so a place with
+    hundreds of events keeps a short tooltip."""
+    counts: dict[str, int] = defaultdict(int)
+    for label in labels:
+        counts[label] += 1
+    return ", ".join(label if n == 1 else f"{label} ×{n}" for label, n in counts.items())
+
+
 def event_timeline_svg(article: Article) -> str:
     """Return a self-contained SVG timeline of the article's dated events; an empty string when
     no event has a date."""
-    dated = []
+    names = {entity.id: entity.name for entity in article.entities}
+    items = []
     for event in article.events:
         if event.time:
             try:
-                dated.append((date.fromisoformat(event.time), event))
+                day = date.fromisoformat(event.time)
             except ValueError:
                 continue
-    if not dated:
+            place = names.get(event.location)
+            label = event.type.replace("_", " ") + (f" — {place}" if place else "")
+            items.append((day, label, event.trigger.text))
+    return dated_timeline_svg(items, "Timeline of the article's events")
+
+
+def dated_timeline_svg(items: list[tuple[date, str, str]], caption: str = "Timeline of events",
+                       max_rows: int = 12) -> str:
+    """Return a self-contained SVG timeline of (day, label, tooltip) items, the first max_rows of
+    them in date order drawn as labelled rows; an empty string when there is none."""
+    if not items:
         return ""
-    dated.sort(key=lambda pair: pair[0])
+    dated = sorted(items, key=lambda item: item[0])
     first, last = dated[0][0], dated[-1][0]
     days = max((last - first).days, 1)
     left, right, axis = 60, WIDTH - 60, 60
     rows = 24
-    height = axis + rows * min(len(dated), 12) + 20
+    height = axis + rows * min(len(dated), max_rows) + 20
 
     def x_of(day: date) -> float:
         return left + (day - first).days / days * (right - left) if last != first else (left + right) / 2
 
-    names = {entity.id: entity.name for entity in article.entities}
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
-             f'height="{height}" role="img" aria-label="Timeline of the article\'s events" '
+             f'height="{height}" role="img" aria-label="{escape(caption)}" '
              f'font-family="sans-serif" font-size="11">',
              f'<line x1="{left}" y1="{axis}" x2="{right}" y2="{axis}" stroke="#555" stroke-width="1.2"/>']
-    for day in sorted({d for d, _ in dated}):
+    labelled_at = -math.inf
+    for day in sorted({d for d, _, _ in dated}):
         x = x_of(day)
-        parts.append(f'<line x1="{x:.1f}" y1="{axis - 5}" x2="{x:.1f}" y2="{axis + 5}" stroke="#555"/>'
-                     f'<text x="{x:.1f}" y="{axis - 10}" text-anchor="middle" fill="#555">{escape(day.isoformat())}</text>')
-    for row, (day, event) in enumerate(dated[:12]):
+        parts.append(f'<line x1="{x:.1f}" y1="{axis - 5}" x2="{x:.1f}" y2="{axis + 5}" stroke="#555"/>')
+        # Dates a few pixels apart would print over each other: label a tick only when the
+        # last label is a date's width away; every row's tooltip still carries its date.
+        if x - labelled_at >= 70 or day == first:
+            labelled_at = x
+            parts.append(f'<text x="{x:.1f}" y="{axis - 10}" text-anchor="middle" fill="#555">'
+                         f'{escape(day.isoformat())}</text>')
+    for row, (day, label, tooltip) in enumerate(dated[:max_rows]):
         x, y = x_of(day), axis + 20 + row * rows
-        place = names.get(event.location)
-        label = event.type.replace("_", " ") + (f" — {place}" if place else "")
         anchor = "end" if x > WIDTH * 0.66 else "start"
         dx = -8 if anchor == "end" else 8
-        parts.append(f'<g><title>{escape(event.trigger.text)}</title>'
+        parts.append(f'<g><title>{escape(day.isoformat())}: {escape(tooltip)}</title>'
                      f'<line x1="{x:.1f}" y1="{axis}" x2="{x:.1f}" y2="{y:.1f}" stroke="#bbb" stroke-dasharray="2 2"/>'
                      f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{EVENT_COLOUR}"/>'
                      f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{escape(label)}</text></g>')

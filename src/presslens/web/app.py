@@ -8,6 +8,7 @@ the highlighted body comes from `render.html.article_body`, which escapes each s
 from __future__ import annotations
 
 import threading
+from datetime import date
 from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -18,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -237,10 +239,27 @@ def create_app(db_path: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
                     until: str | None = event_filters["until"], page: int = paging["page"],
                     size: int = paging["size"]):
         store = stores.get()
-        result = queries.events(store, page_of(page, size), type or None, place or None, since or None, until or None)
+        chosen = (type or None, place or None, since or None, until or None)
+        result = queries.events(store, page_of(page, size), *chosen)
         filters = {"type": type or "", "place": place or "", "since": since or "", "until": until or ""}
         return render("events.html.j2", request, result=result, types=queries.event_types(store), filters=filters,
-                      active={k: v for k, v in filters.items() if v})
+                      active={k: v for k, v in filters.items() if v},
+                      map_svg=_events_map(queries.event_places(store, *chosen)),
+                      timeline_svg=_events_timeline(queries.event_timeline(store, *chosen)))
+
+    @app.get("/api/events/places", tags=["events"])
+    def event_places_api(type: str | None = event_filters["type"], place: str | None = event_filters["place"],
+                         since: str | None = event_filters["since"], until: str | None = event_filters["until"],
+                         n: int = Query(300, ge=1, le=1000, description="how many places")) -> list[dict]:
+        """Return the geocoded places of the filtered events with their coordinates and event counts, busiest first."""
+        return queries.event_places(stores.get(), type or None, place or None, since or None, until or None, n)
+
+    @app.get("/api/events/timeline", tags=["events"])
+    def event_timeline_api(type: str | None = event_filters["type"], place: str | None = event_filters["place"],
+                           since: str | None = event_filters["since"], until: str | None = event_filters["until"],
+                           n: int = Query(12, ge=1, le=MAX_PAGE_SIZE, description="how many groups")) -> list[dict]:
+        """Return the busiest (day, type, place) groups of the filtered dated events, in date order."""
+        return queries.event_timeline(stores.get(), type or None, place or None, since or None, until or None, n)
 
     @app.get("/api/events", tags=["events"])
     def events_api(type: str | None = event_filters["type"], place: str | None = event_filters["place"],
@@ -295,6 +314,31 @@ def create_app(db_path: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
                       stored=False)
 
     return app
+
+
+def _events_map(places: list[dict]) -> Markup:
+    """Return the SVG map of the events' places, safe to embed: every label is escaped by the drawing."""
+    from presslens.render.eventmap import places_map_svg
+
+    points = [(p["name"] or "?", p["lon"], p["lat"],
+               [t.replace("_", " ") for t, n in p["types"].items() for _ in range(n)]) for p in places]
+    return Markup(places_map_svg(points, "Map of the places of the events shown"))
+
+
+def _events_timeline(groups: list[dict]) -> Markup:
+    """Return the SVG timeline of the busiest dated event groups, safe to embed."""
+    from presslens.render.eventmap import dated_timeline_svg
+
+    items = []
+    for g in groups:
+        try:
+            day = date.fromisoformat(g["day"])
+        except ValueError:
+            continue
+        label = g["type"].replace("_", " ") + (f" ×{g['events']}" if g["events"] > 1 else "")
+        label += f" — {g['place']}" if g["place"] else ""
+        items.append((day, label, f"{g['events']} event(s), e.g. “{g['trigger']}”"))
+    return Markup(dated_timeline_svg(items, "Timeline of the busiest days of the events shown"))
 
 
 def check_db(path: str | Path) -> None:

@@ -115,9 +115,9 @@ def entity(store: SQLiteStore, entity_id: int, page: Page) -> dict | None:
     return found
 
 
-def events(store: SQLiteStore, page: Page, type: str | None = None, place: str | None = None,
-           since: str | None = None, until: str | None = None) -> dict:
-    """Return a page of events filtered by type, place name and date range, in date order."""
+def _event_filter(type: str | None, place: str | None, since: str | None,
+                  until: str | None) -> tuple[str, list]:
+    """Return the WHERE clause and its parameters that select events by type, place and dates."""
     where, params = [], []
     if type:
         where.append("(e.type = ? COLLATE NOCASE OR e.acled_event_type = ? COLLATE NOCASE)")
@@ -132,7 +132,13 @@ def events(store: SQLiteStore, page: Page, type: str | None = None, place: str |
         # A bare date also takes in times later on that day.
         where.append("COALESCE(e.time, a.published) <= ?")
         params.append(until + "\uffff")
-    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    return ("WHERE " + " AND ".join(where)) if where else "", params
+
+
+def events(store: SQLiteStore, page: Page, type: str | None = None, place: str | None = None,
+           since: str | None = None, until: str | None = None) -> dict:
+    """Return a page of events filtered by type, place name and date range, in date order."""
+    clause, params = _event_filter(type, place, since, until)
     rows = store.db.execute(
         f"""SELECT e.article_id, a.title, a.published, e.event_id, e.type, e.trigger, e.actor, e.target,
                    e.location, e.lat, e.lon, e.time, e.killed, e.wounded, e.modality, e.reported_by
@@ -142,6 +148,46 @@ def events(store: SQLiteStore, page: Page, type: str | None = None, place: str |
     total = store.db.execute(f"SELECT COUNT(*) FROM events e JOIN articles a ON a.id = e.article_id {clause}",
                              params).fetchone()[0]
     return paged([dict(r) for r in rows], page, total)
+
+
+def event_places(store: SQLiteStore, type: str | None = None, place: str | None = None,
+                 since: str | None = None, until: str | None = None, limit: int = 300) -> list[dict]:
+    """Return the geocoded places of the filtered events, busiest first: name, lat, lon, events
+    and the event types seen there with their counts."""
+    clause, params = _event_filter(type, place, since, until)
+    located = "e.lat IS NOT NULL AND e.lon IS NOT NULL"
+    clause = f"{clause} AND {located}" if clause else f"WHERE {located}"
+    # One point per place and type, folded per place below: the map has one dot per place,
+    # not per event, so a 10k-event corpus draws as many dots as it has places.
+    rows = store.db.execute(
+        f"""SELECT e.location AS name, ROUND(e.lat, 3) AS lat, ROUND(e.lon, 3) AS lon, e.type, COUNT(*) AS n
+            FROM events e JOIN articles a ON a.id = e.article_id {clause}
+            GROUP BY ROUND(e.lat, 3), ROUND(e.lon, 3), e.type""", params)
+    places: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["lat"], row["lon"])
+        found = places.setdefault(key, {"name": row["name"], "lat": row["lat"], "lon": row["lon"],
+                                        "events": 0, "types": {}})
+        found["events"] += row["n"]
+        found["types"][row["type"]] = row["n"]
+    return sorted(places.values(), key=lambda p: (-p["events"], p["name"] or ""))[:limit]
+
+
+def event_timeline(store: SQLiteStore, type: str | None = None, place: str | None = None,
+                   since: str | None = None, until: str | None = None, limit: int = 12) -> list[dict]:
+    """Return the busiest (day, type, place) groups of the filtered dated events, in date order:
+    day, type, place, events, and one trigger word as an example."""
+    clause, params = _event_filter(type, place, since, until)
+    # Only an event's own date counts here: the article's publication date says when it was
+    # reported, which the table shows, not when it happened.
+    dated = "e.time GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+    clause = f"{clause} AND {dated}" if clause else f"WHERE {dated}"
+    rows = store.db.execute(
+        f"""SELECT substr(e.time, 1, 10) AS day, e.type, e.location AS place, COUNT(*) AS events,
+                   MIN(e.trigger) AS trigger
+            FROM events e JOIN articles a ON a.id = e.article_id {clause}
+            GROUP BY day, e.type, e.location ORDER BY events DESC, day LIMIT ?""", (*params, limit))
+    return sorted((dict(r) for r in rows), key=lambda r: (r["day"], r["type"], r["place"] or ""))
 
 
 def event_types(store: SQLiteStore) -> list[str]:
