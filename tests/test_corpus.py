@@ -207,7 +207,7 @@ def test_export_reads_back(corpus, tmp_path, fmt):
     db, _, _ = corpus
     with open_store(db) as store:
         written = export(store, tmp_path / fmt, fmt)
-    assert set(written) == {"articles", "entities", "quotes", "amounts", "events", "framing", "errors"}
+    assert set(written) == {"articles", "entities", "quotes", "amounts", "events", "framing", "stories", "errors"}
     path = written["articles"]
     if fmt == "jsonl":
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

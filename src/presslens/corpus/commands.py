@@ -1,4 +1,4 @@
-"""The corpus sub-commands: ingest, search, quotes, events, entities and export.
+"""The corpus sub-commands: ingest, search, quotes, events, entities, stories and export.
 
 Thin: each parses its arguments, calls the library and prints a table or JSON. Article
 text goes into tables as rich Text, never as markup, so brackets in an article are shown
@@ -58,8 +58,22 @@ def add_corpus_commands(subparsers) -> None:
     entities = subparsers.add_parser("entities", help="the people, organisations and places mentioned most")
     _add_db(entities)
     entities.add_argument("--top", type=_positive, default=20, metavar="N", help="how many (default 20)")
+    entities.add_argument("--timeline", action="store_true",
+                          help="also show each entity's articles and mentions per published date")
     entities.add_argument("--json", action="store_true", help="print JSON instead of a table")
     entities.set_defaults(run=run_entities)
+
+    stories = subparsers.add_parser("stories", help="articles grouped by the happening they report")
+    _add_db(stories)
+    stories.add_argument("--top", type=_positive, default=20, metavar="N", help="how many, largest first (default 20)")
+    stories.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    stories.set_defaults(run=run_stories)
+
+    story = subparsers.add_parser("story", help="the articles of one story, by outlet and date")
+    story.add_argument("id", metavar="ID", help="a story id, as `presslens stories` prints it")
+    _add_db(story)
+    story.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    story.set_defaults(run=run_story)
 
     export = subparsers.add_parser("export", help="write the corpus tables as Parquet, CSV or JSONL files")
     _add_db(export)
@@ -109,6 +123,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     """Return 0 when every item was stored or skipped, 1 when any failed."""
     from presslens.corpus.dedupe import find_duplicates
     from presslens.corpus.ingest import ingest
+    from presslens.corpus.stories import build_stories
     from presslens.nlp import load_pipeline
 
     load_pipeline(args.model)  # a missing model is one sentence before any work starts
@@ -116,6 +131,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         report = ingest(args.sources, store, model=args.model, batch_size=args.batch_size,
                         progress=progress, max_bytes=args.max_bytes)
         clusters = find_duplicates(store)
+        # After the duplicates: copies of one article always enter the same story.
+        stories = build_stories(store)
     for line in report.errors:
         print(f"presslens: {line}", file=sys.stderr)
     if report.failed > len(report.errors):
@@ -123,7 +140,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     copies = sum(len(c.members) - 1 for c in clusters)
     print(f"{report.added} added, {report.skipped} already stored, {report.failed} failed "
           f"in {report.seconds:.1f} s ({report.rate:.1f} items/s); "
-          f"{len(clusters)} near-duplicate clusters ({copies} copies) in {args.db}")
+          f"{len(clusters)} near-duplicate clusters ({copies} copies), {len(stories)} stories in {args.db}")
     return 1 if report.failed else 0
 
 
@@ -216,10 +233,69 @@ def run_entities(args: argparse.Namespace) -> int:
     """Return 0 after printing the most mentioned corpus entities."""
     with _open(args.db) as store:
         rows = store.top_entities(args.top)
+        if args.timeline:
+            for row in rows:
+                row["days"] = store.entity_days(row["id"])
     if args.json:
         return _print_json(rows)
-    _print_table(rows, [("name", "Entity"), ("type", "Type"), ("articles", "Articles"), ("mentions", "Mentions"),
-                        ("first_seen", "First"), ("last_seen", "Last")], empty="The corpus has no entities yet.")
+    if not args.timeline:
+        _print_table(rows, [("name", "Entity"), ("type", "Type"), ("articles", "Articles"), ("mentions", "Mentions"),
+                            ("first_seen", "First"), ("last_seen", "Last")], empty="The corpus has no entities yet.")
+        return 0
+    timeline = []
+    for row in rows:
+        peak = max((d["mentions"] for d in row["days"]), default=0) or 1
+        for number, day in enumerate(row["days"]):
+            timeline.append({"name": row["name"] if number == 0 else "", "day": day["day"] or "undated",
+                             "articles": day["articles"], "mentions": day["mentions"],
+                             # A bar scaled to the entity's busiest day shows its rise and fall.
+                             "bar": "█" * max(1, round(20 * day["mentions"] / peak))})
+    _print_table(timeline, [("name", "Entity"), ("day", "Day"), ("articles", "Articles"), ("mentions", "Mentions"),
+                            ("bar", "")], empty="The corpus has no entities yet.")
+    return 0
+
+
+def run_stories(args: argparse.Namespace) -> int:
+    """Return 0 after printing the largest stories."""
+    with _open(args.db) as store:
+        rows = _stories(store, args.top)
+    if args.json:
+        return _print_json(rows)
+    for row in rows:
+        row["outlet_list"] = ", ".join(row["outlets"])
+    _print_table(rows, [("id", "Story"), ("label", "Label"), ("articles", "Articles"), ("outlet_list", "Outlets"),
+                        ("first_date", "First"), ("last_date", "Last")], empty="The corpus has no stories yet.")
+    return 0
+
+
+def _stories(store, top: int) -> list[dict]:
+    rows = store.stories(top)
+    if not rows and store.counts()["articles"]:
+        # A corpus ingested before stories existed: build them now rather than show nothing.
+        from presslens.corpus.stories import build_stories
+
+        build_stories(store)
+        rows = store.stories(top)
+    return rows
+
+
+def run_story(args: argparse.Namespace) -> int:
+    """Return 0 after printing one story's articles by outlet and date."""
+    with _open(args.db) as store:
+        _stories(store, 1)
+        found = store.story(args.id)
+    if found is None:
+        raise PresslensError(f"there is no story {args.id} in {args.db}; `presslens stories --db {args.db}` lists them.")
+    if args.json:
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+        return 0
+    from rich.console import Console
+    from rich.text import Text
+
+    dates = " to ".join(dict.fromkeys(d for d in (found["first_date"], found["last_date"]) if d)) or "undated"
+    Console().print(Text(f"{found['label']}: {len(found['articles'])} articles, {dates}"))
+    _print_table(found["articles"], [("outlet", "Outlet"), ("published", "Published"), ("title", "Title"),
+                                     ("duplicate_of", "Copy of"), ("source", "Source")], empty="The story is empty.")
     return 0
 
 

@@ -19,9 +19,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from presslens.errors import PresslensError
 from presslens.record import Article, Entity
+
+if TYPE_CHECKING:
+    from presslens.corpus.stories import StoryArticle
 
 # Each step moves the schema from version i to i + 1; steps are only ever appended, so an
 # older database is brought up to date by running the ones it has not seen, in order.
@@ -220,9 +225,36 @@ MIGRATIONS: list[list[str]] = [
         """CREATE VIEW export_errors AS
             SELECT source, message, seen FROM errors ORDER BY id""",
     ],
+    [
+        # Stories are rebuilt whole after each ingest, so they live in their own tables
+        # that can be replaced without touching the articles.
+        """CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            outlets TEXT,
+            first_date TEXT,
+            last_date TEXT
+        )""",
+        """CREATE TABLE story_articles (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id),
+            story_id TEXT NOT NULL REFERENCES stories (id)
+        )""",
+        "CREATE INDEX story_articles_story ON story_articles (story_id)",
+        "DROP VIEW export_articles",
+        """CREATE VIEW export_articles AS
+            SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.url, a.path,
+                   a.outlet, a.language,
+                   CASE WHEN d.canonical_id != a.id THEN d.canonical_id END AS duplicate_of, s.story_id, a.text
+            FROM articles a LEFT JOIN duplicates d ON d.article_id = a.id
+                 LEFT JOIN story_articles s ON s.article_id = a.id ORDER BY a.seq""",
+        """CREATE VIEW export_stories AS
+            SELECT id, label, articles, outlets, first_date, last_date FROM stories
+            ORDER BY articles DESC, first_date IS NULL, first_date, id""",
+    ],
 ]
 
-EXPORT_TABLES = ("articles", "entities", "quotes", "amounts", "events", "framing", "errors")
+EXPORT_TABLES = ("articles", "entities", "quotes", "amounts", "events", "framing", "stories", "errors")
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 
 
@@ -281,6 +313,26 @@ class Store(ABC):
     @abstractmethod
     def set_duplicates(self, clusters: list[tuple[str, list[tuple[str, float]]]]) -> None:
         """Replace the duplicate clusters: (canonical id, [(member id, similarity), ...]) each."""
+
+    @abstractmethod
+    def articles_for_stories(self) -> list[StoryArticle]:
+        """Return every article's date, outlet, title and lead, and corpus entities, in the order stored."""
+
+    @abstractmethod
+    def duplicate_pairs(self) -> Iterator[tuple[str, str]]:
+        """Return (article id, canonical id) of every article in a near-duplicate cluster."""
+
+    @abstractmethod
+    def set_stories(self, stories: list[tuple[str, str, list[str], str | None, str | None, list[str]]]) -> None:
+        """Replace the stories: (id, label, article ids, first date, last date, outlets) each."""
+
+    @abstractmethod
+    def stories(self, top: int = 20) -> list[dict]:
+        """Return the top stories, largest first, with their label, size, outlets and dates."""
+
+    @abstractmethod
+    def story(self, story_id: str) -> dict | None:
+        """Return one story with its articles ordered by outlet and date, or None when there is no such story."""
 
     @abstractmethod
     def counts(self) -> dict[str, int]:
@@ -511,6 +563,17 @@ class SQLiteStore(Store):
                                 [(member, canonical, similarity) for member, similarity in members])
         self.commit()
 
+    def set_stories(self, stories: list[tuple[str, str, list[str], str | None, str | None, list[str]]]) -> None:
+        self._begin()
+        self.db.execute("DELETE FROM story_articles")
+        self.db.execute("DELETE FROM stories")
+        self.db.executemany("INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?)",
+                            [(sid, label, len(ids), _json(outlets), first, last)
+                             for sid, label, ids, first, last, outlets in stories])
+        self.db.executemany("INSERT INTO story_articles VALUES (?, ?)",
+                            [(aid, sid) for sid, _, ids, *_ in stories for aid in ids])
+        self.commit()
+
     # -- reading ----------------------------------------------------------------------
 
     def search(self, text: str, limit: int = 20) -> list[dict]:
@@ -624,6 +687,54 @@ class SQLiteStore(Store):
         for row in self.db.execute("SELECT id, published, text FROM articles ORDER BY seq"):
             yield row[0], row[1], row[2]
 
+    def articles_for_stories(self) -> list[StoryArticle]:
+        from presslens.corpus.stories import LEAD_CHARS, StoryArticle
+
+        found: dict[str, StoryArticle] = {}
+        rows = self.db.execute("SELECT id, published, outlet, url, title, substr(text, 1, ?) FROM articles ORDER BY seq",
+                               (LEAD_CHARS,))
+        for aid, published, outlet, url, title, lead in rows:
+            # Texts usually open with their title; a title kept apart still belongs to the lead.
+            text = lead if not title or lead.startswith(title) else f"{title}\n{lead}"
+            found[aid] = StoryArticle(id=aid, published=published, outlet=outlet_name(outlet, url), text=text)
+        for aid, eid, name, etype, salience in self.db.execute(
+                "SELECT e.article_id, e.corpus_entity_id, c.name, e.type, e.salience FROM entities e"
+                " JOIN corpus_entities c ON c.id = e.corpus_entity_id"):
+            entities = found[aid].entities
+            # Two article entities can merge into one corpus entity: keep the more salient.
+            if eid not in entities or (salience or 0) > entities[eid][2]:
+                entities[eid] = (name, etype, salience or 0.0)
+        return list(found.values())
+
+    def duplicate_pairs(self) -> Iterator[tuple[str, str]]:
+        for row in self.db.execute("SELECT article_id, canonical_id FROM duplicates"):
+            yield row[0], row[1]
+
+    def stories(self, top: int = 20) -> list[dict]:
+        rows = self.db.execute("SELECT * FROM export_stories LIMIT ?", (top,))
+        return [{**dict(r), "outlets": json.loads(r["outlets"] or "[]")} for r in rows]
+
+    def story(self, story_id: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            return None
+        found = {**dict(row), "outlets": json.loads(row["outlets"] or "[]")}
+        rows = self.db.execute(
+            """SELECT a.id, a.title, a.published, a.outlet, a.url, COALESCE(a.url, a.path) AS source,
+                      CASE WHEN d.canonical_id != a.id THEN d.canonical_id END AS duplicate_of
+               FROM story_articles s JOIN articles a ON a.id = s.article_id
+                    LEFT JOIN duplicates d ON d.article_id = a.id
+               WHERE s.story_id = ?""", (story_id,))
+        articles = []
+        for r in rows:
+            item = dict(r)
+            item["outlet"] = outlet_name(item["outlet"], item.pop("url"))
+            articles.append(item)
+        articles.sort(key=lambda a: (a["outlet"] is None, a["outlet"] or "", a["published"] is None,
+                                     a["published"] or "", a["title"] or ""))
+        found["articles"] = articles  # the rows themselves replace their count
+        return found
+
     def article(self, article_id: str) -> Article | None:
         """Return the stored record of an article, or None."""
         row = self.db.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -631,7 +742,7 @@ class SQLiteStore(Store):
 
     def counts(self) -> dict[str, int]:
         names = ("articles", "entities", "corpus_entities", "mentions", "quotes", "amounts", "events", "framing",
-                 "removals", "duplicates", "errors")
+                 "removals", "duplicates", "stories", "errors")
         return {n: self.db.execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0] for n in names}
 
     def close(self) -> None:
@@ -648,6 +759,14 @@ def name_key(name: str) -> str:
     folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
     folded = " ".join(folded.replace("’", "'").replace(".", " ").split())
     return folded[4:] if folded.startswith("the ") else folded
+
+
+def outlet_name(outlet: str | None, url: str | None) -> str | None:
+    """Return the outlet an article came from: its stated name, else its web address's host."""
+    if outlet:
+        return outlet
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
 
 
 def _kind(entity_type: str) -> str:
