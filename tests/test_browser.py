@@ -20,6 +20,7 @@ import pytest
 
 from presslens.corpus.ingest import ingest_items
 from presslens.corpus.store import open_store
+from presslens.corpus.stories import build_stories
 from presslens.errors import InputError
 from presslens.ingest.document import RawArticle
 from presslens.ingest.sources import article_id
@@ -85,6 +86,7 @@ def corpus(tmp_path_factory, nlp):
              "hostile": _raw(HOSTILE, "2024-04-10", "example.com")}
     with open_store(db) as store:
         ingest_items([*items.values(), InputError("feed.xml: <b>not</b> a feed")], store)
+        build_stories(store)
     return db, {name: raw.id for name, raw in items.items()}
 
 
@@ -235,8 +237,12 @@ def test_every_main_page_loads_without_console_errors(server, corpus, watched):
     page = watched.page
     page.goto(f"{server}/entities")
     entity_href = page.get_attribute("table a[href^='/entities/']", "href")
+    page.goto(f"{server}/stories")
+    story_href = page.get_attribute("table a[href^='/stories/']", "href")
     pages = ["/", "/articles", *(f"/articles/{i}" for i in ids.values()), "/search?q=Gothenburg", "/entities",
-             entity_href, f"/speakers/{SPEAKER}", "/events", "/events?place=Gothenburg", "/errors", "/analyze"]
+             entity_href, "/speakers", f"/speakers/{SPEAKER}", "/stories", story_href, "/events",
+             "/events?place=Gothenburg",
+             "/errors", "/analyze"]
     for path in pages:
         response = page.goto(server + path)
         assert response.status == 200, path

@@ -9,6 +9,7 @@ import pytest
 
 from presslens.corpus.ingest import ingest_items
 from presslens.corpus.store import open_store
+from presslens.corpus.stories import build_stories
 from presslens.errors import InputError
 from presslens.ingest.document import RawArticle
 from presslens.ingest.sources import article_id
@@ -43,7 +44,24 @@ Police in Lyon said on Monday that a group calling itself <img src=x onerror=ale
 Mayor Liesl Brandt said: "Nobody should click <script>alert(4)</script> links from strangers."
 """
 
+# One fictional happening reported by two outlets, one of them in loaded words.
+BRIDGE_CALM = """Footbridge collapses over the Saone in Lyon
 
+A pedestrian footbridge over the Saone in Lyon collapsed on Tuesday morning, injuring four people.
+
+"The footbridge was inspected last year and showed no faults," said engineer Marta Keller of the city works department.
+
+Union leader Tomas Weber said: "Liesl Brandt was warned about this footbridge many times."
+"""
+
+BRIDGE_LOADED = """Shameful neglect as Lyon footbridge collapses over the Saone
+
+The disgraceful collapse of the Saone footbridge in Lyon on Tuesday injured four people after years of shocking neglect.
+
+"Liesl Brandt ignored every warning about the footbridge," union leader Tomas Weber said on Wednesday.
+
+Engineer Marta Keller said the footbridge had been inspected last year.
+"""
 
 
 def _raw(text: str, published: str, outlet: str) -> RawArticle:
@@ -54,13 +72,16 @@ def _raw(text: str, published: str, outlet: str) -> RawArticle:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory, nlp):
-    """Return (database path, article ids by name) of a three-article corpus with one ingest error."""
+    """Return (database path, article ids by name) of a five-article corpus with one ingest error and its stories."""
     db = tmp_path_factory.mktemp("web") / "corpus.db"
     items = {"harbour": _raw(HARBOUR, "2024-03-05", "example.org"),
              "council": _raw(COUNCIL, "2024-03-08", "example.net"),
-             "hostile": _raw(HOSTILE, "2024-03-11", "example.com")}
+             "hostile": _raw(HOSTILE, "2024-03-11", "example.com"),
+             "bridge_calm": _raw(BRIDGE_CALM, "2024-04-02", "calm.example"),
+             "bridge_loaded": _raw(BRIDGE_LOADED, "2024-04-03", "loaded.example")}
     with open_store(db) as store:
         ingest_items([*items.values(), InputError("broken.txt: the file is not text <b>bold</b>")], store)
+        build_stories(store)
     return db, {name: raw.id for name, raw in items.items()}
 
 
@@ -102,7 +123,7 @@ def test_every_page_renders_and_hostile_markup_stays_escaped(client, corpus):
     pages = ["/", "/articles", "/articles?page=1&size=2", "/search?q=Lyon", "/search?q=alert",
              f"/articles/{ids['hostile']}", f"/articles/{ids['harbour']}", "/entities", f"/entities/{entity_id}",
              "/speakers/Liesl%20Brandt", "/events", "/events?type=attack&place=Lyon&since=2024-01-01",
-             "/errors", "/analyze"]
+             "/errors", "/analyze", "/speakers", "/stories", "/stories?page=1&size=1"]
     for path in pages:
         response = client.get(path)
         assert response.status_code == 200, path
@@ -125,9 +146,9 @@ def test_security_headers_on_pages_api_static_and_errors(client):
 def test_api_lists_articles_and_each_id_renders(client, corpus):
     _, ids = corpus
     listing = client.get("/api/articles", params={"size": 2}).json()
-    assert listing["total"] == 3 and len(listing["items"]) == 2 and listing["has_more"]
-    second = client.get("/api/articles", params={"size": 2, "page": 2}).json()["items"]
-    listed = {row["id"] for row in listing["items"] + second}
+    assert listing["total"] == 5 and len(listing["items"]) == 2 and listing["has_more"]
+    listed = {row["id"] for page in (1, 2, 3)
+              for row in client.get("/api/articles", params={"size": 2, "page": page}).json()["items"]}
     assert listed == set(ids.values())
     assert {"id", "title", "published", "source"} <= set(listing["items"][0])
     for article_id_ in listed:
@@ -245,3 +266,86 @@ def test_events_page_draws_a_map_and_timeline_of_the_filtered_events(client):
     nothing = client.get("/events", params={"since": "2099-01-01"}).text
     assert "event-figures" not in nothing
     assert client.get("/api/events/places", params={"since": "2099-01-01"}).json() == []
+
+
+def _bridge_story(client, ids) -> dict:
+    """Return the API's record of the story holding the calm bridge report."""
+    page = client.get(f"/articles/{ids['bridge_calm']}").text
+    story_id = page.split('href="/stories/', 1)[1].split('"', 1)[0]
+    return client.get(f"/api/stories/{story_id}").json()
+
+
+def test_two_outlets_on_one_happening_form_a_story_compared_by_outlet(client, corpus):
+    _, ids = corpus
+    story = _bridge_story(client, ids)
+    assert {a["id"] for a in story["articles"]} == {ids["bridge_calm"], ids["bridge_loaded"]}
+    assert [a["outlet"] for a in story["articles"]] == ["calm.example", "loaded.example"]  # by outlet, then date
+    assert story["first_date"] == "2024-04-02" and story["last_date"] == "2024-04-03"
+    calm, loaded = story["framing_by_outlet"]
+    assert (calm["outlet"], loaded["outlet"]) == ("calm.example", "loaded.example")
+    assert calm["articles"] == loaded["articles"] == 1 and calm["words"] > 0
+    # The loaded report is flagged more, per word, than the calm one, and says which words.
+    assert loaded["flags_per_1000_words"] > calm["flags_per_1000_words"]
+    flagged = {w["text"] for w in loaded["top_flagged"]}
+    assert flagged & {"shameful", "disgraceful", "shocking"}
+    assert 0.0 <= calm["biased_share"] <= 1.0 and loaded["biased_sentences"] <= loaded["sentences"]
+    assert any(s["name"].endswith("Weber") for s in loaded["top_speakers"])
+
+    listing = client.get("/api/stories", params={"size": 1}).json()
+    assert listing["total"] >= 2 and len(listing["items"]) == 1 and listing["has_more"]
+    everything = client.get("/api/stories").json()["items"]
+    row = next(s for s in everything if s["id"] == story["id"])
+    assert row["articles"] == 2 and row["outlets"] == ["calm.example", "loaded.example"]
+
+    html = client.get(f"/stories/{story['id']}").text
+    _assert_inert(html)
+    assert "calm.example" in html and "loaded.example" in html and "per 1,000 words" in html
+    assert f'href="/stories/{story["id"]}"' in client.get("/").text  # the overview links it
+    assert f'href="/stories/{story["id"]}"' in client.get("/stories").text
+    assert client.get("/api/stories/nope").status_code == 404
+    assert client.get("/stories/nope").status_code == 404
+
+
+def test_entity_page_shows_what_others_said_about_them(client, corpus):
+    _, ids = corpus
+    brandt = next(e for e in client.get("/api/entities", params={"type": "PERSON", "size": 200}).json()["items"]
+                  if e["name"] == "Liesl Brandt")
+    detail = client.get(f"/api/entities/{brandt['id']}").json()
+    about = detail["said_about"]
+    assert {q["article_id"] for q in about} >= {ids["bridge_calm"], ids["bridge_loaded"]}
+    assert all("Brandt" in q["content"] for q in about)
+    # Her own words are what she said, not what was said about her.
+    assert not {q["quote_id"] for q in about} & {q["quote_id"] for q in detail["quotes"]
+                                                  if q["article_id"] in {a["article_id"] for a in about}}
+    html = client.get(f"/entities/{brandt['id']}").text
+    assert "What was said about Liesl Brandt" in html and "ignored every warning" in html
+
+
+def test_a_store_from_before_stories_asks_for_an_upgrade_in_one_sentence(tmp_path, corpus, capsys):
+    import shutil
+    import sqlite3
+
+    from presslens.cli import main
+    from presslens.errors import PresslensError
+
+    db, _ = corpus
+    old = tmp_path / "old.db"
+    shutil.copy(db, old)
+    # Undo the stories migration, as a database written before it was.
+    con = sqlite3.connect(old)
+    con.executescript("""DROP VIEW export_stories; DROP VIEW export_articles; DROP TABLE story_articles;
+                         DROP TABLE stories; DELETE FROM schema_version WHERE version = 2;""")
+    con.close()
+    with pytest.raises(PresslensError, match="needs upgrading.*presslens ingest"):
+        create_app(old)
+    assert main(["serve", "--db", str(old)]) == 2
+    err = capsys.readouterr().err
+    assert "presslens ingest" in err and err.count("\n") == 1
+
+
+def test_speaker_names_with_a_slash_reach_the_speaker_route(client):
+    # A pollster such as "Reuters/Ipsos" is a speaker; its link keeps the slash.
+    page = client.get("/speakers/Nobody/Known")
+    assert page.status_code == 404 and "No quote in the corpus is by a speaker" in page.text
+    api = client.get("/api/speakers/Nobody/Known/quotes")
+    assert api.status_code == 404 and api.json()["error"].startswith("No quote in the corpus")

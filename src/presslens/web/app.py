@@ -79,6 +79,10 @@ class _Stores:
 def create_app(db_path: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
     """Return the web app serving the corpus in this SQLite file, opened read-only."""
     stores = _Stores(str(db_path))
+    if _schema_behind(db_path):
+        # The app opens the store read-only, so it cannot run the migration itself.
+        raise PresslensError(f"{db_path} was made by an older presslens and needs upgrading: run"
+                             f" `presslens ingest --db {db_path} SOURCE` once on it (stored articles are skipped).")
     stores.get()  # a missing or foreign database is one sentence now, not a 500 on the first page
     app = FastAPI(title="presslens", version=__version__, docs_url=None, redoc_url=None,
                   description="The pages and data of a presslens corpus: articles, entities, speakers, events.")
@@ -151,7 +155,8 @@ def create_app(db_path: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str):
         article = article_or_404(article_id)
-        return render("article.html.j2", request, article=article, body=article_body(article), stored=True)
+        return render("article.html.j2", request, article=article, body=article_body(article), stored=True,
+                      story=queries.article_story(stores.get(), article_id))
 
     @app.get("/api/articles/{article_id}", response_model=Article, tags=["articles"])
     def article_api(article_id: str):
@@ -204,25 +209,57 @@ def create_app(db_path: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     # -- speakers -------------------------------------------------------------------
 
-    @app.get("/speakers/{name}", response_class=HTMLResponse, include_in_schema=False)
+    # Names such as "Reuters/Ipsos" keep their slash in links (the urlencode filter leaves
+    # "/" alone and servers decode %2F anyway), so the name is matched as a path.
+    @app.get("/speakers/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def speaker_page(request: Request, name: str, page: int = paging["page"], size: int = paging["size"]):
         result = queries.speaker_quotes(stores.get(), name, page_of(page, size))
         if not result["total"]:
             raise HTTPException(404, "No quote in the corpus is by a speaker of this name.")
         return render("speaker.html.j2", request, name=name, result=result)
 
+    @app.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
+    def speakers_page(request: Request, page: int = paging["page"], size: int = paging["size"]):
+        return render("speakers.html.j2", request, result=queries.speakers(stores.get(), page_of(page, size)))
+
     @app.get("/api/speakers", tags=["speakers"])
     def speakers_api(n: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="how many")) -> list[dict]:
         """Return the speakers quoted most, with their quote and article counts."""
         return queries.top_speakers(stores.get(), n)
 
-    @app.get("/api/speakers/{name}/quotes", tags=["speakers"])
+    @app.get("/api/speakers/{name:path}/quotes", tags=["speakers"])
     def speaker_api(name: str, page: int = paging["page"], size: int = paging["size"]) -> dict:
         """Return a page of the quotes of a speaker across the corpus, oldest first."""
         result = queries.speaker_quotes(stores.get(), name, page_of(page, size))
         if not result["total"]:
             raise HTTPException(404, "No quote in the corpus is by a speaker of this name.")
         return result
+
+    # -- stories --------------------------------------------------------------------
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, page: int = paging["page"], size: int = paging["size"]):
+        return render("stories.html.j2", request, result=queries.stories(stores.get(), page_of(page, size)))
+
+    @app.get("/api/stories", tags=["stories"])
+    def stories_api(page: int = paging["page"], size: int = paging["size"]) -> dict:
+        """Return a page of stories, largest first: label, article count, outlets, first and last date."""
+        return queries.stories(stores.get(), page_of(page, size))
+
+    def story_or_404(story_id: str) -> dict:
+        found = queries.story(stores.get(), story_id)
+        if found is None:
+            raise HTTPException(404, "There is no story with this id.")
+        return found
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: str):
+        return render("story.html.j2", request, story=story_or_404(story_id))
+
+    @app.get("/api/stories/{story_id}", tags=["stories"])
+    def story_api(story_id: str) -> dict:
+        """Return one story: its articles by outlet and date, and per outlet how its framing reads."""
+        return story_or_404(story_id)
 
     # -- events ---------------------------------------------------------------------
 
@@ -339,6 +376,25 @@ def _events_timeline(groups: list[dict]) -> Markup:
         label += f" — {g['place']}" if g["place"] else ""
         items.append((day, label, f"{g['events']} event(s), e.g. “{g['trigger']}”"))
     return Markup(dated_timeline_svg(items, "Timeline of the busiest days of the events shown"))
+
+
+def _schema_behind(path: str | Path) -> bool:
+    """Return True when the file is a presslens database that an ingest has not yet migrated to this version."""
+    import sqlite3
+
+    from presslens.corpus.store import MIGRATIONS
+
+    if not Path(path).is_file():
+        return False  # the store's own check says so in its words
+    try:
+        db = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            version = db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return False  # not a presslens database at all: the store's message fits better
+    return 0 < version < len(MIGRATIONS)
 
 
 def check_db(path: str | Path) -> None:

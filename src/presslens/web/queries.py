@@ -7,6 +7,9 @@ order of a stable key, so page n shows the same rows on every visit.
 
 from __future__ import annotations
 
+import json
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 from presslens.corpus.store import SQLiteStore, name_key
@@ -102,6 +105,7 @@ def entity(store: SQLiteStore, entity_id: int, page: Page) -> dict | None:
         """SELECT q.article_id, a.title, a.published, q.quote_id, q.kind, q.speaker, q.cue, q.content
            FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.corpus_entity_id = ?
            ORDER BY a.published, a.seq, q.start LIMIT 100""", (entity_id,))]
+    found["said_about"] = said_about(store, entity_id)
     found["co_occurring"] = [dict(r) for r in db.execute(
         """SELECT c.id, c.name, c.type, COUNT(DISTINCT mine.article_id) AS articles
            FROM entities mine JOIN entities other ON other.article_id = mine.article_id
@@ -206,4 +210,126 @@ def errors(store: SQLiteStore, page: Page) -> dict:
 def overview(store: SQLiteStore) -> dict:
     """Return the corpus counts, its latest articles, top entities and top speakers."""
     return {"counts": store.counts(), "recent": articles(store, Page(1, 10))["items"],
-            "top_entities": store.top_entities(15), "top_speakers": top_speakers(store, 15)}
+            "top_entities": store.top_entities(15), "top_speakers": top_speakers(store, 15),
+            "top_stories": stories(store, Page(1, 10))["items"]}
+
+
+def speakers(store: SQLiteStore, page: Page) -> dict:
+    """Return a page of the speakers quoted most, merged across articles where the store merged them."""
+    rows = store.db.execute(
+        """SELECT COALESCE(c.name, q.speaker) AS name, q.corpus_entity_id AS entity_id, COUNT(*) AS quotes,
+                  COUNT(DISTINCT q.article_id) AS articles
+           FROM quotes q LEFT JOIN corpus_entities c ON c.id = q.corpus_entity_id
+           WHERE q.speaker IS NOT NULL
+           GROUP BY COALESCE(CAST(q.corpus_entity_id AS TEXT), q.speaker)
+           ORDER BY quotes DESC, name LIMIT ? OFFSET ?""", (page.size, page.offset))
+    total = store.db.execute(
+        """SELECT COUNT(DISTINCT COALESCE(CAST(corpus_entity_id AS TEXT), speaker)) FROM quotes
+           WHERE speaker IS NOT NULL""").fetchone()[0]
+    return paged([dict(r) for r in rows], page, total)
+
+
+def said_about(store: SQLiteStore, entity_id: int, limit: int = 100) -> list[dict]:
+    """Return the quotes by others whose words name this entity, by any of its stored names, oldest first."""
+    names = [r[0] for r in store.db.execute(
+        "SELECT DISTINCT name FROM corpus_entity_names WHERE corpus_entity_id = ?", (entity_id,))]
+    # A one-letter name would match inside too many words to mean the entity.
+    names = [n for n in names if sum(c.isalnum() for c in n) >= 2]
+    if not names:
+        return []
+    # The full-text index finds the articles naming the entity, so only their quotes are
+    # read; the word-boundary check below then drops "Paris" inside "Parisian".
+    match = " OR ".join('"' + n.replace('"', " ") + '"' for n in names)
+    clause = " OR ".join("q.content LIKE ?" for _ in names)
+    rows = store.db.execute(
+        f"""SELECT q.article_id, a.title, a.published, q.quote_id, q.kind, q.speaker,
+                   q.corpus_entity_id AS entity_id, q.cue, q.content
+            FROM quotes q JOIN articles a ON a.id = q.article_id
+            WHERE a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)
+              AND ({clause}) AND q.corpus_entity_id IS NOT ?
+            ORDER BY a.published, a.seq, q.start""", (match, *[f"%{n}%" for n in names], entity_id))
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                         + r")(?!\w)", re.IGNORECASE)
+    found = []
+    for row in rows:
+        if pattern.search(row["content"]):
+            found.append(dict(row))
+            if len(found) >= limit:
+                break
+    return found
+
+
+def stories(store: SQLiteStore, page: Page) -> dict:
+    """Return a page of stories, largest first: id, label, article count, outlets, first and last date."""
+    rows = store.db.execute("SELECT * FROM export_stories LIMIT ? OFFSET ?", (page.size, page.offset))
+    items = [{**dict(r), "outlets": json.loads(r["outlets"] or "[]")} for r in rows]
+    total = store.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+    return paged(items, page, total)
+
+
+def article_story(store: SQLiteStore, article_id: str) -> dict | None:
+    """Return the story an article is part of (id, label, articles), or None when it has none."""
+    row = store.db.execute(
+        """SELECT s.id, s.label, s.articles FROM story_articles sa JOIN stories s ON s.id = sa.story_id
+           WHERE sa.article_id = ?""", (article_id,)).fetchone()
+    return dict(row) if row else None
+
+
+def story(store: SQLiteStore, story_id: str) -> dict | None:
+    """Return one story with its articles by outlet and date and, per outlet, how its framing reads."""
+    found = store.story(story_id)
+    if found is None:
+        return None
+    found["framing_by_outlet"] = _framing_by_outlet(store, story_id, found["articles"])
+    return found
+
+
+TOP_WORDS = 5
+TOP_SPEAKERS = 5
+
+
+def _framing_by_outlet(store: SQLiteStore, story_id: str, story_articles: list[dict]) -> list[dict]:
+    """Return, per outlet of a story, its framing flags per 1,000 words, share of biased sentences,
+    most flagged words and most quoted speakers, outlets in name order (unknown last)."""
+    outlet_of = {a["id"]: a["outlet"] for a in story_articles}
+    outlets: dict[str | None, dict] = {}
+    for outlet in outlet_of.values():
+        outlets.setdefault(outlet, {"outlet": outlet, "articles": 0, "words": 0, "flags": 0, "own_voice_flags": 0,
+                                    "sentences": 0, "biased_sentences": 0, "words_flagged": Counter(),
+                                    "speakers": Counter()})
+    # The figures come from the stored records: the sentence labels live in the record's
+    # framing summary, the flags and quotes in their own tables.
+    for r in store.db.execute(
+            """SELECT a.id, a.text, json_extract(a.record, '$.framing.summary.sentences') AS sentences,
+                      json_extract(a.record, '$.framing.summary.biased_sentences') AS biased
+               FROM story_articles s JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?""", (story_id,)):
+        side = outlets[outlet_of[r["id"]]]
+        side["articles"] += 1
+        side["words"] += len(r["text"].split())
+        side["sentences"] += r["sentences"] or 0
+        side["biased_sentences"] += r["biased"] or 0
+    for r in store.db.execute(
+            """SELECT f.article_id, f.text, f.in_quote FROM story_articles s JOIN framing f ON f.article_id = s.article_id
+               WHERE s.story_id = ?""", (story_id,)):
+        side = outlets[outlet_of[r["article_id"]]]
+        side["flags"] += 1
+        side["own_voice_flags"] += 0 if r["in_quote"] else 1
+        side["words_flagged"][r["text"].casefold()] += 1
+    for r in store.db.execute(
+            """SELECT q.article_id, COALESCE(c.name, q.speaker) AS name
+               FROM story_articles s JOIN quotes q ON q.article_id = s.article_id
+                    LEFT JOIN corpus_entities c ON c.id = q.corpus_entity_id
+               WHERE s.story_id = ? AND q.speaker IS NOT NULL""", (story_id,)):
+        outlets[outlet_of[r["article_id"]]]["speakers"][r["name"]] += 1
+    result = []
+    for side in sorted(outlets.values(), key=lambda s: (s["outlet"] is None, s["outlet"] or "")):
+        flagged, speakers_ = side.pop("words_flagged"), side.pop("speakers")
+        side["flags_per_1000_words"] = round(1000 * side["flags"] / side["words"], 2) if side["words"] else 0.0
+        side["biased_share"] = round(side["biased_sentences"] / side["sentences"], 3) if side["sentences"] else 0.0
+        # Ties broken by the word itself, so the page reads the same on every visit.
+        side["top_flagged"] = [{"text": w, "count": n}
+                               for w, n in sorted(flagged.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_WORDS]]
+        side["top_speakers"] = [{"name": name, "quotes": n}
+                                for name, n in sorted(speakers_.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_SPEAKERS]]
+        result.append(side)
+    return result
