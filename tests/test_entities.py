@@ -131,3 +131,18 @@ def test_town_the_model_calls_a_product_is_placed_by_its_apposition(analyze):
     town = entity_named(article, "Kramatorsk")
     assert town is not None and town.type == "GPE"
     assert town.geo is not None and town.geo.country_code == "UA"
+
+
+def test_island_too_small_for_the_gazetteer_is_a_place_by_its_noun(analyze):
+    text = "About 40 fishermen were evacuated from the island of Saaremaa, the coastguard said."
+    article = analyze(text)
+    island = entity_named(article, "Saaremaa")
+    assert island is not None and island.type == "LOC"
+
+
+def test_headline_word_the_model_calls_a_nationality_is_dropped(analyze):
+    text = ("Harbour talks collapse as Latvia condemns cable damage\n\n"
+            "Estonian officials walked out of the talks in Tallinn on Monday.")
+    article = analyze(text)
+    assert entity_named(article, "Harbour") is None
+    assert entity_named(article, "Estonian").type == "NORP"

@@ -156,11 +156,19 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
     return _Mention(start, end, trimmed, span.label_, root)
 
 
+NATIONALITY_ENDING = re.compile(r"(an|ans|ish|ese|i|is|ic|ch|sh|ern|ist|ists)$")
+
+
 def _common_word(mention: _Mention, sentence_starts: frozenset[int], lower_words: frozenset[str]) -> bool:
     """Return True for a one-word "name" that is a common word capitalised by its position
-    ("Referendum committee members ..." when the article also writes "referendum")."""
+    ("Referendum committee members ..." when the article also writes "referendum"), or a
+    "nationality" that has no nationality's form ("Harbour" opening a headline)."""
     token = mention.root
-    if " " in mention.text or token.i not in sentence_starts or mention.label == "NORP":
+    if " " in mention.text:
+        return False
+    if mention.label == "NORP":
+        return mention.text.casefold() not in _demonyms() and not NATIONALITY_ENDING.search(mention.text)
+    if token.i not in sentence_starts:
         return False
     return mention.text.lower() in lower_words
 
@@ -244,9 +252,13 @@ def _relabel_places(mentions: list[_Mention], person_words: set[str]) -> None:
         place_like = mention.label == "PERSON" or _locative(mention)
         votes[mention.text] = votes.get(mention.text, 0) + (1 if place_like else -1)
     for mention in mentions:
+        if mention.label == "PERSON" and mention.text not in votes and place_type(mention.text) is None \
+                and _named_as_place(mention) and not _person_context(mention, person_words):
+            votes[mention.text] = 0  # an island or village too small for the gazetteer
+    for mention in mentions:
         if votes.get(mention.text, -1) >= 0 and mention.label in MISTAKABLE_FOR_PLACE \
                 and mention.label != "NORP" and not _person_context(mention, person_words):
-            mention.label = place_type(mention.text) or mention.label
+            mention.label = place_type(mention.text) or "LOC"
 
 
 def _person_context(mention: _Mention, person_words: set[str]) -> bool:
@@ -262,8 +274,13 @@ def _locative(mention: _Mention) -> bool:
     """Return True when the article uses the name as a place: after a place preposition ("in
     Mariupol"), beside a place noun ("Kramatorsk, an eastern city"; "the town of Lyman")."""
     root, head = mention.root, mention.root.head
-    if root.dep_ == "pobj" and head.lower_ in LOCATIVE:
-        return True
+    return (root.dep_ == "pobj" and head.lower_ in LOCATIVE) or _named_as_place(mention)
+
+
+def _named_as_place(mention: _Mention) -> bool:
+    """Return True when a place noun says what the name is ("the island of Saaremaa",
+    "Kramatorsk, an eastern city"): evidence enough even for a name no gazetteer knows."""
+    root, head = mention.root, mention.root.head
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _place_nouns():
         return True
     return any(child.dep_ == "appos" and child.lemma_.lower() in _place_nouns() for child in root.children)
