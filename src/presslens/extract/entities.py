@@ -147,7 +147,7 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
     if len(tokens) == 1 and tokens[0].pos_ not in ("PROPN", "NOUN", "ADJ", "NUM") and span.label_ != "NORP":
         return None
     if len(tokens) == 1 and tokens[0].pos_ == "NOUN" and tokens[0].i in sentence_starts:
-        return None  # a capitalised common noun opening a sentence ("Referendum committee ...")
+        return None  # a capitalised common noun opening a sentence ("Referendum volunteers ...")
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     text = text_of(tokens[0].doc)[start:end]
     trimmed = POSSESSIVE.sub("", text)
@@ -161,7 +161,7 @@ NATIONALITY_ENDING = re.compile(r"(an|ans|ish|ese|i|is|ic|ch|sh|ern|ist|ists)$")
 
 def _common_word(mention: _Mention, sentence_starts: frozenset[int], lower_words: frozenset[str]) -> bool:
     """Return True for a one-word "name" that is a common word capitalised by its position
-    ("Referendum committee members ..." when the article also writes "referendum"), or a
+    ("Referendum volunteers ..." when the article also writes "referendum"), or a
     "nationality" that has no nationality's form ("Harbour" opening a headline)."""
     token = mention.root
     if " " in mention.text:
