@@ -360,12 +360,12 @@ def test_participle_before_a_noun_is_not_a_cue(analyze):
 
 def test_speaker_noun_phrase_the_parser_lost(analyze):
     text = ("Storm season\n\n"
-            "“Can anyone here honestly say the sirens worked that night?” the 43-year-old asked "
-            "in the video.\n")
+            "“Can anyone here honestly say the sirens worked that night?” the 61-year-old asked "
+            "at the harbour meeting.\n")
     article = analyze(text)
     quote = quote_with(article, "the sirens worked that night")
     assert quote.kind == "direct"
-    assert quote.speaker is not None and "43-year-old" in quote.speaker.text
+    assert quote.speaker is not None and "61-year-old" in quote.speaker.text
 
 
 def test_cueless_quote_takes_the_speaker_of_its_paragraph(analyze):

@@ -186,7 +186,7 @@ class _Targets:
         if noun.dep_ == "appos":
             if noun.head.i in self.index:
                 return self.index[noun.head.i]
-            # "MPs in the Duma, the country's puppet parliament": the parser often hangs the
+            # "deputies of the Assembly, the regime's puppet chamber": the parser often hangs the
             # apposition on the wrong noun; the name just before its comma is the one meant.
             before = noun.left_edge.i - 2
             if before >= 0 and self.doc[before + 1].text == "," and before in self.index:
