@@ -13,7 +13,7 @@ LOADED_REPORT = (
     "Kremlin critics condemned the sham vote on Sunday.\n\n"
     "President Vladimir Putin of Russia signed the decrees in Moscow. The Kremlin dictator "
     "then praised the result of the bogus ballot, which observers said was rigged.\n\n"
-    "Lawmakers in the Duma, the regime’s puppet parliament, are expected to approve it."
+    "The bill now goes to the Duma, the regime’s puppet parliament, which has never said no."
 )
 
 NEUTRAL_REPORT = (
