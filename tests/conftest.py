@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 import presslens
+from presslens.ingest.document import RawArticle
+from presslens.ingest.sources import article_id
 from presslens.nlp import load_pipeline
+from presslens.record import Source
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +32,9 @@ def entity_named(article: presslens.Article, name: str):
         if entity.name == name or name in entity.aliases:
             return entity
     return None
+
+
+def raw_article(text: str, published: str, outlet: str) -> RawArticle:
+    """Return a raw article as an outlet's page would give it: title, date, outlet and URL."""
+    return RawArticle(id=article_id(text), content=text, title=text.splitlines()[0], published=published,
+                      source=Source(url=f"https://{outlet}/news/{article_id(text)}", outlet=outlet))

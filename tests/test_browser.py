@@ -18,13 +18,11 @@ from urllib.parse import unquote
 
 import pytest
 
+from conftest import raw_article
 from presslens.corpus.ingest import ingest_items
 from presslens.corpus.store import open_store
 from presslens.corpus.stories import build_stories
 from presslens.errors import InputError
-from presslens.ingest.document import RawArticle
-from presslens.ingest.sources import article_id
-from presslens.record import Source
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[dev]')")
 uvicorn = pytest.importorskip("uvicorn")
@@ -72,18 +70,14 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _raw(text: str, published: str, outlet: str) -> RawArticle:
-    return RawArticle(id=article_id(text), content=text, title=text.splitlines()[0], published=published,
-                      source=Source(url=f"https://{outlet}/news/{article_id(text)}", outlet=outlet))
-
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory, nlp):
     """Return (database path, article ids by name) of a small corpus with one hostile article."""
     db = tmp_path_factory.mktemp("browser") / "corpus.db"
-    items = {"ferry": _raw(FERRY, "2024-04-02", "example.org"),
-             "bridge": _raw(BRIDGE, "2024-04-07", "example.net"),
-             "hostile": _raw(HOSTILE, "2024-04-10", "example.com")}
+    items = {"ferry": raw_article(FERRY, "2024-04-02", "example.org"),
+             "bridge": raw_article(BRIDGE, "2024-04-07", "example.net"),
+             "hostile": raw_article(HOSTILE, "2024-04-10", "example.com")}
     with open_store(db) as store:
         ingest_items([*items.values(), InputError("feed.xml: <b>not</b> a feed")], store)
         build_stories(store)

@@ -7,13 +7,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from conftest import raw_article
 from presslens.corpus.ingest import ingest_items
 from presslens.corpus.store import open_store
 from presslens.corpus.stories import build_stories
 from presslens.errors import InputError
-from presslens.ingest.document import RawArticle
-from presslens.ingest.sources import article_id
-from presslens.record import Source
 
 fastapi = pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
@@ -64,21 +62,16 @@ Engineer Marta Keller said the footbridge had been inspected last year.
 """
 
 
-def _raw(text: str, published: str, outlet: str) -> RawArticle:
-    title = text.splitlines()[0]
-    return RawArticle(id=article_id(text), content=text, title=title, published=published,
-                      source=Source(url=f"https://{outlet}/news/{article_id(text)}", outlet=outlet))
-
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory, nlp):
     """Return (database path, article ids by name) of a five-article corpus with one ingest error and its stories."""
     db = tmp_path_factory.mktemp("web") / "corpus.db"
-    items = {"harbour": _raw(HARBOUR, "2024-03-05", "example.org"),
-             "council": _raw(COUNCIL, "2024-03-08", "example.net"),
-             "hostile": _raw(HOSTILE, "2024-03-11", "example.com"),
-             "bridge_calm": _raw(BRIDGE_CALM, "2024-04-02", "calm.example"),
-             "bridge_loaded": _raw(BRIDGE_LOADED, "2024-04-03", "loaded.example")}
+    items = {"harbour": raw_article(HARBOUR, "2024-03-05", "example.org"),
+             "council": raw_article(COUNCIL, "2024-03-08", "example.net"),
+             "hostile": raw_article(HOSTILE, "2024-03-11", "example.com"),
+             "bridge_calm": raw_article(BRIDGE_CALM, "2024-04-02", "calm.example"),
+             "bridge_loaded": raw_article(BRIDGE_LOADED, "2024-04-03", "loaded.example")}
     with open_store(db) as store:
         ingest_items([*items.values(), InputError("broken.txt: the file is not text <b>bold</b>")], store)
         build_stories(store)
