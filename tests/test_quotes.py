@@ -88,6 +88,8 @@ def test_split_quote_attributed_once(analyze):
     assert quote.parts[1].text.startswith("Nobody was turned away")
     assert len([q for q in article.quotes if q.kind == "direct"]) == 1
     assert "Drusk" in speaker_name(quote)
+    assert quote.words == "The vote was fair … Nobody was turned away."
+    assert "said" not in quote.words
 
 
 def test_mixed_quote_called(analyze):

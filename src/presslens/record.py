@@ -102,6 +102,12 @@ class Quote(Record):
     confidence: float = 1.0
     parts: list[Span] = Field(default_factory=list, description="content pieces when split")
 
+    @property
+    def words(self) -> str:
+        """Return the quoted words alone: the pieces of a split quote joined, without the
+        attribution written between them."""
+        return " … ".join(part.text for part in self.parts) if len(self.parts) > 1 else self.content.text
+
 
 class Amount(Record):
     """A number in the text, with what it counts and its kind (killed, percent, money, ...)."""

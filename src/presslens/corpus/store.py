@@ -487,7 +487,7 @@ class SQLiteStore(Store):
                            [(aid, entity.id, m.start, m.end, m.text, m.kind) for m in entity.mentions])
         db.executemany(
             "INSERT OR REPLACE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(aid, q.id, q.kind, q.content.text, q.content.start, q.content.end, q.cue and q.cue.text,
+            [(aid, q.id, q.kind, q.words, q.content.start, q.content.end, q.cue and q.cue.text,
               q.cue and q.cue.lemma, q.speaker and q.speaker.name, q.speaker and q.speaker.entity_id,
               merged.get(q.speaker.entity_id) if q.speaker and q.speaker.entity_id else None, q.confidence)
              for q in article.quotes],

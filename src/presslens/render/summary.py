@@ -51,7 +51,7 @@ def summary(article: Article) -> Group:
         speaker = quote.speaker.name if quote.speaker else "—"
         if quote.speaker and quote.speaker.text != quote.speaker.name:
             speaker += f" ({quote.speaker.text})"
-        _row(quotes, speaker, quote.kind, _shorten(quote.content.text, 160))
+        _row(quotes, speaker, quote.kind, _shorten(quote.words, 160))
     parts = [Panel(header, title="presslens", title_align="left"), entities, places, quotes]
     if article.events:
         parts.append(_events(article))
