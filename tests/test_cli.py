@@ -194,3 +194,17 @@ def test_csv_table_of_events_has_acled_like_columns(tmp_path, capsys, nlp):
     assert strike[0]["event_type"] == "Explosions/Remote violence"
     assert strike[0]["fatalities"] == "3"
     assert strike[0]["country_code"] == "UA" and float(strike[0]["latitude"]) > 48
+
+
+def test_csv_of_articles_gives_json_lines(tmp_path, capsys, nlp):
+    import csv as csv_module
+
+    path = tmp_path / "articles.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv_module.writer(handle)
+        writer.writerow(["title", "text"])
+        writer.writerow(["Ferry resumes", "The ferry to Oldport resumed service on Monday."])
+        writer.writerow(["Bridge closes", "The old bridge closed for repairs, the council said."])
+    assert main(["analyze", str(path)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["title"] for r in records] == ["Ferry resumes", "Bridge closes"]

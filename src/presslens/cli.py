@@ -47,8 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"presslens {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    analyze = commands.add_parser("analyze", help="analyse articles (files, folders, JSON lines or - for stdin)")
-    analyze.add_argument("paths", nargs="+", metavar="PATH", help="a .txt/.html/.jsonl file, a folder, or - for stdin")
+    analyze = commands.add_parser("analyze", help="analyse articles (files, folders, JSON lines, CSV, feeds, WARC, or - for stdin)")
+    analyze.add_argument("paths", nargs="+", metavar="PATH",
+                         help="a .txt/.html/.jsonl/.csv/feed/WARC file, a folder, or - for stdin")
     analyze.add_argument("-f", "--format", choices=FORMATS, default=None,
                          help="json (default for one article), jsonl (default for several), text or html")
     analyze.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
@@ -93,13 +94,13 @@ def _error(message: str) -> None:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from presslens.ingest import iter_raw_articles
+    from presslens.ingest.dispatch import iter_corpus_articles
     from presslens.pipeline import analyze_stream
 
     output_format = args.format or _default_format(args.paths)
     articles: list[Article] = []
     done = failures = 0
-    stream = analyze_stream(iter_raw_articles(args.paths, max_bytes=args.max_bytes), model=args.model)
+    stream = analyze_stream(iter_corpus_articles(args.paths, max_bytes=args.max_bytes), model=args.model)
     with _output(args.output) as out:
         for result in _with_progress(stream, args.paths):
             if isinstance(result, InputError):
@@ -138,10 +139,13 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _default_format(paths: list[str]) -> str:
-    """Return json for one plain file, jsonl when the paths may hold many articles."""
+    """Return json for one text or HTML file, jsonl when the paths may hold many articles."""
+    from presslens.ingest.sources import HTML_SUFFIXES, TEXT_SUFFIXES
+
     if len(paths) == 1 and paths[0] != "-":
         path = Path(paths[0])
-        if path.is_file() and path.suffix.lower() not in (".jsonl", ".ndjson"):
+        single = TEXT_SUFFIXES | HTML_SUFFIXES | {".gz"}
+        if path.is_file() and path.suffix.lower() in single and not path.name.lower().endswith(".warc.gz"):
             return "json"
     return "json" if paths == ["-"] else "jsonl"
 
