@@ -38,3 +38,16 @@ def raw_article(text: str, published: str, outlet: str) -> RawArticle:
     """Return a raw article as an outlet's page would give it: title, date, outlet and URL."""
     return RawArticle(id=article_id(text), content=text, title=text.splitlines()[0], published=published,
                       source=Source(url=f"https://{outlet}/news/{article_id(text)}", outlet=outlet))
+
+
+def build_corpus(db, items: dict[str, RawArticle], error: str):
+    """Return (db, article ids by name) after storing the articles, one ingest error and the stories."""
+    from presslens.corpus.ingest import ingest_items
+    from presslens.corpus.store import open_store
+    from presslens.corpus.stories import build_stories
+    from presslens.errors import InputError
+
+    with open_store(db) as store:
+        ingest_items([*items.values(), InputError(error)], store)
+        build_stories(store)
+    return db, {name: raw.id for name, raw in items.items()}

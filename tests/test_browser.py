@@ -18,11 +18,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import raw_article
-from presslens.corpus.ingest import ingest_items
-from presslens.corpus.store import open_store
-from presslens.corpus.stories import build_stories
-from presslens.errors import InputError
+from conftest import build_corpus, raw_article
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[dev]')")
 uvicorn = pytest.importorskip("uvicorn")
@@ -78,10 +74,7 @@ def corpus(tmp_path_factory, nlp):
     items = {"ferry": raw_article(FERRY, "2024-04-02", "example.org"),
              "bridge": raw_article(BRIDGE, "2024-04-07", "example.net"),
              "hostile": raw_article(HOSTILE, "2024-04-10", "example.com")}
-    with open_store(db) as store:
-        ingest_items([*items.values(), InputError("feed.xml: <b>not</b> a feed")], store)
-        build_stories(store)
-    return db, {name: raw.id for name, raw in items.items()}
+    return build_corpus(db, items, "feed.xml: <b>not</b> a feed")
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import raw_article
-from presslens.corpus.ingest import ingest_items
-from presslens.corpus.store import open_store
-from presslens.corpus.stories import build_stories
-from presslens.errors import InputError
+from conftest import build_corpus, raw_article
 
 fastapi = pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
@@ -72,10 +68,7 @@ def corpus(tmp_path_factory, nlp):
              "hostile": raw_article(HOSTILE, "2024-03-11", "example.com"),
              "bridge_calm": raw_article(BRIDGE_CALM, "2024-04-02", "calm.example"),
              "bridge_loaded": raw_article(BRIDGE_LOADED, "2024-04-03", "loaded.example")}
-    with open_store(db) as store:
-        ingest_items([*items.values(), InputError("broken.txt: the file is not text <b>bold</b>")], store)
-        build_stories(store)
-    return db, {name: raw.id for name, raw in items.items()}
+    return build_corpus(db, items, "broken.txt: the file is not text <b>bold</b>")
 
 
 @pytest.fixture(scope="module")

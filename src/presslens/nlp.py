@@ -1,10 +1,9 @@
-"""Loading the spaCy pipeline, in one place, and parsing documents in batches."""
+"""Loading the spaCy pipeline, in one place, and the components presslens adds to it."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterable, Iterator
 from functools import cache
 
 from spacy.language import Language
@@ -88,9 +87,3 @@ def text_of(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["presslens_text"] = doc.text
     return text
-
-
-def parse(texts: Iterable[str], name: str | None = None, batch_size: int = BATCH_SIZE) -> Iterator:
-    """Return the parsed spaCy Doc of each text, in order, batched through nlp.pipe."""
-    nlp = load_pipeline(name)
-    yield from nlp.pipe(texts, batch_size=batch_size)

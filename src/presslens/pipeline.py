@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from importlib.util import find_spec
 from itertools import islice
 
 from spacy.tokens import Doc
@@ -22,7 +21,10 @@ def extractors() -> list[Extractor]:
     Later steps read what earlier ones wrote: quotes read entities, events read entities,
     quotes and amounts, framing reads all of them.
     """
+    from presslens.extract.amounts import extract_amounts
     from presslens.extract.entities import add_speaker_mentions, extract_entities
+    from presslens.extract.events import extract_events
+    from presslens.extract.framing import extract_framing
     from presslens.extract.places import geocode_entities
     from presslens.extract.quotes import extract_quotes
 
@@ -34,29 +36,16 @@ def extractors() -> list[Extractor]:
         article.quotes = extract_quotes(doc, document, article.entities)
         add_speaker_mentions(article.entities, article.quotes)
 
-    steps: list[Extractor] = [entities, quotes]
-    if find_spec("presslens.extract.amounts"):
-        from presslens.extract.amounts import extract_amounts
+    def amounts(doc: Doc, document: Document, article: Article) -> None:
+        article.amounts = extract_amounts(doc, document, article.entities)
 
-        def amounts(doc: Doc, document: Document, article: Article) -> None:
-            article.amounts = extract_amounts(doc, document, article.entities)
+    def events(doc: Doc, document: Document, article: Article) -> None:
+        article.events = extract_events(doc, document, article)
 
-        steps.append(amounts)
-    if find_spec("presslens.extract.events"):
-        from presslens.extract.events import extract_events
+    def framing(doc: Doc, document: Document, article: Article) -> None:
+        article.framing = extract_framing(doc, document, article)
 
-        def events(doc: Doc, document: Document, article: Article) -> None:
-            article.events = extract_events(doc, document, article)
-
-        steps.append(events)
-    if find_spec("presslens.extract.framing"):
-        from presslens.extract.framing import extract_framing
-
-        def framing(doc: Doc, document: Document, article: Article) -> None:
-            article.framing = extract_framing(doc, document, article)
-
-        steps.append(framing)
-    return steps
+    return [entities, quotes, amounts, events, framing]
 
 
 def empty_article(document: Document) -> Article:

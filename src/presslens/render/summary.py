@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -112,8 +112,3 @@ def _row(table: Table, *cells: str) -> None:
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def print_summary(article: Article, console: Console | None = None) -> None:
-    """Print the article's summary to the console (stdout by default)."""
-    (console or Console()).print(summary(article))
