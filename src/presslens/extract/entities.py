@@ -25,7 +25,7 @@ from presslens.record import Entity, Mention
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Labels the small model gives to place names it does not know.
-MISTAKABLE_FOR_PLACE = {"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP", "LAW"}
+MISTAKABLE_FOR_PLACE = {"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
 EDGE_JUNK = {"the", "a", "an", "and", "or", "of", "'s", "’s", "‘s", "'", "’", "‘", "\"", "“", "”", "-", "–", "—"}
 POSSESSIVE = re.compile(r"[’'‘]s$")
 BLOCK_WEIGHT = {"headline": 3.0, "bullet": 1.2, "caption": 0.5, "paragraph": 1.0, "boilerplate": 0.2}
@@ -245,19 +245,17 @@ def _relabel_places(mentions: list[_Mention], person_words: set[str]) -> None:
 
     votes: dict[str, int] = {}
     for mention in mentions:
-        if mention.label not in MISTAKABLE_FOR_PLACE or mention.label == "NORP":
+        if mention.label not in MISTAKABLE_FOR_PLACE or _person_context(mention, person_words):
             continue
-        if place_type(mention.text) is None or _person_context(mention, person_words):
+        if place_type(mention.text) is None:
+            if mention.label == "PERSON" and _named_as_place(mention):
+                votes.setdefault(mention.text, 0)  # an island or village too small for the gazetteer
             continue
         place_like = mention.label == "PERSON" or _locative(mention)
         votes[mention.text] = votes.get(mention.text, 0) + (1 if place_like else -1)
     for mention in mentions:
-        if mention.label == "PERSON" and mention.text not in votes and place_type(mention.text) is None \
-                and _named_as_place(mention) and not _person_context(mention, person_words):
-            votes[mention.text] = 0  # an island or village too small for the gazetteer
-    for mention in mentions:
         if votes.get(mention.text, -1) >= 0 and mention.label in MISTAKABLE_FOR_PLACE \
-                and mention.label != "NORP" and not _person_context(mention, person_words):
+                and not _person_context(mention, person_words):
             mention.label = place_type(mention.text) or "LOC"
 
 
