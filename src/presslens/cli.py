@@ -151,18 +151,15 @@ def _default_format(paths: list[str]) -> str:
 
 
 def _with_progress(stream: Iterator, paths: list[str]) -> Iterator:
-    """Show a progress line on a terminal when the input is a folder or several files."""
+    """Yield the stream's items, counting them on a terminal when the input may hold many."""
     many = len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
-    if not (many and sys.stderr.isatty()):
+    if not many:
         yield from stream
         return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(SpinnerColumn(), TextColumn("{task.completed} articles"), TimeElapsedColumn(),
-                  transient=True) as progress:
-        task = progress.add_task("analysing")
-        for item in stream:
-            progress.advance(task)
+    with _progress_callback("analysing") as progress:
+        for done, item in enumerate(stream, start=1):
+            if progress is not None:
+                progress(done, None)
             yield item
 
 
@@ -280,7 +277,7 @@ class _progress_callback:
         self.task = self.bar.add_task(self.label, total=None)
         return self._update
 
-    def _update(self, done: int, total: int) -> None:
+    def _update(self, done: int, total: int | None) -> None:
         self.bar.update(self.task, completed=done, total=total)
 
     def __exit__(self, *exc):
