@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from presslens.corpus.rows import json_list, record_rows
 from presslens.errors import PresslensError
 from presslens.record import Article, Entity
 
@@ -459,61 +460,34 @@ class SQLiteStore(Store):
         return added
 
     def _insert(self, article: Article) -> bool:
-        db, aid = self.db, article.id
-        source = article.source
+        db = self.db
+        tables = record_rows(article)
         cursor = db.execute(
             "INSERT OR IGNORE INTO articles (id, title, published, url, path, outlet, language, text, record, added)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (aid, article.title, article.published, source.url, source.path, source.outlet, article.language,
-             article.text, article.model_dump_json(), _now()),
+            (*tables["articles"][0], _now()),
         )
         if cursor.rowcount == 0:
             return False
         db.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
                    (cursor.lastrowid, article.title or "", article.text))
-        db.executemany("INSERT INTO removals VALUES (?, ?, ?)", [(aid, r.kind, r.text) for r in article.removed])
+        db.executemany("INSERT INTO removals VALUES (?, ?, ?)", tables["removals"])
         merged: dict[str, int] = {}
         day = article.published or ""
-        for entity in article.entities:
-            corpus_id = merged[entity.id] = self._merge_entity(entity, day)
-            geo = entity.geo
-            db.execute(
-                "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (aid, entity.id, corpus_id, entity.name, entity.type, _json(entity.aliases), _json(entity.titles),
-                 entity.affiliation, entity.salience, len(entity.mentions), geo and geo.geonames_id,
-                 geo and geo.lat, geo and geo.lon, geo and geo.country_code),
-            )
-            db.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?)",
-                           [(aid, entity.id, m.start, m.end, m.text, m.kind) for m in entity.mentions])
+        for entity, row in zip(article.entities, tables["entities"]):
+            merged[entity.id] = self._merge_entity(entity, day)
+            # The corpus entity id goes third, after the article's own ids.
+            db.execute("INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (*row[:2], merged[entity.id], *row[2:]))
+        db.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?)", tables["mentions"])
         db.executemany(
             "INSERT OR REPLACE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(aid, q.id, q.kind, q.words, q.content.start, q.content.end, q.cue and q.cue.text,
-              q.cue and q.cue.lemma, q.speaker and q.speaker.name, q.speaker and q.speaker.entity_id,
-              merged.get(q.speaker.entity_id) if q.speaker and q.speaker.entity_id else None, q.confidence)
-             for q in article.quotes],
+            # The speaker's corpus entity id goes after its article entity id.
+            [(*row[:10], merged.get(row[9]) if row[9] else None, *row[10:]) for row in tables["quotes"]],
         )
-        db.executemany(
-            "INSERT INTO amounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(aid, a.value, a.value_max, int(a.approximate), a.qualifier, a.unit, a.counts, a.kind, a.start,
-              a.end, a.text) for a in article.amounts],
-        )
-        rows = []
-        for e in article.events:
-            place = article.entity(e.location)
-            geo = place.geo if place else None
-            reporter = article.entity(e.reported_by.entity_id) if e.reported_by else None
-            c = e.casualties
-            rows.append((aid, e.id, e.type, e.trigger.text, e.trigger.start, e.trigger.end, _name(article, e.actor),
-                         _name(article, e.target), _name(article, e.location), geo and geo.geonames_id,
-                         geo and geo.lat, geo and geo.lon, e.time, c.killed, c.wounded, c.missing, c.arrested,
-                         c.displaced, e.modality, reporter.name if reporter else None, e.acled_event_type,
-                         e.acled_sub_event_type, e.cameo, e.salience))
-        db.executemany(f"INSERT OR REPLACE INTO events VALUES ({', '.join('?' * 24)})", rows)
-        db.executemany(
-            "INSERT INTO framing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(aid, f.technique, f.start, f.end, f.text, _name(article, f.target), f.reason, int(f.in_quote),
-              f.quote_id, f.speaker) for f in article.framing.spans],
-        )
+        db.executemany("INSERT INTO amounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tables["amounts"])
+        db.executemany(f"INSERT OR REPLACE INTO events VALUES ({', '.join('?' * 24)})", tables["events"])
+        db.executemany("INSERT INTO framing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tables["framing"])
         return True
 
     def _merge_entity(self, entity: Entity, day: str) -> int:
@@ -568,7 +542,7 @@ class SQLiteStore(Store):
         self.db.execute("DELETE FROM story_articles")
         self.db.execute("DELETE FROM stories")
         self.db.executemany("INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?)",
-                            [(sid, label, len(ids), _json(outlets), first, last)
+                            [(sid, label, len(ids), json_list(outlets), first, last)
                              for sid, label, ids, first, last, outlets in stories])
         self.db.executemany("INSERT INTO story_articles VALUES (?, ?)",
                             [(aid, sid) for sid, _, ids, *_ in stories for aid in ids])
@@ -772,17 +746,6 @@ def outlet_name(outlet: str | None, url: str | None) -> str | None:
 def _kind(entity_type: str) -> str:
     # Places are typed GPE or LOC inconsistently from one article to the next.
     return "PLACE" if entity_type in PLACE_TYPES else entity_type
-
-
-def _name(article: Article, entity_id: str | None) -> str | None:
-    if not entity_id:
-        return None
-    entity = article.entity(entity_id)
-    return entity.name if entity else entity_id
-
-
-def _json(items: list[str]) -> str | None:
-    return json.dumps(items, ensure_ascii=False) if items else None
 
 
 def _now() -> str:
