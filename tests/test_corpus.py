@@ -130,6 +130,37 @@ def test_reingest_changes_nothing(corpus):
         assert store.counts() == before
 
 
+def test_two_workers_store_the_same_corpus_as_one(corpus, tmp_path):
+    db, folder, _ = corpus
+    with open_store(tmp_path / "parallel.db") as store:
+        report = ingest([folder], store, batch_size=2, workers=2)
+        find_duplicates(store)
+        assert (report.added, report.failed) == (6, 3)
+        parallel = {t: list(store.rows(t)) for t in store.tables()}
+    with open_store(db) as store:
+        single = {t: list(store.rows(t)) for t in store.tables()}
+    for rows in (single["errors"], parallel["errors"]):
+        for row in rows:
+            row.pop("seen")
+    assert parallel == single
+
+
+def test_the_same_text_from_two_sources_is_two_articles_linked_as_copies(tmp_path, nlp):
+    for folder in ("monday", "tuesday"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "storm.txt").write_text(WIRE, encoding="utf-8")
+    (tmp_path / "tuesday" / "storm-reprint.txt").write_text(WIRE, encoding="utf-8")
+    with open_store(tmp_path / "c.db") as store:
+        report = ingest([tmp_path / "monday", tmp_path / "tuesday"], store)
+        # The same file name in a moved folder is the same article; a reprint under another name is not.
+        assert (report.added, report.skipped) == (2, 1)
+        clusters = find_duplicates(store)
+    assert len(clusters) == 1 and [similarity for _, similarity in clusters[0].members] == [1.0, 1.0]
+    with open_store(tmp_path / "c.db") as store:
+        report = ingest([tmp_path / "tuesday"], store)
+    assert (report.added, report.skipped) == (0, 2)
+
+
 def test_every_source_kind_keeps_its_metadata(corpus):
     db, _, _ = corpus
     with open_store(db) as store:

@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from presslens.corpus.commands import add_corpus_commands, add_workers_option
+
     parser = argparse.ArgumentParser(prog="presslens", description=__doc__)
     parser.add_argument("--version", action="version", version=f"presslens {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -56,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--table", choices=CSV_TABLES, default="events",
                          help="with --format csv: which records, one row each (default: events)")
     _add_model_options(analyze)
+    add_workers_option(analyze)
     analyze.set_defaults(run=_analyze)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the article record")
@@ -72,12 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(run=_eval)
 
-    from presslens.corpus.commands import add_corpus_commands
-
     add_corpus_commands(commands)
     from presslens.web.commands import add_web_commands
 
     add_web_commands(commands)
+    from presslens.scale.commands import add_scale_commands
+
+    add_scale_commands(commands)
     return parser
 
 
@@ -100,7 +104,8 @@ def _analyze(args: argparse.Namespace) -> int:
     output_format = args.format or _default_format(args.paths)
     articles: list[Article] = []
     done = failures = 0
-    stream = analyze_stream(iter_corpus_articles(args.paths, max_bytes=args.max_bytes), model=args.model)
+    stream = analyze_stream(iter_corpus_articles(args.paths, max_bytes=args.max_bytes), model=args.model,
+                            workers=args.workers)
     with _output(args.output) as out:
         for result in _with_progress(stream, args.paths):
             if isinstance(result, InputError):

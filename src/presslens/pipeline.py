@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
 from spacy.tokens import Doc
@@ -91,13 +95,25 @@ def analyze_documents(
 
 
 def analyze_stream(
-    items: Iterable[RawArticle | InputError], model: str | None = None, batch_size: int = BATCH_SIZE
+    items: Iterable[RawArticle | InputError],
+    model: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    workers: int = 1,
 ) -> Iterator[Article | InputError]:
-    """Return an Article for each good item and an InputError for each bad one.
+    """Return an Article for each good item and an InputError for each bad one, in input order.
 
     Nothing one item does (bad bytes, no text, a text too long to parse, an extractor
-    failing on it) stops the others.
+    failing on it) stops the others. With more than one worker the batches are analysed in
+    that many processes, each with its own pipeline; the results are the same.
     """
+    if workers > 1:
+        return _analyze_in_processes(items, model, batch_size, workers)
+    return _analyze_here(items, model, batch_size)
+
+
+def _analyze_here(
+    items: Iterable[RawArticle | InputError], model: str | None, batch_size: int
+) -> Iterator[Article | InputError]:
     max_chars = load_pipeline(model).max_length
     pending: list[Document] = []
     for item in items:
@@ -124,6 +140,48 @@ def analyze_stream(
             yield from _flush(pending, model, batch_size)
             pending = []
     yield from _flush(pending, model, batch_size)
+
+
+def _analyze_in_processes(
+    items: Iterable[RawArticle | InputError], model: str | None, batch_size: int, workers: int
+) -> Iterator[Article | InputError]:
+    # Spawned, not forked: a fork would copy whatever threads the caller runs (a progress
+    # bar's, a web server's) in an undefined state.
+    context = multiprocessing.get_context("spawn")
+    iterator = iter(items)
+    # A few batches in flight per worker keep every process busy while memory stays bounded.
+    in_flight = 2 * workers
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=load_pipeline, initargs=(model,))
+    pending: deque[tuple[list[RawArticle | InputError], Future]] = deque()
+    try:
+        while True:
+            while len(pending) < in_flight and (batch := list(islice(iterator, batch_size))):
+                pending.append((batch, pool.submit(_analyze_batch, batch, model, batch_size)))
+            if not pending:
+                return
+            batch, future = pending.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                # A worker died (out of memory, a crash in native code): which item did it
+                # is unknown, so every batch in flight is reported and a fresh pool goes on.
+                lost = [batch, *(b for b, _ in pending)]
+                pending.clear()
+                pool.shutdown(cancel_futures=True)
+                pool = ProcessPoolExecutor(workers, mp_context=context, initializer=load_pipeline,
+                                           initargs=(model,))
+                results = [InputError("could not be analysed (a worker process stopped)",
+                                      item.where if isinstance(item, InputError) else _where(item))
+                           for b in lost for item in b]
+            yield from results
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _analyze_batch(
+    batch: list[RawArticle | InputError], model: str | None, batch_size: int
+) -> list[Article | InputError]:
+    return list(_analyze_here(batch, model, batch_size))
 
 
 def _where(item: RawArticle) -> str:

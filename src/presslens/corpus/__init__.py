@@ -1,5 +1,6 @@
 """A corpus of articles: the store, ingest, de-duplication, queries and export."""
 
-from presslens.corpus.store import SQLiteStore, Store, open_store
+from presslens.corpus.sqlite import SQLiteStore
+from presslens.corpus.store import Store, open_store
 
 __all__ = ["SQLiteStore", "Store", "open_store"]

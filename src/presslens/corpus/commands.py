@@ -30,6 +30,7 @@ def add_corpus_commands(subparsers) -> None:
     ingest.add_argument("--model", default=None, help="spaCy pipeline to load (default: as for analyze)")
     ingest.add_argument("--batch-size", type=_positive, default=BATCH_SIZE, metavar="N",
                         help=f"articles parsed and committed together (default {BATCH_SIZE})")
+    add_workers_option(ingest)
     ingest.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
                         help=f"refuse inputs larger than this (default {DEFAULT_MAX_BYTES:,})")
     ingest.set_defaults(run=run_ingest)
@@ -82,8 +83,15 @@ def add_corpus_commands(subparsers) -> None:
     export.set_defaults(run=run_export)
 
 
+def add_workers_option(parser: argparse.ArgumentParser) -> None:
+    """Add --workers: how many processes analyse articles (each loads its own pipeline)."""
+    parser.add_argument("--workers", type=_positive, default=1, metavar="N",
+                        help="processes analysing articles in parallel, each with its own pipeline (default 1)")
+
+
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", required=True, metavar="FILE", help="the corpus database (a SQLite file)")
+    parser.add_argument("--db", required=True, metavar="DB",
+                        help="the corpus database: a SQLite file, or a postgresql://user@host:port/dbname URL")
 
 
 def _add_output(parser: argparse.ArgumentParser, limit: int) -> None:
@@ -108,12 +116,20 @@ def _date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2024-03-01") from None
 
 
-def _open(path: str, must_exist: bool = True):
-    from presslens.corpus.store import open_store
+def _shown(location: str) -> str:
+    """Return the database location as it may be printed: a PostgreSQL URL without its password."""
+    from presslens.corpus.postgres import redacted
 
-    if must_exist and not path.startswith(("postgresql://", "postgres://")) and not Path(path).is_file():
-        raise PresslensError(f"no corpus database at {path}; create one with `presslens ingest SOURCE --db {path}`.")
-    return open_store(path)
+    return redacted(location) if location.startswith(("postgresql://", "postgres://")) else location
+
+
+def _open(path: str, must_exist: bool = True):
+    from presslens.corpus.store import POSTGRES_SCHEMES, no_corpus, open_store
+
+    if must_exist and not path.startswith(POSTGRES_SCHEMES) and not Path(path).is_file():
+        raise no_corpus(path)
+    # A query never creates a corpus: a PostgreSQL database without one is an error too, not an empty answer.
+    return open_store(path, create=not must_exist)
 
 
 # -- ingest -----------------------------------------------------------------------------
@@ -129,7 +145,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     load_pipeline(args.model)  # a missing model is one sentence before any work starts
     with _open(args.db, must_exist=False) as store, _IngestProgress(args.sources, args.max_bytes) as progress:
         report = ingest(args.sources, store, model=args.model, batch_size=args.batch_size,
-                        progress=progress, max_bytes=args.max_bytes)
+                        progress=progress, max_bytes=args.max_bytes, workers=args.workers)
         clusters = find_duplicates(store)
         # After the duplicates: copies of one article always enter the same story.
         stories = build_stories(store)
@@ -140,7 +156,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     copies = sum(len(c.members) - 1 for c in clusters)
     print(f"{report.added} added, {report.skipped} already stored, {report.failed} failed "
           f"in {report.seconds:.1f} s ({report.rate:.1f} items/s); "
-          f"{len(clusters)} near-duplicate clusters ({copies} copies), {len(stories)} stories in {args.db}")
+          f"{len(clusters)} near-duplicate clusters ({copies} copies), {len(stories)} stories in {_shown(args.db)}")
     return 1 if report.failed else 0
 
 
@@ -285,7 +301,8 @@ def run_story(args: argparse.Namespace) -> int:
         _stories(store, 1)
         found = store.story(args.id)
     if found is None:
-        raise PresslensError(f"there is no story {args.id} in {args.db}; `presslens stories --db {args.db}` lists them.")
+        where = _shown(args.db)
+        raise PresslensError(f"there is no story {args.id} in {where}; `presslens stories --db {where}` lists them.")
     if args.json:
         print(json.dumps(found, indent=2, ensure_ascii=False))
         return 0

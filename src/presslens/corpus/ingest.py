@@ -54,11 +54,12 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int = 1,
 ) -> IngestReport:
     """Return the report of loading every article in the sources into the store."""
     from presslens.ingest.dispatch import iter_corpus_articles
 
-    return ingest_items(iter_corpus_articles(sources, max_bytes), store, model, batch_size, progress)
+    return ingest_items(iter_corpus_articles(sources, max_bytes), store, model, batch_size, progress, workers)
 
 
 def ingest_items(
@@ -67,8 +68,13 @@ def ingest_items(
     model: str | None = None,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> IngestReport:
-    """Return the report of loading these raw articles (and recording these errors) into the store."""
+    """Return the report of loading these raw articles (and recording these errors) into the store.
+
+    With several workers the analysis runs in that many processes while this one writes;
+    articles are stored in input order either way, so the store ends the same.
+    """
     from presslens.pipeline import analyze_stream
 
     report = IngestReport()
@@ -86,7 +92,7 @@ def ingest_items(
             yield item
 
     try:
-        for result in analyze_stream(fresh(items), model=model, batch_size=batch_size):
+        for result in analyze_stream(fresh(items), model=model, batch_size=batch_size, workers=workers):
             if isinstance(result, Article):
                 if store.add_article(result):
                     report.added += 1

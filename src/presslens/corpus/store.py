@@ -1,8 +1,12 @@
-"""The corpus store: articles and every record extracted from them, in one SQLite file.
+"""The corpus store: articles and every record extracted from them, in one SQL database.
 
-`Store` is the storage interface the rest of presslens talks to; `SQLiteStore` is the
-embedded default (WAL mode, FTS5 over title and text, foreign keys on). Another backend
-(PostgreSQL for shared deployments) implements the same methods.
+`Store` is the storage interface the rest of presslens talks to. `SQLStore` implements it
+once in SQL for every backend: the merge of corpus entities, the insert of a record, the
+queries, the export views and the migration runner. A backend connects and fills in the
+few places where SQL dialects differ:
+
+- `SQLiteStore` (presslens.corpus.sqlite), the embedded default: one file, WAL mode, FTS5;
+- `PostgresStore` (presslens.corpus.postgres), for a corpus several machines share.
 
 Writes are grouped into transactions by the caller: nothing is durable until `commit()`,
 so a run killed mid-way loses only the batch in flight and an article is either stored with
@@ -13,10 +17,9 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,234 +32,49 @@ from presslens.record import Article, Entity
 if TYPE_CHECKING:
     from presslens.corpus.stories import StoryArticle
 
-# Each step moves the schema from version i to i + 1; steps are only ever appended, so an
-# older database is brought up to date by running the ones it has not seen, in order.
-MIGRATIONS: list[list[str]] = [
-    [
-        """CREATE TABLE articles (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            title TEXT,
-            published TEXT,
-            url TEXT,
-            path TEXT,
-            outlet TEXT,
-            language TEXT,
-            text TEXT NOT NULL,
-            record TEXT NOT NULL,
-            added TEXT NOT NULL
-        )""",
-        "CREATE INDEX articles_published ON articles (published)",
-        """CREATE VIRTUAL TABLE articles_fts USING fts5(
-            title, text, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
-        )""",
-        """CREATE TABLE corpus_entities (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL,
-            type TEXT NOT NULL,
-            geonames_id INTEGER UNIQUE,
-            lat REAL,
-            lon REAL,
-            country_code TEXT,
-            articles INTEGER NOT NULL DEFAULT 0,
-            mentions INTEGER NOT NULL DEFAULT 0
-        )""",
-        # Every name and alias a corpus entity was seen under, by kind of entity: the merge
-        # looks an incoming entity up here.
-        """CREATE TABLE corpus_entity_names (
-            kind TEXT NOT NULL,
-            key TEXT NOT NULL,
-            name TEXT NOT NULL,
-            corpus_entity_id INTEGER NOT NULL REFERENCES corpus_entities (id),
-            PRIMARY KEY (kind, key)
-        )""",
-        "CREATE INDEX corpus_entity_names_entity ON corpus_entity_names (corpus_entity_id)",
-        """CREATE TABLE corpus_entity_days (
-            corpus_entity_id INTEGER NOT NULL REFERENCES corpus_entities (id),
-            day TEXT NOT NULL,
-            articles INTEGER NOT NULL,
-            mentions INTEGER NOT NULL,
-            PRIMARY KEY (corpus_entity_id, day)
-        )""",
-        """CREATE TABLE entities (
-            article_id TEXT NOT NULL REFERENCES articles (id),
-            entity_id TEXT NOT NULL,
-            corpus_entity_id INTEGER REFERENCES corpus_entities (id),
-            name TEXT NOT NULL,
-            type TEXT NOT NULL,
-            aliases TEXT,
-            titles TEXT,
-            affiliation TEXT,
-            salience REAL,
-            mentions INTEGER NOT NULL,
-            geonames_id INTEGER,
-            lat REAL,
-            lon REAL,
-            country_code TEXT,
-            PRIMARY KEY (article_id, entity_id)
-        )""",
-        "CREATE INDEX entities_corpus ON entities (corpus_entity_id)",
-        """CREATE TABLE mentions (
-            article_id TEXT NOT NULL REFERENCES articles (id),
-            entity_id TEXT NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            text TEXT NOT NULL,
-            kind TEXT NOT NULL
-        )""",
-        "CREATE INDEX mentions_article ON mentions (article_id, entity_id)",
-        """CREATE TABLE quotes (
-            article_id TEXT NOT NULL REFERENCES articles (id),
-            quote_id TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            content TEXT NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            cue TEXT,
-            cue_lemma TEXT,
-            speaker TEXT,
-            speaker_entity_id TEXT,
-            corpus_entity_id INTEGER REFERENCES corpus_entities (id),
-            confidence REAL,
-            PRIMARY KEY (article_id, quote_id)
-        )""",
-        "CREATE INDEX quotes_corpus_entity ON quotes (corpus_entity_id)",
-        """CREATE TABLE amounts (
-            article_id TEXT NOT NULL REFERENCES articles (id),
-            value REAL,
-            value_max REAL,
-            approximate INTEGER NOT NULL,
-            qualifier TEXT,
-            unit TEXT,
-            counts TEXT,
-            kind TEXT NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            text TEXT NOT NULL
-        )""",
-        "CREATE INDEX amounts_article ON amounts (article_id)",
-        """CREATE TABLE events (
-            article_id TEXT NOT NULL REFERENCES articles (id),
-            event_id TEXT NOT NULL,
-            type TEXT NOT NULL,
-            trigger TEXT NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            actor TEXT,
-            target TEXT,
-            location TEXT,
-            location_geonames_id INTEGER,
-            lat REAL,
-            lon REAL,
-            time TEXT,
-            killed INTEGER,
-            wounded INTEGER,
-            missing INTEGER,
-            arrested INTEGER,
-            displaced INTEGER,
-            modality TEXT,
-            reported_by TEXT,
-            acled_event_type TEXT,
-            acled_sub_event_type TEXT,
-            cameo TEXT,
-            salience REAL,
-            PRIMARY KEY (article_id, event_id)
-        )""",
-        "CREATE INDEX events_type ON events (type)",
-        """CREATE TABLE framing (
-            article_id TEXT NOT NULL REFERENCES articles (id),
-            technique TEXT NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            text TEXT NOT NULL,
-            target TEXT,
-            reason TEXT,
-            in_quote INTEGER NOT NULL,
-            quote_id TEXT,
-            speaker TEXT
-        )""",
-        "CREATE INDEX framing_article ON framing (article_id)",
-        """CREATE TABLE removals (
-            article_id TEXT NOT NULL REFERENCES articles (id),
-            kind TEXT NOT NULL,
-            text TEXT NOT NULL
-        )""",
-        """CREATE TABLE duplicates (
-            article_id TEXT PRIMARY KEY REFERENCES articles (id),
-            canonical_id TEXT NOT NULL REFERENCES articles (id),
-            similarity REAL NOT NULL
-        )""",
-        "CREATE INDEX duplicates_canonical ON duplicates (canonical_id)",
-        """CREATE TABLE errors (
-            id INTEGER PRIMARY KEY,
-            source TEXT NOT NULL,
-            message TEXT NOT NULL,
-            seen TEXT NOT NULL,
-            UNIQUE (source, message)
-        )""",
-        # The export views: what an analyst gets, one row per record, each with the
-        # article's id so that tables join in pandas or DuckDB.
-        """CREATE VIEW export_articles AS
-            SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.url, a.path,
-                   a.outlet, a.language,
-                   CASE WHEN d.canonical_id != a.id THEN d.canonical_id END AS duplicate_of, a.text
-            FROM articles a LEFT JOIN duplicates d ON d.article_id = a.id ORDER BY a.seq""",
-        """CREATE VIEW export_entities AS
-            SELECT e.article_id, e.entity_id, e.corpus_entity_id, e.name, e.type, e.aliases, e.titles,
-                   e.affiliation, e.salience, e.mentions, e.geonames_id, e.lat, e.lon, e.country_code
-            FROM entities e JOIN articles a ON a.id = e.article_id ORDER BY a.seq, e.entity_id""",
-        """CREATE VIEW export_quotes AS
-            SELECT q.article_id, q.quote_id, q.kind, q.speaker, q.speaker_entity_id, q.corpus_entity_id,
-                   q.cue, q.cue_lemma, q.content, q.start, q."end", q.confidence
-            FROM quotes q JOIN articles a ON a.id = q.article_id ORDER BY a.seq, q.start""",
-        """CREATE VIEW export_amounts AS
-            SELECT m.article_id, m.value, m.value_max, m.approximate, m.qualifier, m.unit, m.counts,
-                   m.kind, m.text, m.start, m."end"
-            FROM amounts m JOIN articles a ON a.id = m.article_id ORDER BY a.seq, m.start""",
-        """CREATE VIEW export_events AS
-            SELECT e.article_id, e.event_id, e.type, e.trigger, e.actor, e.target, e.location,
-                   e.location_geonames_id, e.lat, e.lon, e.time, a.published, e.killed, e.wounded,
-                   e.missing, e.arrested, e.displaced, e.modality, e.reported_by, e.acled_event_type,
-                   e.acled_sub_event_type, e.cameo, e.salience, e.start, e."end"
-            FROM events e JOIN articles a ON a.id = e.article_id ORDER BY a.seq, e.start""",
-        """CREATE VIEW export_framing AS
-            SELECT f.article_id, f.technique, f.text, f.target, f.reason, f.in_quote, f.quote_id,
-                   f.speaker, f.start, f."end"
-            FROM framing f JOIN articles a ON a.id = f.article_id ORDER BY a.seq, f.start""",
-        """CREATE VIEW export_errors AS
-            SELECT source, message, seen FROM errors ORDER BY id""",
-    ],
-    [
-        # Stories are rebuilt whole after each ingest, so they live in their own tables
-        # that can be replaced without touching the articles.
-        """CREATE TABLE stories (
-            id TEXT PRIMARY KEY,
-            label TEXT NOT NULL,
-            articles INTEGER NOT NULL,
-            outlets TEXT,
-            first_date TEXT,
-            last_date TEXT
-        )""",
-        """CREATE TABLE story_articles (
-            article_id TEXT PRIMARY KEY REFERENCES articles (id),
-            story_id TEXT NOT NULL REFERENCES stories (id)
-        )""",
-        "CREATE INDEX story_articles_story ON story_articles (story_id)",
-        "DROP VIEW export_articles",
-        """CREATE VIEW export_articles AS
+EXPORT_TABLES = ("articles", "entities", "quotes", "amounts", "events", "framing", "stories", "errors")
+PLACE_TYPES = {"GPE", "LOC", "FAC"}
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+# The export views: what an analyst gets, one row per record, each with the article's id so
+# that tables join in pandas or DuckDB. Every backend creates them from these texts, so an
+# export reads the same from any of them. Released migration steps hold these texts: a view
+# that must change gets a new text, created by a new migration step of each backend.
+EXPORT_VIEWS = {
+    "articles": """CREATE VIEW export_articles AS
             SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.url, a.path,
                    a.outlet, a.language,
                    CASE WHEN d.canonical_id != a.id THEN d.canonical_id END AS duplicate_of, s.story_id, a.text
             FROM articles a LEFT JOIN duplicates d ON d.article_id = a.id
                  LEFT JOIN story_articles s ON s.article_id = a.id ORDER BY a.seq""",
-        """CREATE VIEW export_stories AS
+    "entities": """CREATE VIEW export_entities AS
+            SELECT e.article_id, e.entity_id, e.corpus_entity_id, e.name, e.type, e.aliases, e.titles,
+                   e.affiliation, e.salience, e.mentions, e.geonames_id, e.lat, e.lon, e.country_code
+            FROM entities e JOIN articles a ON a.id = e.article_id ORDER BY a.seq, e.entity_id""",
+    "quotes": """CREATE VIEW export_quotes AS
+            SELECT q.article_id, q.quote_id, q.kind, q.speaker, q.speaker_entity_id, q.corpus_entity_id,
+                   q.cue, q.cue_lemma, q.content, q.start, q."end", q.confidence
+            FROM quotes q JOIN articles a ON a.id = q.article_id ORDER BY a.seq, q.start""",
+    "amounts": """CREATE VIEW export_amounts AS
+            SELECT m.article_id, m.value, m.value_max, m.approximate, m.qualifier, m.unit, m.counts,
+                   m.kind, m.text, m.start, m."end"
+            FROM amounts m JOIN articles a ON a.id = m.article_id ORDER BY a.seq, m.start""",
+    "events": """CREATE VIEW export_events AS
+            SELECT e.article_id, e.event_id, e.type, e.trigger, e.actor, e.target, e.location,
+                   e.location_geonames_id, e.lat, e.lon, e.time, a.published, e.killed, e.wounded,
+                   e.missing, e.arrested, e.displaced, e.modality, e.reported_by, e.acled_event_type,
+                   e.acled_sub_event_type, e.cameo, e.salience, e.start, e."end"
+            FROM events e JOIN articles a ON a.id = e.article_id ORDER BY a.seq, e.start""",
+    "framing": """CREATE VIEW export_framing AS
+            SELECT f.article_id, f.technique, f.text, f.target, f.reason, f.in_quote, f.quote_id,
+                   f.speaker, f.start, f."end"
+            FROM framing f JOIN articles a ON a.id = f.article_id ORDER BY a.seq, f.start""",
+    "stories": """CREATE VIEW export_stories AS
             SELECT id, label, articles, outlets, first_date, last_date FROM stories
             ORDER BY articles DESC, first_date IS NULL, first_date, id""",
-    ],
-]
-
-EXPORT_TABLES = ("articles", "entities", "quotes", "amounts", "events", "framing", "stories", "errors")
-PLACE_TYPES = {"GPE", "LOC", "FAC"}
+    "errors": """CREATE VIEW export_errors AS
+            SELECT source, message, seen FROM errors ORDER BY id""",
+}
 
 
 class Store(ABC):
@@ -351,143 +169,194 @@ class Store(ABC):
         return False
 
 
-def open_store(location: str | Path, read_only: bool = False) -> Store:
-    """Return the store at this location: a SQLite file path (created when missing, unless read-only)."""
+def open_store(location: str | Path, read_only: bool = False, create: bool = True) -> Store:
+    """Return the store at this location: a postgresql:// URL, else a SQLite file path.
+
+    A new corpus is created there when there is none, unless `create` is False or the store
+    is opened read-only: then a missing corpus is an error.
+    """
     text = str(location)
-    if text.startswith(("postgresql://", "postgres://")):
-        raise PresslensError("PostgreSQL stores are not supported yet; give a SQLite file with --db.")
-    return SQLiteStore(text, read_only=read_only)
+    if text.startswith(POSTGRES_SCHEMES):
+        from presslens.corpus.postgres import PostgresStore
+
+        return PostgresStore(text, read_only=read_only, create=create)
+    from presslens.corpus.sqlite import SQLiteStore
+
+    return SQLiteStore(text, read_only=read_only, create=create)
 
 
-class SQLiteStore(Store):
-    """A corpus in one SQLite file, in WAL mode so readers never wait for a running ingest."""
+def no_corpus(name: str) -> PresslensError:
+    """Return the error for a location that holds no corpus, with the command that makes one."""
+    return PresslensError(f"no corpus database at {name}; create one with `presslens ingest SOURCE --db {name}`.")
 
-    def __init__(self, path: str | Path, read_only: bool = False):
-        self.path = str(path)
-        if read_only:
-            self._open_read_only()
-            return
-        if self.path != ":memory:":
-            folder = Path(self.path).parent
-            if not folder.is_dir():
-                raise PresslensError(f"cannot create the database {self.path}: no folder {folder}.")
-        try:
-            # Transactions are managed here (BEGIN on first write, commit per batch), not by
-            # the sqlite3 module's implicit ones.
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA busy_timeout=10000")
-            self._migrate()
-        except sqlite3.DatabaseError as error:
-            raise PresslensError(f"cannot open {self.path} as a presslens database ({error}).") from None
-        self._in_transaction = False
 
-    def _open_read_only(self) -> None:
-        # SQLite itself refuses every write (mode=ro), so a reader such as the web app
-        # cannot change the corpus whatever its code does; no migration can run either.
-        if not Path(self.path).is_file():
-            raise PresslensError(f"no corpus database at {self.path}.")
-        try:
-            uri = Path(self.path).resolve().as_uri() + "?mode=ro"
-            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA busy_timeout=10000")
-            current = self.schema_version()
-        except sqlite3.DatabaseError as error:
-            raise PresslensError(f"cannot open {self.path} as a presslens database ({error}).") from None
-        if current != len(MIGRATIONS):
-            raise PresslensError(f"{self.path} has schema {current}, this presslens reads {len(MIGRATIONS)};"
-                                 " run an ingest with this version to upgrade it.")
-        self._in_transaction = False
+class SQLStore(Store):
+    """The corpus store written once in SQL; a backend supplies the connection and its dialect.
+
+    Statements are written with `?` placeholders, in SQL both SQLite and PostgreSQL accept.
+    A backend overrides the hooks below (`_sql`, `_insert_id`, `_index_text`, `_search_rows`,
+    `_view_columns`, `_stream`) where its dialect differs, and sets `migrations`, its schema
+    history. Transactions are explicit: BEGIN on the first write, COMMIT on `commit()`.
+    """
+
+    migrations: list[list[str]]  # step i moves the schema from version i to i + 1
+    begin: tuple[str, ...] = ("BEGIN",)  # what opens a write transaction
+    begin_migration: tuple[str, ...] = ("BEGIN",)  # what opens a migration, locking out other writers
+    like = "LIKE"  # the operator that matches a pattern ignoring the case of ASCII letters
+    database_error: type[Exception] | tuple = ()  # what the driver raises
+
+    db = None  # the driver's connection
+    name = ""  # the database as messages show it: a path, or a URL without its password
+    read_only = False
+    _in_transaction = False
+
+    # -- dialect hooks ----------------------------------------------------------------
+
+    def _sql(self, sql: str) -> str:
+        """Return the statement in the driver's placeholder style."""
+        return sql
+
+    def _execute(self, sql: str, params: Iterable = ()):
+        """Return the cursor of one executed statement."""
+        return self.db.execute(self._sql(sql), params)
+
+    def _executemany(self, sql: str, rows: Iterable[tuple]) -> None:
+        """Run one statement once for each row of values."""
+        self.db.cursor().executemany(self._sql(sql), rows)
+
+    @abstractmethod
+    def _insert_id(self, sql: str, params: tuple, column: str) -> int | None:
+        """Return the generated `column` of the row this INSERT added, or None when it added none."""
+
+    @abstractmethod
+    def _index_text(self, seq: int, title: str, text: str) -> None:
+        """Add a new article's words to the full-text index, where the database does not do it itself."""
+
+    @abstractmethod
+    def _search_rows(self, words: list[str], limit: int) -> list[dict]:
+        """Return the articles holding every one of the words, best match first, each with a snippet."""
+
+    @abstractmethod
+    def _view_columns(self, view: str) -> list[tuple[str, str]]:
+        """Return (name, type) of each column of a view; type is text, integer or real."""
+
+    def _stream(self, sql: str, params: Iterable = ()) -> Iterator:
+        """Return the rows of a query one at a time, without holding them all in memory."""
+        yield from self._execute(sql, params)
+
+    def _dicts(self, sql: str, params: Iterable = ()) -> list[dict]:
+        """Return the rows of a query as dicts keyed by column name."""
+        cursor = self._execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]
 
     # -- schema -----------------------------------------------------------------------
 
     def schema_version(self) -> int:
         """Return the number of migration steps this database has had."""
-        row = self.db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        row = self._execute("SELECT MAX(version) FROM schema_version").fetchone()
         return row[0] or 0
 
+    def _prepare(self) -> None:
+        """Bring the schema up to date, or only check it when the store is read-only (no migration can run)."""
+        try:
+            if not self.read_only:
+                self._migrate()
+                return
+            current = self.schema_version()
+        except self.database_error as error:
+            raise PresslensError(f"cannot open {self.name} as a presslens database ({first_line(error)}).") from None
+        if current != len(self.migrations):
+            raise PresslensError(f"{self.name} has schema {current}, this presslens reads {len(self.migrations)};"
+                                 " run an ingest with this version to upgrade it.")
+
     def _migrate(self) -> None:
-        self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)")
+        self._execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)")
         current = self.schema_version()
-        if current > len(MIGRATIONS):
-            raise PresslensError(f"{self.path} was written by a newer presslens (schema {current}); upgrade presslens.")
-        for version, steps in enumerate(MIGRATIONS[current:], start=current + 1):
-            self.db.execute("BEGIN IMMEDIATE")
+        while True:
+            if current > len(self.migrations):
+                raise PresslensError(f"{self.name} was written by a newer presslens (schema {current});"
+                                     " upgrade presslens.")
+            if current == len(self.migrations):
+                return
+            for statement in self.begin_migration:
+                self._execute(statement)
             try:
-                for statement in steps:
-                    self.db.execute(statement)
-                self.db.execute("INSERT INTO schema_version VALUES (?, ?)", (version, _now()))
+                # Read again under the lock: another process may have run this step meanwhile.
+                current = self.schema_version()
+                if current < len(self.migrations):
+                    for statement in self.migrations[current]:
+                        self._execute(statement)
+                    current += 1
+                    self._execute("INSERT INTO schema_version VALUES (?, ?)", (current, _now()))
             except BaseException:
-                self.db.execute("ROLLBACK")
+                self._execute("ROLLBACK")
                 raise
-            self.db.execute("COMMIT")
+            self._execute("COMMIT")
 
     # -- writing ----------------------------------------------------------------------
 
     def _begin(self) -> None:
+        if self.read_only:
+            raise PresslensError(f"{self.name} is open read-only; nothing can be written to it.")
         if not self._in_transaction:
-            self.db.execute("BEGIN")
+            for statement in self.begin:
+                self._execute(statement)
             self._in_transaction = True
 
     def commit(self) -> None:
         if self._in_transaction:
-            self.db.execute("COMMIT")
+            self._execute("COMMIT")
             self._in_transaction = False
 
     def has(self, article_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+        return self._execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
     def add_error(self, source: str, message: str) -> None:
         self._begin()
-        self.db.execute("INSERT OR IGNORE INTO errors (source, message, seen) VALUES (?, ?, ?)",
-                        (source, message, _now()))
+        self._execute("INSERT INTO errors (source, message, seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                      (source, message, _now()))
 
     def add_article(self, article: Article) -> bool:
         self._begin()
-        self.db.execute("SAVEPOINT article")
+        self._execute("SAVEPOINT article")
         try:
             added = self._insert(article)
         except BaseException:
             # Leave the batch's other articles in place; drop this one's partial rows.
-            self.db.execute("ROLLBACK TO article")
-            self.db.execute("RELEASE article")
+            self._execute("ROLLBACK TO article")
+            self._execute("RELEASE article")
             raise
-        self.db.execute("RELEASE article")
+        self._execute("RELEASE article")
         return added
 
     def _insert(self, article: Article) -> bool:
-        db = self.db
         tables = record_rows(article)
-        cursor = db.execute(
-            "INSERT OR IGNORE INTO articles (id, title, published, url, path, outlet, language, text, record, added)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*tables["articles"][0], _now()),
-        )
-        if cursor.rowcount == 0:
+        seq = self._insert_id(
+            "INSERT INTO articles (id, title, published, url, path, outlet, language, text, record, added)"
+            f" VALUES ({_marks(10)}) ON CONFLICT DO NOTHING",
+            (*tables["articles"][0], _now()), "seq")
+        if seq is None:
             return False
-        db.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-                   (cursor.lastrowid, article.title or "", article.text))
-        db.executemany("INSERT INTO removals VALUES (?, ?, ?)", tables["removals"])
+        self._index_text(seq, article.title or "", article.text)
+        self._executemany(f"INSERT INTO removals VALUES ({_marks(3)})", tables["removals"])
         merged: dict[str, int] = {}
         day = article.published or ""
+        entities = []
         for entity, row in zip(article.entities, tables["entities"]):
             merged[entity.id] = self._merge_entity(entity, day)
             # The corpus entity id goes third, after the article's own ids.
-            db.execute("INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       (*row[:2], merged[entity.id], *row[2:]))
-        db.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?)", tables["mentions"])
-        db.executemany(
-            "INSERT OR REPLACE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            entities.append((*row[:2], merged[entity.id], *row[2:]))
+        self._executemany(f"INSERT INTO entities VALUES ({_marks(14)})", _last_per_key(entities))
+        self._executemany(f"INSERT INTO mentions VALUES ({_marks(6)})", tables["mentions"])
+        self._executemany(
+            f"INSERT INTO quotes VALUES ({_marks(12)})",
             # The speaker's corpus entity id goes after its article entity id.
-            [(*row[:10], merged.get(row[9]) if row[9] else None, *row[10:]) for row in tables["quotes"]],
+            _last_per_key([(*row[:10], merged.get(row[9]) if row[9] else None, *row[10:]) for row in tables["quotes"]]),
         )
-        db.executemany("INSERT INTO amounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tables["amounts"])
-        db.executemany(f"INSERT OR REPLACE INTO events VALUES ({', '.join('?' * 24)})", tables["events"])
-        db.executemany("INSERT INTO framing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tables["framing"])
+        self._executemany(f"INSERT INTO amounts VALUES ({_marks(11)})", tables["amounts"])
+        self._executemany(f"INSERT INTO events VALUES ({_marks(24)})", _last_per_key(tables["events"]))
+        self._executemany(f"INSERT INTO framing VALUES ({_marks(10)})", tables["framing"])
         return True
 
     def _merge_entity(self, entity: Entity, day: str) -> int:
@@ -496,98 +365,89 @@ class SQLiteStore(Store):
         Places with a GeoNames id merge on it; everything else on its canonical name, then
         on any alias, among entities of the same kind.
         """
-        db = self.db
         kind = _kind(entity.type)
         keys = list(dict.fromkeys(k for k in map(name_key, [entity.name, *entity.aliases]) if k))
         found = None
         geonames_id = entity.geo.geonames_id if entity.geo else None
         if geonames_id is not None:
-            row = db.execute("SELECT id FROM corpus_entities WHERE geonames_id = ?", (geonames_id,)).fetchone()
+            row = self._execute("SELECT id FROM corpus_entities WHERE geonames_id = ?", (geonames_id,)).fetchone()
             found = row and row[0]
         for key in keys:
             if found:
                 break
-            row = db.execute("SELECT corpus_entity_id FROM corpus_entity_names WHERE kind = ? AND key = ?",
-                             (kind, key)).fetchone()
+            row = self._execute("SELECT corpus_entity_id FROM corpus_entity_names WHERE kind = ? AND key = ?",
+                                (kind, key)).fetchone()
             found = row and row[0]
         if not found:
             geo = entity.geo
-            found = db.execute(
-                "INSERT INTO corpus_entities (name, type, geonames_id, lat, lon, country_code) VALUES (?, ?, ?, ?, ?, ?)",
+            found = self._insert_id(
+                f"INSERT INTO corpus_entities (name, type, geonames_id, lat, lon, country_code) VALUES ({_marks(6)})",
                 (entity.name, entity.type, geonames_id, geo and geo.lat, geo and geo.lon, geo and geo.country_code),
-            ).lastrowid
+                "id")
         names = [entity.name, *entity.aliases]
-        db.executemany("INSERT OR IGNORE INTO corpus_entity_names VALUES (?, ?, ?, ?)",
-                       [(kind, name_key(n), n, found) for n in names if name_key(n)])
+        self._executemany(f"INSERT INTO corpus_entity_names VALUES ({_marks(4)}) ON CONFLICT DO NOTHING",
+                          [(kind, name_key(n), n, found) for n in names if name_key(n)])
         mentions = len(entity.mentions)
-        db.execute("UPDATE corpus_entities SET articles = articles + 1, mentions = mentions + ? WHERE id = ?",
-                   (mentions, found))
-        db.execute(
+        self._execute("UPDATE corpus_entities SET articles = articles + 1, mentions = mentions + ? WHERE id = ?",
+                      (mentions, found))
+        # The table's name says which `articles` is meant: PostgreSQL would also see excluded's.
+        self._execute(
             "INSERT INTO corpus_entity_days VALUES (?, ?, 1, ?) ON CONFLICT (corpus_entity_id, day) DO UPDATE"
-            " SET articles = articles + 1, mentions = mentions + excluded.mentions",
+            " SET articles = corpus_entity_days.articles + 1,"
+            " mentions = corpus_entity_days.mentions + excluded.mentions",
             (found, day, mentions),
         )
         return found
 
     def set_duplicates(self, clusters: list[tuple[str, list[tuple[str, float]]]]) -> None:
         self._begin()
-        self.db.execute("DELETE FROM duplicates")
-        for canonical, members in clusters:
-            self.db.executemany("INSERT INTO duplicates VALUES (?, ?, ?)",
-                                [(member, canonical, similarity) for member, similarity in members])
+        self._execute("DELETE FROM duplicates")
+        self._executemany(f"INSERT INTO duplicates VALUES ({_marks(3)})",
+                          [(member, canonical, similarity)
+                           for canonical, members in clusters for member, similarity in members])
         self.commit()
 
     def set_stories(self, stories: list[tuple[str, str, list[str], str | None, str | None, list[str]]]) -> None:
         self._begin()
-        self.db.execute("DELETE FROM story_articles")
-        self.db.execute("DELETE FROM stories")
-        self.db.executemany("INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?)",
-                            [(sid, label, len(ids), json_list(outlets), first, last)
-                             for sid, label, ids, first, last, outlets in stories])
-        self.db.executemany("INSERT INTO story_articles VALUES (?, ?)",
-                            [(aid, sid) for sid, _, ids, *_ in stories for aid in ids])
+        self._execute("DELETE FROM story_articles")
+        self._execute("DELETE FROM stories")
+        self._executemany(f"INSERT INTO stories VALUES ({_marks(6)})",
+                          [(sid, label, len(ids), json_list(outlets), first, last)
+                           for sid, label, ids, first, last, outlets in stories])
+        self._executemany(f"INSERT INTO story_articles VALUES ({_marks(2)})",
+                          [(aid, sid) for sid, _, ids, *_ in stories for aid in ids])
         self.commit()
 
     # -- reading ----------------------------------------------------------------------
 
     def search(self, text: str, limit: int = 20) -> list[dict]:
-        # Pieces without a letter or digit would be empty phrases, which FTS5 rejects.
+        # The user's text is words to find, never query syntax: pieces without a letter or
+        # digit are dropped, and each backend quotes or parses the rest as plain words.
         words = [w for w in text.replace('"', " ").split() if any(c.isalnum() for c in w)]
-        if not words:
-            return []
-        # Each word quoted: the user's text is words to find, never FTS5 query syntax.
-        query = " ".join(f'"{w}"' for w in words)
-        rows = self.db.execute(
-            """SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet,
-                      snippet(articles_fts, 1, '', '', '…', 24) AS snippet
-               FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
-               WHERE articles_fts MATCH ? ORDER BY rank, a.seq LIMIT ?""",
-            (query, limit),
-        )
-        return [dict(r) for r in rows]
+        return self._search_rows(words, limit) if words else []
 
     def quotes(self, speaker: str | None = None, about: str | None = None, limit: int = 100) -> list[dict]:
         where, params = [], []
         if speaker:
             key = name_key(speaker)
-            where.append("""(q.speaker LIKE ? OR q.corpus_entity_id IN
-                             (SELECT corpus_entity_id FROM corpus_entity_names WHERE key = ? OR key LIKE ?))""")
+            where.append(f"""(q.speaker {self.like} ? OR q.corpus_entity_id IN
+                             (SELECT corpus_entity_id FROM corpus_entity_names WHERE key = ? OR key {self.like} ?))""")
             params += [f"%{speaker}%", key, f"% {key}"]
         if about:
-            where.append("q.content LIKE ?")
+            where.append(f"q.content {self.like} ?")
             params.append(f"%{about}%")
         sql = f"""SELECT q.article_id, a.title, a.published, COALESCE(a.url, a.path) AS source, q.quote_id,
                          q.kind, q.speaker, q.corpus_entity_id, q.cue, q.content, q.start, q."end"
                   FROM quotes q JOIN articles a ON a.id = q.article_id
                   {'WHERE ' + ' AND '.join(where) if where else ''}
                   ORDER BY a.published, a.seq, q.start LIMIT ?"""
-        return [dict(r) for r in self.db.execute(sql, [*params, limit])]
+        return self._dicts(sql, [*params, limit])
 
     def events(self, type: str | None = None, near: str | None = None, since: str | None = None,
                limit: int = 100, within_km: float = 100.0) -> list[dict]:
         where, params = [], []
         if type:
-            where.append("(e.type = ? COLLATE NOCASE OR e.acled_event_type = ? COLLATE NOCASE)")
+            where.append("(lower(e.type) = lower(?) OR lower(e.acled_event_type) = lower(?))")
             params += [type, type]
         if since:
             where.append("COALESCE(e.time, a.published) >= ?")
@@ -595,7 +455,7 @@ class SQLiteStore(Store):
         centre = None
         if near:
             centre = _place_coordinates(near)
-            clause = "e.location LIKE ?"
+            clause = f"e.location {self.like} ?"
             params.append(f"%{near}%")
             if centre:
                 # A box around the place narrows the rows; the exact distance is checked below.
@@ -612,8 +472,7 @@ class SQLiteStore(Store):
                   {'WHERE ' + ' AND '.join(where) if where else ''}
                   ORDER BY COALESCE(e.time, a.published), a.seq, e.start"""
         found = []
-        for row in self.db.execute(sql, params):
-            item = dict(row)
+        for item in self._dicts(sql, params):
             if centre and item["lat"] is not None and near.casefold() not in (item["location"] or "").casefold():
                 if _km(centre, (item["lat"], item["lon"])) > within_km:
                     continue
@@ -623,55 +482,52 @@ class SQLiteStore(Store):
         return found
 
     def top_entities(self, n: int = 20) -> list[dict]:
-        rows = self.db.execute(
+        return self._dicts(
             """SELECT c.id, c.name, c.type, c.articles, c.mentions, c.geonames_id,
                       (SELECT MIN(day) FROM corpus_entity_days d WHERE d.corpus_entity_id = c.id AND day != '') AS first_seen,
                       (SELECT MAX(day) FROM corpus_entity_days d WHERE d.corpus_entity_id = c.id AND day != '') AS last_seen
                FROM corpus_entities c ORDER BY c.mentions DESC, c.articles DESC, c.name LIMIT ?""",
             (n,),
         )
-        return [dict(r) for r in rows]
 
     def entity_days(self, corpus_entity_id: int) -> list[dict]:
         """Return the mention counts of one corpus entity per published date."""
-        rows = self.db.execute("SELECT day, articles, mentions FROM corpus_entity_days WHERE corpus_entity_id = ?"
-                               " ORDER BY day", (corpus_entity_id,))
-        return [dict(r) for r in rows]
+        return self._dicts("SELECT day, articles, mentions FROM corpus_entity_days WHERE corpus_entity_id = ?"
+                           " ORDER BY day", (corpus_entity_id,))
 
     def tables(self) -> tuple[str, ...]:
         return EXPORT_TABLES
 
     def columns(self, table: str) -> list[tuple[str, str]]:
         self._check_table(table)
-        kinds = {"INTEGER": "integer", "REAL": "real"}
-        return [(r["name"], kinds.get((r["type"] or "").upper(), "text"))
-                for r in self.db.execute(f"PRAGMA table_info(export_{table})")]
+        return self._view_columns(f"export_{table}")
 
     def rows(self, table: str) -> Iterator[dict]:
         self._check_table(table)
-        # A separate cursor streams the rows: memory stays flat however large the table.
-        for row in self.db.execute(f"SELECT * FROM export_{table}"):
-            yield dict(row)
+        names = [name for name, _ in self.columns(table)]
+        # Streamed: memory stays flat however large the table.
+        for row in self._stream(f"SELECT * FROM export_{table}"):
+            yield dict(zip(names, row))
 
     def _check_table(self, table: str) -> None:
         if table not in EXPORT_TABLES:
             raise PresslensError(f"there is no '{table}' table; choose one of {', '.join(EXPORT_TABLES)}.")
 
     def articles_for_dedupe(self) -> Iterator[tuple[str, str | None, str]]:
-        for row in self.db.execute("SELECT id, published, text FROM articles ORDER BY seq"):
+        for row in self._stream("SELECT id, published, text FROM articles ORDER BY seq"):
             yield row[0], row[1], row[2]
 
     def articles_for_stories(self) -> list[StoryArticle]:
         from presslens.corpus.stories import LEAD_CHARS, StoryArticle
 
         found: dict[str, StoryArticle] = {}
-        rows = self.db.execute("SELECT id, published, outlet, url, title, substr(text, 1, ?) FROM articles ORDER BY seq",
-                               (LEAD_CHARS,))
+        rows = self._execute("SELECT id, published, outlet, url, title, substr(text, 1, ?) FROM articles ORDER BY seq",
+                             (LEAD_CHARS,))
         for aid, published, outlet, url, title, lead in rows:
             # Texts usually open with their title; a title kept apart still belongs to the lead.
             text = lead if not title or lead.startswith(title) else f"{title}\n{lead}"
             found[aid] = StoryArticle(id=aid, published=published, outlet=outlet_name(outlet, url), text=text)
-        for aid, eid, name, etype, salience in self.db.execute(
+        for aid, eid, name, etype, salience in self._execute(
                 "SELECT e.article_id, e.corpus_entity_id, c.name, e.type, e.salience FROM entities e"
                 " JOIN corpus_entities c ON c.id = e.corpus_entity_id"):
             entities = found[aid].entities
@@ -681,29 +537,26 @@ class SQLiteStore(Store):
         return list(found.values())
 
     def duplicate_pairs(self) -> Iterator[tuple[str, str]]:
-        for row in self.db.execute("SELECT article_id, canonical_id FROM duplicates"):
+        for row in self._execute("SELECT article_id, canonical_id FROM duplicates"):
             yield row[0], row[1]
 
     def stories(self, top: int = 20) -> list[dict]:
-        rows = self.db.execute("SELECT * FROM export_stories LIMIT ?", (top,))
-        return [{**dict(r), "outlets": json.loads(r["outlets"] or "[]")} for r in rows]
+        rows = self._dicts("SELECT * FROM export_stories LIMIT ?", (top,))
+        return [{**r, "outlets": json.loads(r["outlets"] or "[]")} for r in rows]
 
     def story(self, story_id: str) -> dict | None:
-        row = self.db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
-        if row is None:
+        rows = self._dicts("SELECT * FROM stories WHERE id = ?", (story_id,))
+        if not rows:
             return None
-        found = {**dict(row), "outlets": json.loads(row["outlets"] or "[]")}
-        rows = self.db.execute(
+        found = {**rows[0], "outlets": json.loads(rows[0]["outlets"] or "[]")}
+        articles = self._dicts(
             """SELECT a.id, a.title, a.published, a.outlet, a.url, COALESCE(a.url, a.path) AS source,
                       CASE WHEN d.canonical_id != a.id THEN d.canonical_id END AS duplicate_of
                FROM story_articles s JOIN articles a ON a.id = s.article_id
                     LEFT JOIN duplicates d ON d.article_id = a.id
                WHERE s.story_id = ?""", (story_id,))
-        articles = []
-        for r in rows:
-            item = dict(r)
+        for item in articles:
             item["outlet"] = outlet_name(item["outlet"], item.pop("url"))
-            articles.append(item)
         articles.sort(key=lambda a: (a["outlet"] is None, a["outlet"] or "", a["published"] is None,
                                      a["published"] or "", a["title"] or ""))
         found["articles"] = articles  # the rows themselves replace their count
@@ -711,16 +564,16 @@ class SQLiteStore(Store):
 
     def article(self, article_id: str) -> Article | None:
         """Return the stored record of an article, or None."""
-        row = self.db.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self._execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
         return Article.model_validate_json(row[0]) if row else None
 
     def counts(self) -> dict[str, int]:
         names = ("articles", "entities", "corpus_entities", "mentions", "quotes", "amounts", "events", "framing",
                  "removals", "duplicates", "stories", "errors")
-        return {n: self.db.execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0] for n in names}
+        return {n: self._execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0] for n in names}
 
     def close(self) -> None:
-        if getattr(self, "db", None) is None:
+        if self.db is None:
             return
         self.commit()
         self.db.close()
@@ -741,6 +594,22 @@ def outlet_name(outlet: str | None, url: str | None) -> str | None:
         return outlet
     host = urlsplit(url).hostname if url else None
     return host.removeprefix("www.") if host else None
+
+
+def _marks(n: int) -> str:
+    """Return n placeholders for a VALUES list."""
+    return ", ".join("?" * n)
+
+
+def _last_per_key(rows: list[tuple]) -> list[tuple]:
+    """Return the rows with one per (article id, record id), the last: a repeated id replaces the earlier record."""
+    return list({row[:2]: row for row in rows}.values())
+
+
+def first_line(error: BaseException) -> str:
+    """Return the first line of an error's message (drivers add hints and context on the next ones)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _kind(entity_type: str) -> str:
@@ -767,3 +636,13 @@ def _place_coordinates(name: str) -> tuple[float, float] | None:
         return None
     best = max(candidates.values(), key=lambda p: (p.feature == "country", p.population))
     return best.lat, best.lon
+
+
+def __getattr__(name: str):
+    # The SQLite backend lives in its own module, which builds on this one; these names are
+    # still read from here (presslens.corpus.store.SQLiteStore), so they load on first use.
+    if name in ("SQLiteStore", "MIGRATIONS"):
+        from presslens.corpus import sqlite
+
+        return getattr(sqlite, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -49,7 +49,7 @@ def iter_feed_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
             yield InputError("has no content or summary", place)
             continue
         yield RawArticle(
-            id=article_id(content),
+            id=article_id(content, entry.get("link") or None),
             content=content,
             is_html=True,
             title=entry.get("title") or None,

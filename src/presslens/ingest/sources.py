@@ -105,7 +105,7 @@ def _articles_from_bytes(
     suffix = path.suffix.lower() if path else ""
     is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(text))
     source = Source(path=str(path)) if path else Source(path=where)
-    yield RawArticle(id=article_id(text), content=text, is_html=is_html, source=source)
+    yield RawArticle(id=article_id(text, path.name if path else None), content=text, is_html=is_html, source=source)
 
 
 def _articles_from_jsonl(path: Path, max_bytes: int) -> Iterator[RawArticle | InputError]:
@@ -148,7 +148,7 @@ def article_from_json_line(line: str, where: str) -> RawArticle | InputError:
     source = Source(url=_str_or_none(item.get("url")), path=where,
                     outlet=_str_or_none(item.get("outlet") or item.get("source")))
     return RawArticle(
-        id=_str_or_none(item.get("id")) or article_id(content),
+        id=_str_or_none(item.get("id")) or article_id(content, source.url),
         content=content,
         is_html=content is html,
         title=_str_or_none(item.get("title")),
@@ -235,9 +235,15 @@ def _looks_like_jsonl(text: str) -> bool:
         return False
 
 
-def article_id(content: str) -> str:
-    """Return a stable id for an article: a short hash of its content."""
-    return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+def article_id(content: str, published_at: str | None = None) -> str:
+    """Return a stable id for an article: a short hash of its content and where it was published.
+
+    `published_at` is its web address, or its file's name: the same text run by two outlets
+    (or saved as two files) is two articles, which de-duplication then links, while the same
+    source read again is the same article wherever its folder has moved.
+    """
+    key = content if published_at is None else f"{published_at}\n{content}"
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _too_large(size: int, limit: int) -> str:

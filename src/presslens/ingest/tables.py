@@ -51,12 +51,12 @@ def _row_article(row: dict[str, str | None], where: str, max_bytes: int) -> RawA
         return InputError("has no text in its 'text' or 'html' column", where)
     if len(content.encode("utf-8", "surrogatepass")) > max_bytes:
         return InputError(f"is over the {max_bytes:,}-byte limit (raise it with --max-bytes)", where)
+    url = (row.get("url") or "").strip() or None
     return RawArticle(
-        id=(row.get("id") or "").strip() or article_id(content),
+        id=(row.get("id") or "").strip() or article_id(content, url),
         content=content,
         is_html=content is html,
         title=(row.get("title") or "").strip() or None,
         published=(row.get("published") or row.get("date") or "").strip() or None,
-        source=Source(url=(row.get("url") or "").strip() or None, path=where,
-                      outlet=(row.get("outlet") or "").strip() or None),
+        source=Source(url=url, path=where, outlet=(row.get("outlet") or "").strip() or None),
     )

@@ -55,7 +55,7 @@ def iter_warc_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
                     yield error
                     continue
                 date = record.rec_headers.get_header("WARC-Date")
-                yield RawArticle(id=article_id(text), content=text, is_html=True,
+                yield RawArticle(id=article_id(text, uri), content=text, is_html=True,
                                  published=date[:10] if date else None, source=Source(url=uri, path=where))
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
             detail = (str(error).splitlines() or [""])[0]

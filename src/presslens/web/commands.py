@@ -16,8 +16,13 @@ def add_web_commands(subparsers) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Return 0 once the server has been stopped."""
+    from presslens.corpus.store import POSTGRES_SCHEMES
+    from presslens.errors import PresslensError
     from presslens.web.app import check_db
 
+    if args.db.startswith(POSTGRES_SCHEMES):
+        # Its pages run SQLite's SQL on the store's connection.
+        raise PresslensError("the web app reads SQLite corpus stores only, not PostgreSQL; give a SQLite file with --db.")
     check_db(args.db)  # before importing the web stack: a wrong path answers at once
     import uvicorn
 

@@ -1,0 +1,339 @@
+"""The PostgreSQL corpus store: one corpus that several machines or users share.
+
+The SQL itself is shared with every backend (presslens.corpus.store.SQLStore); here are the
+connection (psycopg 3, the `postgres` extra), the PostgreSQL schema and the parts of its
+dialect: `%s` placeholders, RETURNING, a tsvector column with a GIN index for full-text
+search, information_schema for the export columns, server-side cursors for streaming.
+
+Needs PostgreSQL 12 or later (generated columns). Writers take one advisory lock per
+transaction, so that, as in SQLite, one ingest writes at a time and the merge of corpus
+entities never races another.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
+
+from presslens.corpus.store import EXPORT_VIEWS, SQLStore, first_line, no_corpus
+from presslens.errors import PresslensError
+
+# The schema history, as for SQLite: steps are only ever appended. Types follow SQLite's
+# storage: 64-bit integers, double-precision reals, and text that compares and sorts by
+# code point, whatever the database's locale, so that queries order rows as SQLite does
+# and ILIKE folds ASCII letters only, as SQLite's LIKE does.
+MIGRATIONS: list[list[str]] = [
+    [
+        'CREATE DOMAIN ctext AS TEXT COLLATE "C"',
+        """CREATE TABLE articles (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id ctext NOT NULL UNIQUE,
+            title ctext,
+            published ctext,
+            url ctext,
+            path ctext,
+            outlet ctext,
+            language ctext,
+            text ctext NOT NULL,
+            record ctext NOT NULL,
+            added ctext NOT NULL,
+            -- 'simple': words are case-folded but not stemmed, as in SQLite's FTS5 index.
+            words tsvector GENERATED ALWAYS AS (to_tsvector('simple', COALESCE(title, '') || ' ' || text)) STORED
+        )""",
+        "CREATE INDEX articles_published ON articles (published)",
+        "CREATE INDEX articles_words ON articles USING GIN (words)",
+        """CREATE TABLE corpus_entities (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name ctext NOT NULL,
+            type ctext NOT NULL,
+            geonames_id BIGINT UNIQUE,
+            lat DOUBLE PRECISION,
+            lon DOUBLE PRECISION,
+            country_code ctext,
+            articles BIGINT NOT NULL DEFAULT 0,
+            mentions BIGINT NOT NULL DEFAULT 0
+        )""",
+        # Every name and alias a corpus entity was seen under, by kind of entity: the merge
+        # looks an incoming entity up here.
+        """CREATE TABLE corpus_entity_names (
+            kind ctext NOT NULL,
+            key ctext NOT NULL,
+            name ctext NOT NULL,
+            corpus_entity_id BIGINT NOT NULL REFERENCES corpus_entities (id),
+            PRIMARY KEY (kind, key)
+        )""",
+        "CREATE INDEX corpus_entity_names_entity ON corpus_entity_names (corpus_entity_id)",
+        """CREATE TABLE corpus_entity_days (
+            corpus_entity_id BIGINT NOT NULL REFERENCES corpus_entities (id),
+            day ctext NOT NULL,
+            articles BIGINT NOT NULL,
+            mentions BIGINT NOT NULL,
+            PRIMARY KEY (corpus_entity_id, day)
+        )""",
+        """CREATE TABLE entities (
+            article_id ctext NOT NULL REFERENCES articles (id),
+            entity_id ctext NOT NULL,
+            corpus_entity_id BIGINT REFERENCES corpus_entities (id),
+            name ctext NOT NULL,
+            type ctext NOT NULL,
+            aliases ctext,
+            titles ctext,
+            affiliation ctext,
+            salience DOUBLE PRECISION,
+            mentions BIGINT NOT NULL,
+            geonames_id BIGINT,
+            lat DOUBLE PRECISION,
+            lon DOUBLE PRECISION,
+            country_code ctext,
+            PRIMARY KEY (article_id, entity_id)
+        )""",
+        "CREATE INDEX entities_corpus ON entities (corpus_entity_id)",
+        """CREATE TABLE mentions (
+            article_id ctext NOT NULL REFERENCES articles (id),
+            entity_id ctext NOT NULL,
+            start BIGINT NOT NULL,
+            "end" BIGINT NOT NULL,
+            text ctext NOT NULL,
+            kind ctext NOT NULL
+        )""",
+        "CREATE INDEX mentions_article ON mentions (article_id, entity_id)",
+        """CREATE TABLE quotes (
+            article_id ctext NOT NULL REFERENCES articles (id),
+            quote_id ctext NOT NULL,
+            kind ctext NOT NULL,
+            content ctext NOT NULL,
+            start BIGINT NOT NULL,
+            "end" BIGINT NOT NULL,
+            cue ctext,
+            cue_lemma ctext,
+            speaker ctext,
+            speaker_entity_id ctext,
+            corpus_entity_id BIGINT REFERENCES corpus_entities (id),
+            confidence DOUBLE PRECISION,
+            PRIMARY KEY (article_id, quote_id)
+        )""",
+        "CREATE INDEX quotes_corpus_entity ON quotes (corpus_entity_id)",
+        """CREATE TABLE amounts (
+            article_id ctext NOT NULL REFERENCES articles (id),
+            value DOUBLE PRECISION,
+            value_max DOUBLE PRECISION,
+            approximate BIGINT NOT NULL,
+            qualifier ctext,
+            unit ctext,
+            counts ctext,
+            kind ctext NOT NULL,
+            start BIGINT NOT NULL,
+            "end" BIGINT NOT NULL,
+            text ctext NOT NULL
+        )""",
+        "CREATE INDEX amounts_article ON amounts (article_id)",
+        """CREATE TABLE events (
+            article_id ctext NOT NULL REFERENCES articles (id),
+            event_id ctext NOT NULL,
+            type ctext NOT NULL,
+            trigger ctext NOT NULL,
+            start BIGINT NOT NULL,
+            "end" BIGINT NOT NULL,
+            actor ctext,
+            target ctext,
+            location ctext,
+            location_geonames_id BIGINT,
+            lat DOUBLE PRECISION,
+            lon DOUBLE PRECISION,
+            time ctext,
+            killed BIGINT,
+            wounded BIGINT,
+            missing BIGINT,
+            arrested BIGINT,
+            displaced BIGINT,
+            modality ctext,
+            reported_by ctext,
+            acled_event_type ctext,
+            acled_sub_event_type ctext,
+            cameo ctext,
+            salience DOUBLE PRECISION,
+            PRIMARY KEY (article_id, event_id)
+        )""",
+        "CREATE INDEX events_type ON events (type)",
+        """CREATE TABLE framing (
+            article_id ctext NOT NULL REFERENCES articles (id),
+            technique ctext NOT NULL,
+            start BIGINT NOT NULL,
+            "end" BIGINT NOT NULL,
+            text ctext NOT NULL,
+            target ctext,
+            reason ctext,
+            in_quote BIGINT NOT NULL,
+            quote_id ctext,
+            speaker ctext
+        )""",
+        "CREATE INDEX framing_article ON framing (article_id)",
+        """CREATE TABLE removals (
+            article_id ctext NOT NULL REFERENCES articles (id),
+            kind ctext NOT NULL,
+            text ctext NOT NULL
+        )""",
+        """CREATE TABLE duplicates (
+            article_id ctext PRIMARY KEY REFERENCES articles (id),
+            canonical_id ctext NOT NULL REFERENCES articles (id),
+            similarity DOUBLE PRECISION NOT NULL
+        )""",
+        "CREATE INDEX duplicates_canonical ON duplicates (canonical_id)",
+        """CREATE TABLE errors (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            source ctext NOT NULL,
+            message ctext NOT NULL,
+            seen ctext NOT NULL
+        )""",
+        # Unique on digests, not on the texts: a B-tree entry must fit in a third of a page,
+        # and a message or a source path may not.
+        "CREATE UNIQUE INDEX errors_once ON errors (md5(source), md5(message))",
+        # Stories are rebuilt whole after each ingest, so they live in their own tables
+        # that can be replaced without touching the articles.
+        """CREATE TABLE stories (
+            id ctext PRIMARY KEY,
+            label ctext NOT NULL,
+            articles BIGINT NOT NULL,
+            outlets ctext,
+            first_date ctext,
+            last_date ctext
+        )""",
+        """CREATE TABLE story_articles (
+            article_id ctext PRIMARY KEY REFERENCES articles (id),
+            story_id ctext NOT NULL REFERENCES stories (id)
+        )""",
+        "CREATE INDEX story_articles_story ON story_articles (story_id)",
+        *EXPORT_VIEWS.values(),
+    ],
+]
+
+# Any fixed number will do: it names the lock that every presslens writer of a database takes.
+WRITE_LOCK = 0x70726573736C656E  # "presslen"
+# One fragment of up to 24 words, unmarked: the snippet SQLite's FTS5 gives.
+HEADLINE = 'StartSel="", StopSel="", MinWords=12, MaxWords=24, ShortWord=0, MaxFragments=1'
+INSTALL = "PostgreSQL stores need the psycopg driver: install presslens[postgres] (pip install 'presslens[postgres]')."
+
+
+class PostgresStore(SQLStore):
+    """A corpus in a PostgreSQL database, given as a postgresql:// URL."""
+
+    migrations = MIGRATIONS
+    begin = ("BEGIN", f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+    begin_migration = begin
+    like = "ILIKE"
+
+    def __init__(self, url: str, read_only: bool = False, create: bool = True):
+        try:
+            import psycopg
+        except ImportError:
+            raise PresslensError(INSTALL) from None
+        self.name = redacted(url)
+        self.read_only = read_only
+        self._in_transaction = False
+        self.database_error = psycopg.Error
+        self._cursors = itertools.count()
+        try:
+            params = psycopg.conninfo.conninfo_to_dict(url)
+            # Without a timeout an unreachable host holds the command for minutes.
+            params.setdefault("connect_timeout", 10)
+            # Autocommit: the store opens its transactions itself, as it does in SQLite.
+            self.db = psycopg.connect(autocommit=True, **params)
+        except psycopg.Error as error:
+            raise PresslensError(f"cannot connect to the PostgreSQL database {self.name} "
+                                 f"({_reason(error, url)}).") from None
+        try:
+            if read_only:
+                # The server refuses every write too, whatever the caller's code does.
+                self._execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            if (read_only or not create) and self._execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
+                raise no_corpus(self.name)
+        except BaseException:
+            self.db.close()
+            raise
+        self._prepare()
+
+    def _sql(self, sql: str) -> str:
+        return _placeholders(sql)
+
+    def _execute(self, sql: str, params: Iterable = ()):
+        return self.db.execute(self._sql(sql), [_storable(v) for v in params])
+
+    def _executemany(self, sql: str, rows: Iterable[tuple]) -> None:
+        self.db.cursor().executemany(self._sql(sql), [[_storable(v) for v in row] for row in rows])
+
+    def _insert_id(self, sql: str, params: tuple, column: str) -> int | None:
+        row = self._execute(f"{sql} RETURNING {column}", params).fetchone()
+        return row[0] if row else None
+
+    def _index_text(self, seq: int, title: str, text: str) -> None:
+        pass  # the words column is generated by the database from title and text
+
+    def _search_rows(self, words: list[str], limit: int) -> list[dict]:
+        # plainto_tsquery reads the words as words (every one required), never as operators.
+        # The headline is made for the page of results only, since it re-reads the whole
+        # text; an ellipsis marks where it cuts the text, as in FTS5's snippet.
+        return self._dicts(
+            """WITH query AS (SELECT plainto_tsquery('simple', ?) AS q),
+                    found AS (SELECT a.seq, ts_rank(a.words, query.q) AS rank FROM articles a, query
+                              WHERE a.words @@ query.q ORDER BY rank DESC, a.seq LIMIT ?)
+               SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet,
+                      CASE WHEN starts_with(a.text, h.s) THEN '' ELSE '…' END || h.s
+                      || CASE WHEN right(a.text, length(h.s)) = h.s THEN '' ELSE '…' END AS snippet
+               FROM found JOIN articles a ON a.seq = found.seq CROSS JOIN query,
+                    LATERAL (SELECT ts_headline('simple', a.text, query.q, ?) AS s) h
+               ORDER BY found.rank DESC, a.seq""",
+            (" ".join(words), limit, HEADLINE),
+        )
+
+    def _view_columns(self, view: str) -> list[tuple[str, str]]:
+        kinds = {"bigint": "integer", "integer": "integer", "smallint": "integer",
+                 "double precision": "real", "real": "real", "numeric": "real"}
+        rows = self._execute("""SELECT column_name, data_type FROM information_schema.columns
+                                WHERE table_schema = current_schema() AND table_name = ?
+                                ORDER BY ordinal_position""", (view,))
+        return [(name, kinds.get(data_type, "text")) for name, data_type in rows]
+
+    def _stream(self, sql: str, params: Iterable = ()) -> Iterator:
+        # A server-side cursor sends the rows in chunks; WITH HOLD lets it outlive the
+        # statement's own transaction, since the store runs in autocommit between writes.
+        cursor = self.db.cursor(name=f"presslens_{next(self._cursors)}", withhold=True)
+        try:
+            cursor.itersize = 2000
+            cursor.execute(self._sql(sql), [_storable(v) for v in params])
+            yield from cursor
+        finally:
+            cursor.close()
+
+
+def redacted(url: str) -> str:
+    """Return a postgresql:// URL without its password or query string, to show in messages."""
+    parts = urlsplit(url)
+    user, _, host = parts.netloc.rpartition("@")
+    user = user.partition(":")[0]
+    return f"{parts.scheme}://{user + '@' if user else ''}{host}{parts.path}"
+
+
+@lru_cache(maxsize=256)
+def _placeholders(sql: str) -> str:
+    # psycopg reads % as the start of a placeholder: a literal one is written %%.
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def _storable(value):
+    # PostgreSQL text cannot hold NUL; SQLite can. One replacement character keeps offsets.
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
+
+
+def _reason(error: Exception, url: str) -> str:
+    """Return the driver's reason for a failed connection, in a few words and without the password."""
+    text = first_line(error)
+    # libpq wraps the reason in what it was doing: 'connection failed: connection to server
+    # at "host", port 5432 failed: FATAL:  database "x" does not exist'.
+    text = re.sub(r'^(connection (failed|is bad): )?(connection to server .*? failed: )?(FATAL: +)?', "", text)
+    password = urlsplit(url).password
+    for secret in {password, password and unquote(password)} - {None, ""}:
+        text = text.replace(secret, "***")
+    return text.rstrip(".")

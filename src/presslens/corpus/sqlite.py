@@ -1,0 +1,287 @@
+"""The SQLite corpus store: the embedded default, one file, in WAL mode with FTS5 over title and text.
+
+The SQL itself is shared with every backend (presslens.corpus.store.SQLStore); here are the
+SQLite connection, its schema history and the parts of SQLite's dialect: rowids, FTS5,
+PRAGMA table_info.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from presslens.corpus.store import EXPORT_VIEWS, SQLStore, no_corpus
+from presslens.errors import PresslensError
+
+# Each step moves the schema from version i to i + 1; steps are only ever appended, so an
+# older database is brought up to date by running the ones it has not seen, in order.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE articles (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            title TEXT,
+            published TEXT,
+            url TEXT,
+            path TEXT,
+            outlet TEXT,
+            language TEXT,
+            text TEXT NOT NULL,
+            record TEXT NOT NULL,
+            added TEXT NOT NULL
+        )""",
+        "CREATE INDEX articles_published ON articles (published)",
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TABLE corpus_entities (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            geonames_id INTEGER UNIQUE,
+            lat REAL,
+            lon REAL,
+            country_code TEXT,
+            articles INTEGER NOT NULL DEFAULT 0,
+            mentions INTEGER NOT NULL DEFAULT 0
+        )""",
+        # Every name and alias a corpus entity was seen under, by kind of entity: the merge
+        # looks an incoming entity up here.
+        """CREATE TABLE corpus_entity_names (
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            corpus_entity_id INTEGER NOT NULL REFERENCES corpus_entities (id),
+            PRIMARY KEY (kind, key)
+        )""",
+        "CREATE INDEX corpus_entity_names_entity ON corpus_entity_names (corpus_entity_id)",
+        """CREATE TABLE corpus_entity_days (
+            corpus_entity_id INTEGER NOT NULL REFERENCES corpus_entities (id),
+            day TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            mentions INTEGER NOT NULL,
+            PRIMARY KEY (corpus_entity_id, day)
+        )""",
+        """CREATE TABLE entities (
+            article_id TEXT NOT NULL REFERENCES articles (id),
+            entity_id TEXT NOT NULL,
+            corpus_entity_id INTEGER REFERENCES corpus_entities (id),
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            aliases TEXT,
+            titles TEXT,
+            affiliation TEXT,
+            salience REAL,
+            mentions INTEGER NOT NULL,
+            geonames_id INTEGER,
+            lat REAL,
+            lon REAL,
+            country_code TEXT,
+            PRIMARY KEY (article_id, entity_id)
+        )""",
+        "CREATE INDEX entities_corpus ON entities (corpus_entity_id)",
+        """CREATE TABLE mentions (
+            article_id TEXT NOT NULL REFERENCES articles (id),
+            entity_id TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            kind TEXT NOT NULL
+        )""",
+        "CREATE INDEX mentions_article ON mentions (article_id, entity_id)",
+        """CREATE TABLE quotes (
+            article_id TEXT NOT NULL REFERENCES articles (id),
+            quote_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            content TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            cue TEXT,
+            cue_lemma TEXT,
+            speaker TEXT,
+            speaker_entity_id TEXT,
+            corpus_entity_id INTEGER REFERENCES corpus_entities (id),
+            confidence REAL,
+            PRIMARY KEY (article_id, quote_id)
+        )""",
+        "CREATE INDEX quotes_corpus_entity ON quotes (corpus_entity_id)",
+        """CREATE TABLE amounts (
+            article_id TEXT NOT NULL REFERENCES articles (id),
+            value REAL,
+            value_max REAL,
+            approximate INTEGER NOT NULL,
+            qualifier TEXT,
+            unit TEXT,
+            counts TEXT,
+            kind TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL
+        )""",
+        "CREATE INDEX amounts_article ON amounts (article_id)",
+        """CREATE TABLE events (
+            article_id TEXT NOT NULL REFERENCES articles (id),
+            event_id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            trigger TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            actor TEXT,
+            target TEXT,
+            location TEXT,
+            location_geonames_id INTEGER,
+            lat REAL,
+            lon REAL,
+            time TEXT,
+            killed INTEGER,
+            wounded INTEGER,
+            missing INTEGER,
+            arrested INTEGER,
+            displaced INTEGER,
+            modality TEXT,
+            reported_by TEXT,
+            acled_event_type TEXT,
+            acled_sub_event_type TEXT,
+            cameo TEXT,
+            salience REAL,
+            PRIMARY KEY (article_id, event_id)
+        )""",
+        "CREATE INDEX events_type ON events (type)",
+        """CREATE TABLE framing (
+            article_id TEXT NOT NULL REFERENCES articles (id),
+            technique TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            target TEXT,
+            reason TEXT,
+            in_quote INTEGER NOT NULL,
+            quote_id TEXT,
+            speaker TEXT
+        )""",
+        "CREATE INDEX framing_article ON framing (article_id)",
+        """CREATE TABLE removals (
+            article_id TEXT NOT NULL REFERENCES articles (id),
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL
+        )""",
+        """CREATE TABLE duplicates (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id),
+            canonical_id TEXT NOT NULL REFERENCES articles (id),
+            similarity REAL NOT NULL
+        )""",
+        "CREATE INDEX duplicates_canonical ON duplicates (canonical_id)",
+        """CREATE TABLE errors (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            message TEXT NOT NULL,
+            seen TEXT NOT NULL,
+            UNIQUE (source, message)
+        )""",
+        # The export views (see EXPORT_VIEWS); this first export_articles is replaced in step 2.
+        """CREATE VIEW export_articles AS
+            SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.url, a.path,
+                   a.outlet, a.language,
+                   CASE WHEN d.canonical_id != a.id THEN d.canonical_id END AS duplicate_of, a.text
+            FROM articles a LEFT JOIN duplicates d ON d.article_id = a.id ORDER BY a.seq""",
+        EXPORT_VIEWS["entities"],
+        EXPORT_VIEWS["quotes"],
+        EXPORT_VIEWS["amounts"],
+        EXPORT_VIEWS["events"],
+        EXPORT_VIEWS["framing"],
+        EXPORT_VIEWS["errors"],
+    ],
+    [
+        # Stories are rebuilt whole after each ingest, so they live in their own tables
+        # that can be replaced without touching the articles.
+        """CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            outlets TEXT,
+            first_date TEXT,
+            last_date TEXT
+        )""",
+        """CREATE TABLE story_articles (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id),
+            story_id TEXT NOT NULL REFERENCES stories (id)
+        )""",
+        "CREATE INDEX story_articles_story ON story_articles (story_id)",
+        "DROP VIEW export_articles",
+        EXPORT_VIEWS["articles"],
+        EXPORT_VIEWS["stories"],
+    ],
+]
+
+
+
+class SQLiteStore(SQLStore):
+    """A corpus in one SQLite file, in WAL mode so readers never wait for a running ingest."""
+
+    migrations = MIGRATIONS
+    # IMMEDIATE takes the write lock at once: two processes cannot both start a migration.
+    begin_migration = ("BEGIN IMMEDIATE",)
+    database_error = sqlite3.DatabaseError
+
+    def __init__(self, path: str | Path, read_only: bool = False, create: bool = True):
+        self.path = self.name = str(path)
+        self.read_only = read_only
+        self._in_transaction = False
+        if (read_only or not create) and not Path(self.path).is_file():
+            raise no_corpus(self.path)
+        if read_only:
+            self._open_read_only()
+            return
+        if self.path != ":memory:":
+            folder = Path(self.path).parent
+            if not folder.is_dir():
+                raise PresslensError(f"cannot create the database {self.path}: no folder {folder}.")
+        try:
+            # Transactions are managed by the store (BEGIN on first write, commit per batch),
+            # not by the sqlite3 module's implicit ones.
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=10000")
+        except sqlite3.DatabaseError as error:
+            raise PresslensError(f"cannot open {self.path} as a presslens database ({error}).") from None
+        self._prepare()
+
+    def _open_read_only(self) -> None:
+        # SQLite itself refuses every write (mode=ro), so a reader such as the web app
+        # cannot change the corpus whatever its code does; no migration can run either.
+        try:
+            uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA busy_timeout=10000")
+        except sqlite3.DatabaseError as error:
+            raise PresslensError(f"cannot open {self.path} as a presslens database ({error}).") from None
+        self._prepare()
+
+    def _insert_id(self, sql: str, params: tuple, column: str) -> int | None:
+        # The generated column is the rowid (INTEGER PRIMARY KEY) in every table of the schema.
+        cursor = self._execute(sql, params)
+        return cursor.lastrowid if cursor.rowcount else None
+
+    def _index_text(self, seq: int, title: str, text: str) -> None:
+        # An external-content FTS5 table is not updated by SQLite itself.
+        self._execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", (seq, title, text))
+
+    def _search_rows(self, words: list[str], limit: int) -> list[dict]:
+        # Each word quoted: a phrase of one word, whatever FTS5 operator it spells.
+        query = " ".join(f'"{w}"' for w in words)
+        return self._dicts(
+            """SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet,
+                      snippet(articles_fts, 1, '', '', '…', 24) AS snippet
+               FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
+               WHERE articles_fts MATCH ? ORDER BY rank, a.seq LIMIT ?""",
+            (query, limit),
+        )
+
+    def _view_columns(self, view: str) -> list[tuple[str, str]]:
+        kinds = {"INTEGER": "integer", "REAL": "real"}
+        return [(r["name"], kinds.get((r["type"] or "").upper(), "text"))
+                for r in self._execute(f"PRAGMA table_info({view})")]
