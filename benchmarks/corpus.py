@@ -170,9 +170,10 @@ def workers(sources: list[str], work: Path) -> None:
         db = work / f"workers-{n}.db"
         seconds, _ = ingest(sources, db, "--workers", str(n))
         rates[n] = len(texts) / seconds
-        same = "same database as the 1-worker run" if n == 1 or not compare(work / "workers-1.db", db) else "DIFFERENT"
+        same = "" if n == 1 else ("; same database as 1 worker" if not compare(work / "workers-1.db", db)
+                                  else "; DIFFERENT database from 1 worker")
         print(f"ingest --workers {n}: {rates[n]:.2f} articles/s, {rates[n] / bare:.2f}x the bare parse "
-              f"(whole command: start-up, dedupe and stories included); {same}")
+              f"(whole command: start-up, dedupe and stories included){same}")
     print(f"2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: the spaCy pipeline is loaded once for the whole run."""
+"""Shared fixtures: the spaCy pipeline is loaded, and a PostgreSQL server started, once for the whole run."""
 
 from __future__ import annotations
 
@@ -14,6 +14,15 @@ from presslens.record import Source
 @pytest.fixture(scope="session")
 def nlp():
     return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """Return a PostgreSQL server started for the session, stopped and removed at its end (see pgserver)."""
+    from pgserver import running_server
+
+    with running_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

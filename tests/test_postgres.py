@@ -1,27 +1,20 @@
 """The PostgreSQL store: the same corpus in SQLite and in PostgreSQL gives the same answers.
 
-A real PostgreSQL server is started once for the session from the initdb and pg_ctl found
-on PATH, by pg_config, or where Debian and Ubuntu install them; the tests are skipped only
-when there is no server to start.
+A real PostgreSQL server is started once for the session (the `postgres` fixture, see
+tests/pgserver.py) from the initdb and pg_ctl found on PATH, by pg_config, or where Debian and
+Ubuntu install them; the tests are skipped only when there is no server to start.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
-from dataclasses import dataclass
-from itertools import count
-from pathlib import Path
 
 import pytest
 
 from conftest import build_corpus, raw_article
+from pgserver import free_port as _free_port
 from presslens.cli import main
 from presslens.corpus.dedupe import find_duplicates
 from presslens.corpus.ingest import ingest_items
@@ -59,94 +52,6 @@ def _items() -> dict:
             "wire": raw_article(TRAM_WIRE, "2024-03-06", "wire.example"),
             "budget": raw_article(BUDGET, "2024-03-07", "lyon-daily.example"),
             "protest": raw_article(PROTEST, "2024-03-04", "coast-news.example")}
-
-
-# -- the server ---------------------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    """A running PostgreSQL server that trusts the presslens user on 127.0.0.1."""
-
-    port: int
-    databases: count
-
-    def url(self, database: str = "postgres") -> str:
-        """Return the URL of one database of the server."""
-        return f"postgresql://presslens@127.0.0.1:{self.port}/{database}"
-
-    def new_database(self) -> str:
-        """Return the URL of a database just created, empty."""
-        import psycopg
-
-        name = f"corpus{next(self.databases)}"
-        with psycopg.connect(self.url(), autocommit=True) as db:
-            db.execute(f"CREATE DATABASE {name}")
-        return self.url(name)
-
-
-def _server_binaries() -> Path | None:
-    """Return the folder holding initdb and pg_ctl, or None when PostgreSQL is not installed."""
-    folders = []
-    if shutil.which("pg_ctl"):
-        folders.append(Path(shutil.which("pg_ctl")).resolve().parent)
-    if shutil.which("pg_config"):
-        found = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
-        folders.append(Path(found.stdout.strip()))
-    # Debian and Ubuntu keep the server binaries off PATH, one folder per major version.
-    versions = Path("/usr/lib/postgresql").glob("*/bin")
-    folders += sorted(versions, key=lambda p: [int(n) for n in re.findall(r"\d+", p.parent.name)], reverse=True)
-    return next((f for f in folders if (f / "initdb").is_file() and (f / "pg_ctl").is_file()), None)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def postgres():
-    """Return a PostgreSQL server started for the session, stopped and removed at its end."""
-    binaries = _server_binaries()
-    if binaries is None:
-        pytest.skip("no PostgreSQL server (initdb, pg_ctl) is installed")
-    as_owner: list[str] = []
-    if os.geteuid() == 0:
-        # initdb and pg_ctl refuse to run as root; nobody owns the server's files instead.
-        runuser = shutil.which("runuser")
-        if runuser is None:
-            pytest.fail("running as root, the PostgreSQL server needs runuser to start as another user")
-        as_owner = [runuser, "-u", "nobody", "--"]
-    # Under /tmp as root, since the usual temporary folders (pytest's among them) may be
-    # private to root, and nobody must reach the data folder.
-    root = Path(tempfile.mkdtemp(prefix="presslens-pg-", dir="/tmp" if as_owner else None))
-    sockets = root / "sockets"
-    sockets.mkdir()
-    if as_owner:
-        for folder in (root, sockets):
-            folder.chmod(0o755)
-            shutil.chown(folder, "nobody")
-
-    def run(*command: str | Path) -> None:
-        done = subprocess.run([*as_owner, *map(str, command)], cwd=root, capture_output=True, text=True)
-        if done.returncode:
-            log = root / "server.log"
-            raise RuntimeError(f"{command[0]} failed: {done.stderr or done.stdout}"
-                               + (log.read_text() if log.exists() else ""))
-
-    data = root / "data"
-    port = _free_port()
-    try:
-        run(binaries / "initdb", "-D", data, "-A", "trust", "-U", "presslens", "-E", "UTF8", "--no-locale")
-        run(binaries / "pg_ctl", "-D", data, "-l", root / "server.log", "-w", "start",
-            "-o", f"-k {sockets} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off")
-        try:
-            yield Server(port, count(1))
-        finally:
-            run(binaries / "pg_ctl", "-D", data, "-w", "stop", "-m", "fast")
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -313,12 +218,6 @@ def test_queries_never_create_a_corpus(postgres, capsys):
     assert "no corpus database" in capsys.readouterr().err
     with psycopg.connect(url) as db:
         assert db.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None
-
-
-def test_serve_says_the_web_app_reads_sqlite(postgres, capsys):
-    assert main(["serve", "--db", postgres.url()]) == 2
-    err = capsys.readouterr().err
-    assert "SQLite" in err and err.count("\n") == 1
 
 
 def test_cli_gives_the_same_output_from_both_stores(postgres, tmp_path, capsys, nlp):

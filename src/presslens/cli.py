@@ -13,6 +13,7 @@ from pathlib import Path
 from presslens import __version__
 from presslens.errors import InputError, PresslensError
 from presslens.ingest import DEFAULT_MAX_BYTES
+from presslens.progress import progress_bar
 from presslens.record import Article
 
 FORMATS = ("json", "jsonl", "text", "html", "csv")
@@ -161,7 +162,7 @@ def _with_progress(stream: Iterator, paths: list[str]) -> Iterator:
     if not many:
         yield from stream
         return
-    with _progress_callback("analysing") as progress:
+    with progress_bar("analysing", unit="articles") as progress:
         for done, item in enumerate(stream, start=1):
             if progress is not None:
                 progress(done, None)
@@ -257,38 +258,10 @@ def _eval(args: argparse.Namespace) -> int:
     except ModuleNotFoundError:
         raise PresslensError(f"the '{args.task}' evaluation is not available in this version.") from None
     evaluate, show = getattr(module, f"evaluate_{args.task}"), getattr(module, f"format_{args.task}")
-    with _progress_callback(f"scoring {args.task}") as progress:
+    with progress_bar(f"scoring {args.task}") as progress:
         result = evaluate(path, progress=progress)
     print(json.dumps(result, indent=2) if args.json else show(result))
     return 0
-
-
-class _progress_callback:
-    """A progress(done, total) callback drawing a bar on a terminal, silent otherwise."""
-
-    def __init__(self, label: str):
-        self.label = label
-        self.bar = None
-
-    def __enter__(self):
-        if not sys.stderr.isatty():
-            return None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=Console(stderr=True), transient=True)
-        self.bar.start()
-        self.task = self.bar.add_task(self.label, total=None)
-        return self._update
-
-    def _update(self, done: int, total: int | None) -> None:
-        self.bar.update(self.task, completed=done, total=total)
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()
-        return False
 
 
 if __name__ == "__main__":

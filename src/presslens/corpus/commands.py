@@ -28,10 +28,10 @@ def add_corpus_commands(subparsers) -> None:
                         help="a file, a folder (recursive), a .jsonl/.csv/.rss/.atom/.warc(.gz) file, or -")
     _add_db(ingest)
     ingest.add_argument("--model", default=None, help="spaCy pipeline to load (default: as for analyze)")
-    ingest.add_argument("--batch-size", type=_positive, default=BATCH_SIZE, metavar="N",
+    ingest.add_argument("--batch-size", type=positive_int, default=BATCH_SIZE, metavar="N",
                         help=f"articles parsed and committed together (default {BATCH_SIZE})")
     add_workers_option(ingest)
-    ingest.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
+    ingest.add_argument("--max-bytes", type=positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
                         help=f"refuse inputs larger than this (default {DEFAULT_MAX_BYTES:,})")
     ingest.set_defaults(run=run_ingest)
 
@@ -58,7 +58,7 @@ def add_corpus_commands(subparsers) -> None:
 
     entities = subparsers.add_parser("entities", help="the people, organisations and places mentioned most")
     _add_db(entities)
-    entities.add_argument("--top", type=_positive, default=20, metavar="N", help="how many (default 20)")
+    entities.add_argument("--top", type=positive_int, default=20, metavar="N", help="how many (default 20)")
     entities.add_argument("--timeline", action="store_true",
                           help="also show each entity's articles and mentions per published date")
     entities.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -66,7 +66,7 @@ def add_corpus_commands(subparsers) -> None:
 
     stories = subparsers.add_parser("stories", help="articles grouped by the happening they report")
     _add_db(stories)
-    stories.add_argument("--top", type=_positive, default=20, metavar="N", help="how many, largest first (default 20)")
+    stories.add_argument("--top", type=positive_int, default=20, metavar="N", help="how many, largest first (default 20)")
     stories.add_argument("--json", action="store_true", help="print JSON instead of a table")
     stories.set_defaults(run=run_stories)
 
@@ -85,7 +85,7 @@ def add_corpus_commands(subparsers) -> None:
 
 def add_workers_option(parser: argparse.ArgumentParser) -> None:
     """Add --workers: how many processes analyse articles (each loads its own pipeline)."""
-    parser.add_argument("--workers", type=_positive, default=1, metavar="N",
+    parser.add_argument("--workers", type=positive_int, default=1, metavar="N",
                         help="processes analysing articles in parallel, each with its own pipeline (default 1)")
 
 
@@ -96,10 +96,11 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 def _add_output(parser: argparse.ArgumentParser, limit: int) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--limit", type=_positive, default=limit, metavar="N", help=f"at most N rows (default {limit})")
+    parser.add_argument("--limit", type=positive_int, default=limit, metavar="N", help=f"at most N rows (default {limit})")
 
 
-def _positive(value: str) -> int:
+def positive_int(value: str) -> int:
+    """Return the argument as a whole number of at least 1, or tell argparse why it is not."""
     try:
         number = int(value)
     except ValueError:
@@ -138,12 +139,17 @@ def _open(path: str, must_exist: bool = True):
 def run_ingest(args: argparse.Namespace) -> int:
     """Return 0 when every item was stored or skipped, 1 when any failed."""
     from presslens.corpus.dedupe import find_duplicates
-    from presslens.corpus.ingest import ingest
+    from presslens.corpus.ingest import count_items, ingest
     from presslens.corpus.stories import build_stories
     from presslens.nlp import load_pipeline
+    from presslens.progress import progress_bar
 
     load_pipeline(args.model)  # a missing model is one sentence before any work starts
-    with _open(args.db, must_exist=False) as store, _IngestProgress(args.sources, args.max_bytes) as progress:
+    # Counting reads the sources once without parsing: cheap next to the parse, and what
+    # gives the bar its time left. Standard input can only be read once.
+    counted = sys.stderr.isatty() and "-" not in args.sources
+    total = count_items(args.sources, args.max_bytes) if counted else None
+    with _open(args.db, must_exist=False) as store, progress_bar("ingesting", total, "articles") as progress:
         report = ingest(args.sources, store, model=args.model, batch_size=args.batch_size,
                         progress=progress, max_bytes=args.max_bytes, workers=args.workers)
         clusters = find_duplicates(store)
@@ -158,51 +164,6 @@ def run_ingest(args: argparse.Namespace) -> int:
           f"in {report.seconds:.1f} s ({report.rate:.1f} items/s); "
           f"{len(clusters)} near-duplicate clusters ({copies} copies), {len(stories)} stories in {_shown(args.db)}")
     return 1 if report.failed else 0
-
-
-class _IngestProgress:
-    """A progress bar with rate and ETA on a terminal; nothing when the output is piped."""
-
-    def __init__(self, sources: list[str], max_bytes: int):
-        self.sources, self.max_bytes = sources, max_bytes
-        self.bar = None
-
-    def __enter__(self):
-        if not sys.stderr.isatty():
-            return None
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TaskProgressColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        from presslens.corpus.ingest import count_items
-
-        # Counting reads the sources once without parsing: cheap next to the parse, and
-        # what gives the bar its ETA. Standard input can only be read once.
-        total = None if "-" in self.sources else count_items(self.sources, self.max_bytes)
-        self.bar = Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-                            TextColumn("{task.fields[rate]}"),
-                            TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
-                            transient=True)
-        self.task = self.bar.add_task("ingest", total=total, rate="")
-        self.bar.start()
-        return self._advance
-
-    def _advance(self, done: int) -> None:
-        task = self.bar.tasks[0]
-        speed = task.speed
-        self.bar.update(self.task, advance=done, rate=f"{speed:.1f} articles/s" if speed else "")
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()
-        return False
 
 
 # -- queries ----------------------------------------------------------------------------

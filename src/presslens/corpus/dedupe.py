@@ -15,6 +15,9 @@ from presslens.corpus.store import Store
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
+# 32 bands of 4 hash values: two articles at the threshold share a band with probability
+# 0.87, at 0.6 with 0.99, at 0.2 with 0.05, so pairs are proposed well below it and confirmed.
+BANDS = 32
 # Wire copies differ by a headline, a dateline or a few edited words, and a short article
 # loses a quarter of its 5-grams to that; an update republished under a new top keeps about
 # half. Different articles on one subject share under a fifth.
@@ -44,46 +47,69 @@ def find_duplicates(store: Store, threshold: float = THRESHOLD) -> list[Cluster]
     Recomputed from the whole store each time, so the result does not depend on the order
     or the number of runs that loaded the articles.
     """
-    from datasketch import MinHash, MinHashLSH
+    import numpy as np
+    from datasketch import MinHash
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    signatures: dict[str, MinHash] = {}
-    order: dict[str, tuple[int, str, int]] = {}
-    parent: dict[str, str] = {}
+    # The banding index is kept here rather than in datasketch's MinHashLSH, which holds a
+    # set per bucket: about 10 KB an article, where this index and the signatures take 2 KB.
+    permutations = MinHash(num_perm=NUM_PERM).permutations  # one set for every article
+    ids: list[str] = []
+    order: list[tuple[bool, str, int]] = []  # undated last, then by date, then as stored
+    signatures: list[np.ndarray] = []
+    buckets: list[dict[bytes, int | list[int]]] = [{} for _ in range(BANDS)]
+    parent: list[int] = []
 
-    def root(key: str) -> str:
+    def root(key: int) -> int:
         while parent[key] != key:
             parent[key] = parent[parent[key]]
             key = parent[key]
         return key
 
-    for position, (article_id, published, text) in enumerate(store.articles_for_dedupe()):
+    def similarity(a: int, b: int) -> float:
+        return float(np.count_nonzero(signatures[a] == signatures[b])) / NUM_PERM
+
+    for article_id, published, text in store.articles_for_dedupe():
         grams = shingles(text)
         if not grams:
             continue
-        signature = MinHash(num_perm=NUM_PERM)
-        signature.update_batch(grams)
-        signatures[article_id] = signature
-        order[article_id] = (published is None, published or "", position)
-        parent[article_id] = article_id
-        for other in lsh.query(signature):
-            # LSH only proposes candidates; the estimate confirms them.
-            if signature.jaccard(signatures[other]) >= threshold:
-                parent[root(article_id)] = root(other)
-        lsh.insert(article_id, signature)
+        hashed = MinHash(num_perm=NUM_PERM, permutations=permutations)
+        hashed.update_batch(grams)
+        me = len(ids)
+        ids.append(article_id)
+        order.append((published is None, published or "", me))
+        signatures.append(hashed.hashvalues.astype(np.uint32))  # MinHash values fit in 32 bits
+        parent.append(me)
+        raw = signatures[me].tobytes()
+        width = len(raw) // BANDS
+        candidates: set[int] = set()
+        for band, bucket in enumerate(buckets):
+            key = raw[band * width:(band + 1) * width]
+            held = bucket.get(key)
+            if held is None:
+                bucket[key] = me
+            elif isinstance(held, int):
+                candidates.add(held)
+                bucket[key] = [held, me]
+            else:
+                candidates.update(held)
+                held.append(me)
+        for other in candidates:
+            # Sharing a band only proposes a pair; the estimated similarity decides.
+            if similarity(me, other) >= threshold:
+                parent[root(me)] = root(other)
 
-    groups: dict[str, list[str]] = {}
-    for article_id in parent:
-        groups.setdefault(root(article_id), []).append(article_id)
+    groups: dict[int, list[int]] = {}
+    for member in range(len(ids)):
+        groups.setdefault(root(member), []).append(member)
     clusters = []
     for members in groups.values():
         if len(members) < 2:
             continue
-        canonical = min(members, key=order.__getitem__)
-        base = signatures[canonical]
-        scored = [(m, 1.0 if m == canonical else round(base.jaccard(signatures[m]), 3))
-                  for m in sorted(members, key=order.__getitem__)]
-        clusters.append(Cluster(canonical, scored))
-    clusters.sort(key=lambda c: order[c.canonical])
-    store.set_duplicates([(c.canonical, c.members) for c in clusters])
-    return clusters
+        members.sort(key=order.__getitem__)
+        canonical = members[0]
+        scored = [(ids[m], 1.0 if m == canonical else round(similarity(canonical, m), 3)) for m in members]
+        clusters.append((order[canonical], Cluster(ids[canonical], scored)))
+    clusters.sort(key=lambda pair: pair[0])
+    found = [cluster for _, cluster in clusters]
+    store.set_duplicates([(c.canonical, c.members) for c in found])
+    return found

@@ -9,7 +9,7 @@ redoes only the rest.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +18,8 @@ from presslens.errors import InputError
 from presslens.ingest.document import RawArticle
 from presslens.ingest.sources import DEFAULT_MAX_BYTES
 from presslens.nlp import BATCH_SIZE
+from presslens.progress import Progress
 from presslens.record import Article
-
-Progress = Callable[[int], None]
 
 
 @dataclass
@@ -87,7 +86,7 @@ def ingest_items(
             if isinstance(item, RawArticle) and store.has(item.id):
                 report.skipped += 1
                 if progress:
-                    progress(1)
+                    progress(report.items)
                 continue
             yield item
 
@@ -105,7 +104,7 @@ def ingest_items(
                 store.commit()
                 pending = 0
             if progress:
-                progress(1)
+                progress(report.items)
     finally:
         # Also on an interruption: what was analysed is kept, the run resumes from there.
         store.commit()

@@ -288,6 +288,25 @@ class PostgresStore(SQLStore):
             (" ".join(words), limit, HEADLINE),
         )
 
+    def starts_with_date(self, column: str) -> str:
+        return f"{column} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}'"
+
+    def naming_any(self, phrases: list[str]) -> tuple[str, list]:
+        # phraseto_tsquery reads each phrase as words in a row, never as operators; || joins
+        # the queries with OR. The 'simple' configuration is the one the words column is made with.
+        either = " || ".join("phraseto_tsquery('simple', ?)" for _ in phrases)
+        return f"a.words @@ ({either})", list(phrases)
+
+    def json_value(self, column: str, *keys: str) -> str:
+        # json, not jsonb: jsonb refuses the escaped NUL (\u0000) a record of a text holding one carries.
+        return f"CAST({column} AS json) #> '{{{','.join(keys)}}}'"
+
+    def thread_safe(self) -> bool:
+        # psycopg serializes the statements of threads sharing a connection, and a read-only
+        # store runs each in its own transaction (autocommit; it never opens one itself), so
+        # a statement that fails cannot leave a transaction aborted for the next.
+        return self.read_only
+
     def _view_columns(self, view: str) -> list[tuple[str, str]]:
         kinds = {"bigint": "integer", "integer": "integer", "smallint": "integer",
                  "double precision": "real", "real": "real", "numeric": "real"}

@@ -281,6 +281,17 @@ class SQLiteStore(SQLStore):
             (query, limit),
         )
 
+    def starts_with_date(self, column: str) -> str:
+        return f"{column} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+
+    def naming_any(self, phrases: list[str]) -> tuple[str, list]:
+        # Each phrase quoted: FTS5 reads it as words in a row, whatever operator it spells.
+        match = " OR ".join('"' + phrase.replace('"', " ") + '"' for phrase in phrases)
+        return "a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", [match]
+
+    def json_value(self, column: str, *keys: str) -> str:
+        return f"json_extract({column}, '$.{'.'.join(keys)}')"
+
     def _view_columns(self, view: str) -> list[tuple[str, str]]:
         kinds = {"INTEGER": "integer", "REAL": "real"}
         return [(r["name"], kinds.get((r["type"] or "").upper(), "text"))

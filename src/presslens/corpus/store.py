@@ -195,8 +195,9 @@ class SQLStore(Store):
 
     Statements are written with `?` placeholders, in SQL both SQLite and PostgreSQL accept.
     A backend overrides the hooks below (`_sql`, `_insert_id`, `_index_text`, `_search_rows`,
-    `_view_columns`, `_stream`) where its dialect differs, and sets `migrations`, its schema
-    history. Transactions are explicit: BEGIN on the first write, COMMIT on `commit()`.
+    `_view_columns`, `_stream`, and for readers with queries of their own `starts_with_date`,
+    `naming_any`, `json_value`, `thread_safe`) where its dialect differs, and sets `migrations`,
+    its schema history. Transactions are explicit: BEGIN on the first write, COMMIT on `commit()`.
     """
 
     migrations: list[list[str]]  # step i moves the schema from version i to i + 1
@@ -250,6 +251,38 @@ class SQLStore(Store):
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row)) for row in cursor]
 
+    # -- for readers that write their own queries, such as the web app ------------------
+
+    def query(self, sql: str, params: Iterable = ()) -> list[dict]:
+        """Return the rows of a read statement as dicts keyed by column name.
+
+        The statement is written as the store's own are: `?` placeholders, SQL that every
+        backend accepts, and the hooks below where the dialects differ.
+        """
+        return self._dicts(sql, params)
+
+    def matching(self, column: str) -> str:
+        """Return a condition on the column that one `?`, given a `like_pattern`, completes; ASCII case is ignored."""
+        # An explicit escape character: PostgreSQL's default is the backslash, SQLite has none.
+        return f"{column} {self.like} ? ESCAPE '\\'"
+
+    @abstractmethod
+    def starts_with_date(self, column: str) -> str:
+        """Return a condition true when the column's text opens with a YYYY-MM-DD date."""
+
+    @abstractmethod
+    def naming_any(self, phrases: list[str]) -> tuple[str, list]:
+        """Return a condition on the articles table, named `a`, true when its title or text holds one of
+        the phrases as words (found through the full-text index), and the condition's parameters."""
+
+    @abstractmethod
+    def json_value(self, column: str, *keys: str) -> str:
+        """Return an expression for the value under these keys in a column of JSON text: a number, a string or NULL."""
+
+    def thread_safe(self) -> bool:
+        """Return True when threads may share this store to read; otherwise each thread opens its own."""
+        return False
+
     # -- schema -----------------------------------------------------------------------
 
     def schema_version(self) -> int:
@@ -266,9 +299,12 @@ class SQLStore(Store):
             current = self.schema_version()
         except self.database_error as error:
             raise PresslensError(f"cannot open {self.name} as a presslens database ({first_line(error)}).") from None
-        if current != len(self.migrations):
-            raise PresslensError(f"{self.name} has schema {current}, this presslens reads {len(self.migrations)};"
-                                 " run an ingest with this version to upgrade it.")
+        if current > len(self.migrations):
+            raise PresslensError(f"{self.name} was written by a newer presslens (schema {current});"
+                                 " upgrade presslens.")
+        if current < len(self.migrations):
+            raise PresslensError(f"{self.name} was made by an older presslens and needs upgrading: run"
+                                 f" `presslens ingest --db {self.name} SOURCE` once on it (stored articles are skipped).")
 
     def _migrate(self) -> None:
         self._execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)")
@@ -430,17 +466,18 @@ class SQLStore(Store):
         where, params = [], []
         if speaker:
             key = name_key(speaker)
-            where.append(f"""(q.speaker {self.like} ? OR q.corpus_entity_id IN
-                             (SELECT corpus_entity_id FROM corpus_entity_names WHERE key = ? OR key {self.like} ?))""")
-            params += [f"%{speaker}%", key, f"% {key}"]
+            where.append(f"""({self.matching('q.speaker')} OR q.corpus_entity_id IN
+                             (SELECT corpus_entity_id FROM corpus_entity_names
+                              WHERE key = ? OR {self.matching('key')}))""")
+            params += [like_pattern(speaker, within=True), key, "% " + like_pattern(key)]
         if about:
-            where.append(f"q.content {self.like} ?")
-            params.append(f"%{about}%")
+            where.append(self.matching("q.content"))
+            params.append(like_pattern(about, within=True))
         sql = f"""SELECT q.article_id, a.title, a.published, COALESCE(a.url, a.path) AS source, q.quote_id,
                          q.kind, q.speaker, q.corpus_entity_id, q.cue, q.content, q.start, q."end"
                   FROM quotes q JOIN articles a ON a.id = q.article_id
                   {'WHERE ' + ' AND '.join(where) if where else ''}
-                  ORDER BY a.published, a.seq, q.start LIMIT ?"""
+                  ORDER BY a.published NULLS FIRST, a.seq, q.start LIMIT ?"""
         return self._dicts(sql, [*params, limit])
 
     def events(self, type: str | None = None, near: str | None = None, since: str | None = None,
@@ -455,8 +492,8 @@ class SQLStore(Store):
         centre = None
         if near:
             centre = _place_coordinates(near)
-            clause = f"e.location {self.like} ?"
-            params.append(f"%{near}%")
+            clause = self.matching("e.location")
+            params.append(like_pattern(near, within=True))
             if centre:
                 # A box around the place narrows the rows; the exact distance is checked below.
                 lat, lon = centre
@@ -470,7 +507,7 @@ class SQLStore(Store):
                          e.wounded, e.modality, e.reported_by, e.start, e."end"
                   FROM events e JOIN articles a ON a.id = e.article_id
                   {'WHERE ' + ' AND '.join(where) if where else ''}
-                  ORDER BY COALESCE(e.time, a.published), a.seq, e.start"""
+                  ORDER BY COALESCE(e.time, a.published) NULLS FIRST, a.seq, e.start"""
         found = []
         for item in self._dicts(sql, params):
             if centre and item["lat"] is not None and near.casefold() not in (item["location"] or "").casefold():
@@ -594,6 +631,12 @@ def outlet_name(outlet: str | None, url: str | None) -> str | None:
         return outlet
     host = urlsplit(url).hostname if url else None
     return host.removeprefix("www.") if host else None
+
+
+def like_pattern(text: str, within: bool = False) -> str:
+    """Return the pattern for `SQLStore.matching` that matches this text, or any text holding it when `within`."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%" if within else escaped
 
 
 def _marks(n: int) -> str:

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from presslens.corpus.commands import positive_int
 from presslens.errors import PresslensError
 from presslens.ingest.sources import DEFAULT_MAX_BYTES
 
@@ -27,22 +28,12 @@ def add_scale_commands(subparsers) -> None:
     ingest.add_argument("--model", default=None, help="spaCy pipeline to load (default: as for analyze)")
     ingest.add_argument("--master", default="local[*]",
                         help="Spark master URL (default local[*]: every core of this machine)")
-    ingest.add_argument("--partitions", type=_positive, default=None, metavar="N",
+    ingest.add_argument("--partitions", type=positive_int, default=None, metavar="N",
                         help="partitions to analyse in (default: a multiple of the cores, "
                              "at most about 256 articles each)")
-    ingest.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
+    ingest.add_argument("--max-bytes", type=positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
                         help=f"refuse inputs larger than this (default {DEFAULT_MAX_BYTES:,})")
     ingest.set_defaults(run=run_spark_ingest)
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
 
 
 def run_spark_ingest(args: argparse.Namespace) -> int:

@@ -3,7 +3,7 @@
 The input has one row per item, with the columns of INPUT_SCHEMA, all strings and all
 optional:
 
-    id         the article's id; when empty, a hash of its content (as presslens's readers make it)
+    id         the article's id; when empty, a hash of its content and url (as presslens's readers make it)
     text       the article as plain text
     html       the article as an HTML page or fragment; used instead of `text` when not blank
     title      the headline, when the source gives it apart from the text

@@ -24,8 +24,8 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from presslens import __version__
-from presslens.corpus.store import SQLiteStore, open_store
-from presslens.errors import InputError, PresslensError
+from presslens.corpus.store import SQLStore, open_store
+from presslens.errors import InputError
 from presslens.record import Article
 from presslens.render.html import article_body
 from presslens.web import queries
@@ -53,20 +53,27 @@ def _environment() -> Environment:
 
 
 class _Stores:
-    """One read-only connection per worker thread: sqlite3 connections are not shared across threads."""
+    """The read-only stores the worker threads query: one shared by all when the store allows it
+    (PostgreSQL), else one per thread (a SQLite connection is not shared across threads)."""
 
-    def __init__(self, db_path: str):
-        self.db_path = db_path
+    def __init__(self, location: str):
+        self.location = location
         self.local = threading.local()
-        self.opened: list[SQLiteStore] = []
+        self.shared: SQLStore | None = None
+        self.opened: list[SQLStore] = []
         self.lock = threading.Lock()
 
-    def get(self) -> SQLiteStore:
-        store = getattr(self.local, "store", None)
+    def get(self) -> SQLStore:
+        """Return the store this thread reads, opening it on first use."""
+        store = self.shared or getattr(self.local, "store", None)
         if store is None:
-            store = self.local.store = open_store(self.db_path, read_only=True)
+            store = open_store(self.location, read_only=True, create=False)
             with self.lock:
                 self.opened.append(store)
+            if store.thread_safe():
+                self.shared = store
+            else:
+                self.local.store = store
         return store
 
     def close(self) -> None:
@@ -74,16 +81,15 @@ class _Stores:
             for store in self.opened:
                 store.close()
             self.opened.clear()
+            self.shared = None
 
 
-def create_app(db_path: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
-    """Return the web app serving the corpus in this SQLite file, opened read-only."""
-    stores = _Stores(str(db_path))
-    if _schema_behind(db_path):
-        # The app opens the store read-only, so it cannot run the migration itself.
-        raise PresslensError(f"{db_path} was made by an older presslens and needs upgrading: run"
-                             f" `presslens ingest --db {db_path} SOURCE` once on it (stored articles are skipped).")
-    stores.get()  # a missing or foreign database is one sentence now, not a 500 on the first page
+def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+    """Return the web app serving the corpus at this location (a SQLite file or a postgresql:// URL), read-only."""
+    stores = _Stores(str(location))
+    # A missing, foreign or outdated database is one sentence now, not a 500 on the first page.
+    # The store is opened read-only, so it cannot run a migration itself.
+    stores.get()
     app = FastAPI(title="presslens", version=__version__, docs_url=None, redoc_url=None,
                   description="The pages and data of a presslens corpus: articles, entities, speakers, events.")
     # The interactive docs pages load scripts from a CDN, which the CSP forbids; the
@@ -378,26 +384,9 @@ def _events_timeline(groups: list[dict]) -> Markup:
     return Markup(dated_timeline_svg(items, "Timeline of the busiest days of the events shown"))
 
 
-def _schema_behind(path: str | Path) -> bool:
-    """Return True when the file is a presslens database that an ingest has not yet migrated to this version."""
-    import sqlite3
-
-    from presslens.corpus.store import MIGRATIONS
-
-    if not Path(path).is_file():
-        return False  # the store's own check says so in its words
-    try:
-        db = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            version = db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
-        finally:
-            db.close()
-    except sqlite3.DatabaseError:
-        return False  # not a presslens database at all: the store's message fits better
-    return 0 < version < len(MIGRATIONS)
-
-
-def check_db(path: str | Path) -> None:
-    """Raise a one-sentence error when there is no database file to serve."""
-    if not Path(path).is_file():
-        raise PresslensError(f"no corpus database at {path}; create one with `presslens ingest SOURCE --db {path}`.")
+def check_db(location: str | Path) -> str:
+    """Return the corpus's name as messages show it (a path, or a URL without its password), after
+    checking that it can be served; raise a one-sentence error when it cannot: no database file,
+    an unreachable server, no presslens corpus there, or one an ingest must upgrade first."""
+    with open_store(str(location), read_only=True, create=False) as store:
+        return store.name

@@ -1,8 +1,13 @@
-"""The read queries behind the web pages, over a read-only SQLite corpus store.
+"""The read queries behind the web pages, over a read-only corpus store of any backend.
 
 Each returns plain dicts, the same ones the HTML pages render and the JSON API sends, so a
 page and its `/api/...` twin can never disagree. Lists are paged with LIMIT/OFFSET in the
 order of a stable key, so page n shows the same rows on every visit.
+
+The SQL runs through the store (`SQLStore.query`), written once for SQLite and PostgreSQL:
+where their dialects differ it asks the store (`matching`, `starts_with_date`, `naming_any`,
+`json_value`). Orders name where NULLs go, since the two databases put them at opposite
+ends, and end on a unique key, so both give the same rows in the same order.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from presslens.corpus.store import SQLiteStore, name_key
+from presslens.corpus.store import SQLStore, like_pattern, name_key
 
 ARTICLE_COLUMNS = "a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet"
 
@@ -35,16 +40,20 @@ def paged(items: list[dict], page: Page, total: int | None) -> dict:
             "has_more": page.offset + len(items) < total if total is not None else False}
 
 
-def articles(store: SQLiteStore, page: Page) -> dict:
+def articles(store: SQLStore, page: Page) -> dict:
     """Return a page of articles, newest first."""
-    rows = store.db.execute(
-        f"SELECT {ARTICLE_COLUMNS} FROM articles a ORDER BY a.published DESC, a.seq DESC LIMIT ? OFFSET ?",
-        (page.size, page.offset))
-    total = store.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-    return paged([dict(r) for r in rows], page, total)
+    rows = store.query(
+        f"""SELECT {ARTICLE_COLUMNS} FROM articles a ORDER BY a.published DESC NULLS LAST, a.seq DESC
+            LIMIT ? OFFSET ?""", (page.size, page.offset))
+    return paged(rows, page, _count(store, "SELECT COUNT(*) AS n FROM articles"))
 
 
-def search(store: SQLiteStore, text: str, page: Page) -> dict:
+def _count(store: SQLStore, sql: str, params: tuple | list = ()) -> int:
+    """Return the number a `SELECT COUNT(*) AS n ...` statement gives."""
+    return store.query(sql, params)[0]["n"]
+
+
+def search(store: SQLStore, text: str, page: Page) -> dict:
     """Return a page of the articles matching the words of the text, best first."""
     # The store owns the FTS query syntax; one row past the page tells whether more follow.
     found = store.search(text, limit=page.offset + page.size + 1)
@@ -54,81 +63,84 @@ def search(store: SQLiteStore, text: str, page: Page) -> dict:
     return result
 
 
-def top_speakers(store: SQLiteStore, n: int = 20) -> list[dict]:
+# The speakers, one group per corpus entity and one per name the store did not merge into
+# an entity. Only grouped columns are selected (PostgreSQL allows no others), and the name
+# is looked up after grouping.
+SPEAKER_GROUPS = """SELECT q.corpus_entity_id AS entity_id, CASE WHEN q.corpus_entity_id IS NULL THEN q.speaker END
+                           AS speaker, COUNT(*) AS quotes, COUNT(DISTINCT q.article_id) AS articles
+                    FROM quotes q WHERE q.speaker IS NOT NULL
+                    GROUP BY q.corpus_entity_id, CASE WHEN q.corpus_entity_id IS NULL THEN q.speaker END"""
+SPEAKERS = f"""SELECT COALESCE(c.name, g.speaker) AS name, g.entity_id, g.quotes, g.articles
+               FROM ({SPEAKER_GROUPS}) g LEFT JOIN corpus_entities c ON c.id = g.entity_id
+               ORDER BY g.quotes DESC, name, g.entity_id IS NULL, g.entity_id LIMIT ? OFFSET ?"""
+
+
+def top_speakers(store: SQLStore, n: int = 20) -> list[dict]:
     """Return the n speakers quoted most, merged across articles where the store merged them."""
-    rows = store.db.execute(
-        """SELECT COALESCE(c.name, q.speaker) AS name, q.corpus_entity_id AS entity_id, COUNT(*) AS quotes,
-                  COUNT(DISTINCT q.article_id) AS articles
-           FROM quotes q LEFT JOIN corpus_entities c ON c.id = q.corpus_entity_id
-           WHERE q.speaker IS NOT NULL
-           GROUP BY COALESCE(CAST(q.corpus_entity_id AS TEXT), q.speaker)
-           ORDER BY quotes DESC, name LIMIT ?""", (n,))
-    return [dict(r) for r in rows]
+    return store.query(SPEAKERS, (n, 0))
 
 
-def speaker_quotes(store: SQLiteStore, name: str, page: Page) -> dict:
+def speaker_quotes(store: SQLStore, name: str, page: Page) -> dict:
     """Return a page of the quotes by a speaker, by the exact name or any name of the same corpus entity."""
-    where = """(q.speaker = ? COLLATE NOCASE OR q.corpus_entity_id IN
+    where = f"""({store.matching('q.speaker')} OR q.corpus_entity_id IN
                 (SELECT corpus_entity_id FROM corpus_entity_names WHERE key = ?))"""
-    params = (name, name_key(name))
-    rows = store.db.execute(
+    params = (like_pattern(name), name_key(name))
+    rows = store.query(
         f"""SELECT q.article_id, a.title, a.published, a.outlet, q.quote_id, q.kind, q.speaker,
                    q.corpus_entity_id AS entity_id, q.cue, q.content
             FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {where}
-            ORDER BY a.published, a.seq, q.start LIMIT ? OFFSET ?""", (*params, page.size, page.offset))
-    total = store.db.execute(f"SELECT COUNT(*) FROM quotes q WHERE {where}", params).fetchone()[0]
-    return paged([dict(r) for r in rows], page, total)
+            ORDER BY a.published NULLS FIRST, a.seq, q.start LIMIT ? OFFSET ?""", (*params, page.size, page.offset))
+    return paged(rows, page, _count(store, f"SELECT COUNT(*) AS n FROM quotes q WHERE {where}", params))
 
 
-def entities(store: SQLiteStore, page: Page, type: str | None = None) -> dict:
+def entities(store: SQLStore, page: Page, type: str | None = None) -> dict:
     """Return a page of corpus entities, most mentioned first."""
     where, params = ("WHERE type = ?", [type]) if type else ("", [])
-    rows = store.db.execute(
+    rows = store.query(
         f"""SELECT id, name, type, articles, mentions, geonames_id, lat, lon, country_code FROM corpus_entities
             {where} ORDER BY mentions DESC, articles DESC, id LIMIT ? OFFSET ?""", (*params, page.size, page.offset))
-    total = store.db.execute(f"SELECT COUNT(*) FROM corpus_entities {where}", params).fetchone()[0]
-    return paged([dict(r) for r in rows], page, total)
+    return paged(rows, page, _count(store, f"SELECT COUNT(*) AS n FROM corpus_entities {where}", params))
 
 
-def entity(store: SQLiteStore, entity_id: int, page: Page) -> dict | None:
+def entity(store: SQLStore, entity_id: int, page: Page) -> dict | None:
     """Return one corpus entity with its names, mentions per day, quotes, co-occurring entities and articles."""
-    db = store.db
-    row = db.execute("SELECT id, name, type, articles, mentions, geonames_id, lat, lon, country_code"
-                     " FROM corpus_entities WHERE id = ?", (entity_id,)).fetchone()
-    if row is None:
+    rows = store.query("SELECT id, name, type, articles, mentions, geonames_id, lat, lon, country_code"
+                       " FROM corpus_entities WHERE id = ?", (entity_id,))
+    if not rows:
         return None
-    found = dict(row)
-    found["names"] = [r[0] for r in db.execute(
+    found = rows[0]
+    found["names"] = [r["name"] for r in store.query(
         "SELECT DISTINCT name FROM corpus_entity_names WHERE corpus_entity_id = ? ORDER BY name", (entity_id,))]
     found["days"] = store.entity_days(entity_id)
-    found["quotes"] = [dict(r) for r in db.execute(
+    found["quotes"] = store.query(
         """SELECT q.article_id, a.title, a.published, q.quote_id, q.kind, q.speaker, q.cue, q.content
            FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.corpus_entity_id = ?
-           ORDER BY a.published, a.seq, q.start LIMIT 100""", (entity_id,))]
+           ORDER BY a.published NULLS FIRST, a.seq, q.start LIMIT 100""", (entity_id,))
     found["said_about"] = said_about(store, entity_id)
-    found["co_occurring"] = [dict(r) for r in db.execute(
+    found["co_occurring"] = store.query(
         """SELECT c.id, c.name, c.type, COUNT(DISTINCT mine.article_id) AS articles
            FROM entities mine JOIN entities other ON other.article_id = mine.article_id
            JOIN corpus_entities c ON c.id = other.corpus_entity_id
            WHERE mine.corpus_entity_id = ? AND other.corpus_entity_id != ?
-           GROUP BY c.id ORDER BY articles DESC, c.mentions DESC, c.id LIMIT 20""", (entity_id, entity_id))]
-    found["articles_page"] = paged([dict(r) for r in db.execute(
+           GROUP BY c.id, c.name, c.type, c.mentions ORDER BY articles DESC, c.mentions DESC, c.id LIMIT 20""",
+        (entity_id, entity_id))
+    found["articles_page"] = paged(store.query(
         f"""SELECT {ARTICLE_COLUMNS}, e.mentions FROM entities e JOIN articles a ON a.id = e.article_id
-            WHERE e.corpus_entity_id = ? ORDER BY a.published DESC, a.seq DESC LIMIT ? OFFSET ?""",
-        (entity_id, page.size, page.offset))], page, found["articles"])
+            WHERE e.corpus_entity_id = ? ORDER BY a.published DESC NULLS LAST, a.seq DESC LIMIT ? OFFSET ?""",
+        (entity_id, page.size, page.offset)), page, found["articles"])
     return found
 
 
-def _event_filter(type: str | None, place: str | None, since: str | None,
+def _event_filter(store: SQLStore, type: str | None, place: str | None, since: str | None,
                   until: str | None) -> tuple[str, list]:
     """Return the WHERE clause and its parameters that select events by type, place and dates."""
     where, params = [], []
     if type:
-        where.append("(e.type = ? COLLATE NOCASE OR e.acled_event_type = ? COLLATE NOCASE)")
-        params += [type, type]
+        where.append(f"({store.matching('e.type')} OR {store.matching('e.acled_event_type')})")
+        params += [like_pattern(type), like_pattern(type)]
     if place:
-        where.append("e.location LIKE ?")
-        params.append(f"%{place}%")
+        where.append(store.matching("e.location"))
+        params.append(like_pattern(place, within=True))
     if since:
         where.append("COALESCE(e.time, a.published) >= ?")
         params.append(since)
@@ -139,143 +151,131 @@ def _event_filter(type: str | None, place: str | None, since: str | None,
     return ("WHERE " + " AND ".join(where)) if where else "", params
 
 
-def events(store: SQLiteStore, page: Page, type: str | None = None, place: str | None = None,
+def events(store: SQLStore, page: Page, type: str | None = None, place: str | None = None,
            since: str | None = None, until: str | None = None) -> dict:
     """Return a page of events filtered by type, place name and date range, in date order."""
-    clause, params = _event_filter(type, place, since, until)
-    rows = store.db.execute(
+    clause, params = _event_filter(store, type, place, since, until)
+    rows = store.query(
         f"""SELECT e.article_id, a.title, a.published, e.event_id, e.type, e.trigger, e.actor, e.target,
                    e.location, e.lat, e.lon, e.time, e.killed, e.wounded, e.modality, e.reported_by
             FROM events e JOIN articles a ON a.id = e.article_id {clause}
-            ORDER BY COALESCE(e.time, a.published), a.seq, e.start LIMIT ? OFFSET ?""",
+            ORDER BY COALESCE(e.time, a.published) NULLS FIRST, a.seq, e.start LIMIT ? OFFSET ?""",
         (*params, page.size, page.offset))
-    total = store.db.execute(f"SELECT COUNT(*) FROM events e JOIN articles a ON a.id = e.article_id {clause}",
-                             params).fetchone()[0]
-    return paged([dict(r) for r in rows], page, total)
+    total = _count(store, f"SELECT COUNT(*) AS n FROM events e JOIN articles a ON a.id = e.article_id {clause}",
+                   params)
+    return paged(rows, page, total)
 
 
-def event_places(store: SQLiteStore, type: str | None = None, place: str | None = None,
+def event_places(store: SQLStore, type: str | None = None, place: str | None = None,
                  since: str | None = None, until: str | None = None, limit: int = 300) -> list[dict]:
     """Return the geocoded places of the filtered events, busiest first: name, lat, lon, events
     and the event types seen there with their counts."""
-    clause, params = _event_filter(type, place, since, until)
+    clause, params = _event_filter(store, type, place, since, until)
     located = "e.lat IS NOT NULL AND e.lon IS NOT NULL"
     clause = f"{clause} AND {located}" if clause else f"WHERE {located}"
-    # One point per place and type, folded per place below: the map has one dot per place,
-    # not per event, so a 10k-event corpus draws as many dots as it has places.
-    rows = store.db.execute(
-        f"""SELECT e.location AS name, ROUND(e.lat, 3) AS lat, ROUND(e.lon, 3) AS lon, e.type, COUNT(*) AS n
+    # One row per point and type, folded per place below: the map has one dot per place,
+    # not per event, so a 10k-event corpus draws as many dots as it has places. Points are
+    # rounded here, not in SQL: PostgreSQL rounds doubles only as numeric, to other digits.
+    rows = store.query(
+        f"""SELECT e.lat, e.lon, e.type, MIN(e.location) AS name, COUNT(*) AS n
             FROM events e JOIN articles a ON a.id = e.article_id {clause}
-            GROUP BY ROUND(e.lat, 3), ROUND(e.lon, 3), e.type""", params)
+            GROUP BY e.lat, e.lon, e.type ORDER BY e.lat, e.lon, e.type""", params)
     places: dict[tuple, dict] = {}
     for row in rows:
-        key = (row["lat"], row["lon"])
-        found = places.setdefault(key, {"name": row["name"], "lat": row["lat"], "lon": row["lon"],
-                                        "events": 0, "types": {}})
+        key = (round(row["lat"], 3), round(row["lon"], 3))
+        found = places.setdefault(key, {"name": None, "lat": key[0], "lon": key[1], "events": 0, "types": {}})
+        if row["name"] is not None and (found["name"] is None or row["name"] < found["name"]):
+            found["name"] = row["name"]
         found["events"] += row["n"]
-        found["types"][row["type"]] = row["n"]
-    return sorted(places.values(), key=lambda p: (-p["events"], p["name"] or ""))[:limit]
+        found["types"][row["type"]] = found["types"].get(row["type"], 0) + row["n"]
+    return sorted(places.values(), key=lambda p: (-p["events"], p["name"] or "", p["lat"], p["lon"]))[:limit]
 
 
-def event_timeline(store: SQLiteStore, type: str | None = None, place: str | None = None,
+def event_timeline(store: SQLStore, type: str | None = None, place: str | None = None,
                    since: str | None = None, until: str | None = None, limit: int = 12) -> list[dict]:
     """Return the busiest (day, type, place) groups of the filtered dated events, in date order:
     day, type, place, events, and one trigger word as an example."""
-    clause, params = _event_filter(type, place, since, until)
+    clause, params = _event_filter(store, type, place, since, until)
     # Only an event's own date counts here: the article's publication date says when it was
     # reported, which the table shows, not when it happened.
-    dated = "e.time GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+    dated = store.starts_with_date("e.time")
     clause = f"{clause} AND {dated}" if clause else f"WHERE {dated}"
-    rows = store.db.execute(
+    rows = store.query(
         f"""SELECT substr(e.time, 1, 10) AS day, e.type, e.location AS place, COUNT(*) AS events,
                    MIN(e.trigger) AS trigger
             FROM events e JOIN articles a ON a.id = e.article_id {clause}
-            GROUP BY day, e.type, e.location ORDER BY events DESC, day LIMIT ?""", (*params, limit))
-    return sorted((dict(r) for r in rows), key=lambda r: (r["day"], r["type"], r["place"] or ""))
+            GROUP BY substr(e.time, 1, 10), e.type, e.location
+            ORDER BY events DESC, day, e.type, e.location IS NULL, e.location LIMIT ?""", (*params, limit))
+    return sorted(rows, key=lambda r: (r["day"], r["type"], r["place"] or ""))
 
 
-def event_types(store: SQLiteStore) -> list[str]:
+def event_types(store: SQLStore) -> list[str]:
     """Return the event types present in the corpus, for the filter's choices."""
-    return [r[0] for r in store.db.execute("SELECT DISTINCT type FROM events ORDER BY type")]
+    return [r["type"] for r in store.query("SELECT DISTINCT type FROM events ORDER BY type")]
 
 
-def errors(store: SQLiteStore, page: Page) -> dict:
+def errors(store: SQLStore, page: Page) -> dict:
     """Return a page of the items that failed ingest, in the order they were seen."""
-    rows = store.db.execute("SELECT id, source, message, seen FROM errors ORDER BY id LIMIT ? OFFSET ?",
-                            (page.size, page.offset))
-    total = store.db.execute("SELECT COUNT(*) FROM errors").fetchone()[0]
-    return paged([dict(r) for r in rows], page, total)
+    rows = store.query("SELECT id, source, message, seen FROM errors ORDER BY id LIMIT ? OFFSET ?",
+                       (page.size, page.offset))
+    return paged(rows, page, _count(store, "SELECT COUNT(*) AS n FROM errors"))
 
 
-def overview(store: SQLiteStore) -> dict:
+def overview(store: SQLStore) -> dict:
     """Return the corpus counts, its latest articles, top entities and top speakers."""
     return {"counts": store.counts(), "recent": articles(store, Page(1, 10))["items"],
             "top_entities": store.top_entities(15), "top_speakers": top_speakers(store, 15),
             "top_stories": stories(store, Page(1, 10))["items"]}
 
 
-def speakers(store: SQLiteStore, page: Page) -> dict:
+def speakers(store: SQLStore, page: Page) -> dict:
     """Return a page of the speakers quoted most, merged across articles where the store merged them."""
-    rows = store.db.execute(
-        """SELECT COALESCE(c.name, q.speaker) AS name, q.corpus_entity_id AS entity_id, COUNT(*) AS quotes,
-                  COUNT(DISTINCT q.article_id) AS articles
-           FROM quotes q LEFT JOIN corpus_entities c ON c.id = q.corpus_entity_id
-           WHERE q.speaker IS NOT NULL
-           GROUP BY COALESCE(CAST(q.corpus_entity_id AS TEXT), q.speaker)
-           ORDER BY quotes DESC, name LIMIT ? OFFSET ?""", (page.size, page.offset))
-    total = store.db.execute(
-        """SELECT COUNT(DISTINCT COALESCE(CAST(corpus_entity_id AS TEXT), speaker)) FROM quotes
-           WHERE speaker IS NOT NULL""").fetchone()[0]
-    return paged([dict(r) for r in rows], page, total)
+    rows = store.query(SPEAKERS, (page.size, page.offset))
+    return paged(rows, page, _count(store, f"SELECT COUNT(*) AS n FROM ({SPEAKER_GROUPS}) g"))
 
 
-def said_about(store: SQLiteStore, entity_id: int, limit: int = 100) -> list[dict]:
+def said_about(store: SQLStore, entity_id: int, limit: int = 100) -> list[dict]:
     """Return the quotes by others whose words name this entity, by any of its stored names, oldest first."""
-    names = [r[0] for r in store.db.execute(
+    names = [r["name"] for r in store.query(
         "SELECT DISTINCT name FROM corpus_entity_names WHERE corpus_entity_id = ?", (entity_id,))]
     # A one-letter name would match inside too many words to mean the entity.
-    names = [n for n in names if sum(c.isalnum() for c in n) >= 2]
+    names = sorted(n for n in names if sum(c.isalnum() for c in n) >= 2)
     if not names:
         return []
     # The full-text index finds the articles naming the entity, so only their quotes are
     # read; the word-boundary check below then drops "Paris" inside "Parisian".
-    match = " OR ".join('"' + n.replace('"', " ") + '"' for n in names)
-    clause = " OR ".join("q.content LIKE ?" for _ in names)
-    rows = store.db.execute(
+    naming, naming_params = store.naming_any(names)
+    clause = " OR ".join(store.matching("q.content") for _ in names)
+    rows = store.query(
         f"""SELECT q.article_id, a.title, a.published, q.quote_id, q.kind, q.speaker,
                    q.corpus_entity_id AS entity_id, q.cue, q.content
             FROM quotes q JOIN articles a ON a.id = q.article_id
-            WHERE a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)
-              AND ({clause}) AND q.corpus_entity_id IS NOT ?
-            ORDER BY a.published, a.seq, q.start""", (match, *[f"%{n}%" for n in names], entity_id))
+            WHERE {naming} AND ({clause}) AND (q.corpus_entity_id IS NULL OR q.corpus_entity_id != ?)
+            ORDER BY a.published NULLS FIRST, a.seq, q.start""",
+        (*naming_params, *[like_pattern(n, within=True) for n in names], entity_id))
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
                          + r")(?!\w)", re.IGNORECASE)
-    found = []
-    for row in rows:
-        if pattern.search(row["content"]):
-            found.append(dict(row))
-            if len(found) >= limit:
-                break
-    return found
+    return [row for row in rows if pattern.search(row["content"])][:limit]
 
 
-def stories(store: SQLiteStore, page: Page) -> dict:
+def stories(store: SQLStore, page: Page) -> dict:
     """Return a page of stories, largest first: id, label, article count, outlets, first and last date."""
-    rows = store.db.execute("SELECT * FROM export_stories LIMIT ? OFFSET ?", (page.size, page.offset))
-    items = [{**dict(r), "outlets": json.loads(r["outlets"] or "[]")} for r in rows]
-    total = store.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
-    return paged(items, page, total)
+    rows = store.query("""SELECT * FROM export_stories
+                          ORDER BY articles DESC, first_date IS NULL, first_date, id LIMIT ? OFFSET ?""",
+                       (page.size, page.offset))
+    items = [{**r, "outlets": json.loads(r["outlets"] or "[]")} for r in rows]
+    return paged(items, page, _count(store, "SELECT COUNT(*) AS n FROM stories"))
 
 
-def article_story(store: SQLiteStore, article_id: str) -> dict | None:
+def article_story(store: SQLStore, article_id: str) -> dict | None:
     """Return the story an article is part of (id, label, articles), or None when it has none."""
-    row = store.db.execute(
+    rows = store.query(
         """SELECT s.id, s.label, s.articles FROM story_articles sa JOIN stories s ON s.id = sa.story_id
-           WHERE sa.article_id = ?""", (article_id,)).fetchone()
-    return dict(row) if row else None
+           WHERE sa.article_id = ?""", (article_id,))
+    return rows[0] if rows else None
 
 
-def story(store: SQLiteStore, story_id: str) -> dict | None:
+def story(store: SQLStore, story_id: str) -> dict | None:
     """Return one story with its articles by outlet and date and, per outlet, how its framing reads."""
     found = store.story(story_id)
     if found is None:
@@ -288,7 +288,7 @@ TOP_WORDS = 5
 TOP_SPEAKERS = 5
 
 
-def _framing_by_outlet(store: SQLiteStore, story_id: str, story_articles: list[dict]) -> list[dict]:
+def _framing_by_outlet(store: SQLStore, story_id: str, story_articles: list[dict]) -> list[dict]:
     """Return, per outlet of a story, its framing flags per 1,000 words, share of biased sentences,
     most flagged words and most quoted speakers, outlets in name order (unknown last)."""
     outlet_of = {a["id"]: a["outlet"] for a in story_articles}
@@ -299,23 +299,24 @@ def _framing_by_outlet(store: SQLiteStore, story_id: str, story_articles: list[d
                                     "speakers": Counter()})
     # The figures come from the stored records: the sentence labels live in the record's
     # framing summary, the flags and quotes in their own tables.
-    for r in store.db.execute(
-            """SELECT a.id, a.text, json_extract(a.record, '$.framing.summary.sentences') AS sentences,
-                      json_extract(a.record, '$.framing.summary.biased_sentences') AS biased
-               FROM story_articles s JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?""", (story_id,)):
+    sentences = store.json_value("a.record", "framing", "summary", "sentences")
+    biased = store.json_value("a.record", "framing", "summary", "biased_sentences")
+    for r in store.query(
+            f"""SELECT a.id, a.text, {sentences} AS sentences, {biased} AS biased
+                FROM story_articles s JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?""", (story_id,)):
         side = outlets[outlet_of[r["id"]]]
         side["articles"] += 1
         side["words"] += len(r["text"].split())
         side["sentences"] += r["sentences"] or 0
         side["biased_sentences"] += r["biased"] or 0
-    for r in store.db.execute(
+    for r in store.query(
             """SELECT f.article_id, f.text, f.in_quote FROM story_articles s JOIN framing f ON f.article_id = s.article_id
                WHERE s.story_id = ?""", (story_id,)):
         side = outlets[outlet_of[r["article_id"]]]
         side["flags"] += 1
         side["own_voice_flags"] += 0 if r["in_quote"] else 1
         side["words_flagged"][r["text"].casefold()] += 1
-    for r in store.db.execute(
+    for r in store.query(
             """SELECT q.article_id, COALESCE(c.name, q.speaker) AS name
                FROM story_articles s JOIN quotes q ON q.article_id = s.article_id
                     LEFT JOIN corpus_entities c ON c.id = q.corpus_entity_id
