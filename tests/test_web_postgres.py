@@ -18,6 +18,7 @@ import pytest
 
 from conftest import build_corpus, raw_article
 from pgserver import free_port
+from test_web import COUNCIL, HARBOUR
 
 fastapi = pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
@@ -27,20 +28,6 @@ from presslens.corpus.dedupe import find_duplicates  # noqa: E402
 from presslens.corpus.store import open_store  # noqa: E402
 from presslens.corpus.stories import build_stories  # noqa: E402
 from presslens.web.app import create_app  # noqa: E402
-
-HARBOUR = """Harbour reopens after repairs
-
-The harbour in Lyon reopened on Tuesday after three months of repairs that cost 12 million euros.
-
-"The port is open for business again," said Mayor Liesl Brandt at the ceremony.
-"""
-
-COUNCIL = """Council approves tram budget
-
-The city council in Lyon on Friday approved the tram budget after a long debate.
-
-"We have kept every promise on transport," Mayor Liesl Brandt said after the vote.
-"""
 
 # One happening reported by three outlets: in calm words, by a wire service that copies the
 # calm report (a near-duplicate), and in loaded words.
