@@ -101,7 +101,7 @@ def jaccard(a: Path, b: Path) -> float:
     return len(first & second) / len(first | second)
 
 
-def duplicates(sources: list[str], originals: dict[str, str], work: Path) -> Path:
+def duplicates(sources: list[str], originals: dict[str, str], work: Path, names: bool = False) -> Path:
     """Return the uninterrupted database, after checking duplicates and a second run."""
     corpus, copies_folder = Path(sources[0]), Path(sources[1])
     total = sum(len(list(Path(s).glob("*.txt"))) for s in sources)
@@ -116,13 +116,21 @@ def duplicates(sources: list[str], originals: dict[str, str], work: Path) -> Pat
     connection.close()
     marked = {Path(k).name: Path(v).name for k, v in marked.items()}
     right = sum(marked.get(name) == original for name, original in originals.items())
+    print(f"  stored {stored} of {total}; edited copies marked duplicate_of their original: {right} of {len(originals)}")
     for name, original in originals.items():
         if marked.get(name) != original:
             print(f"    missed: {name} (word 5-gram Jaccard similarity to its original "
                   f"{jaccard(copies_folder / name, corpus / original):.2f})")
+
+    def file(name: str) -> Path:
+        return copies_folder / name if name in originals else corpus / name
+
     others = {k: v for k, v in marked.items() if k not in originals}
-    print(f"  stored {stored} of {total}; edited copies marked duplicate_of their original: {right} of {len(originals)}")
-    print(f"  other articles marked duplicates: {len(others)}" + "".join(f"\n    {k} -> {v}" for k, v in others.items()))
+    similarities = sorted(jaccard(file(k), file(v)) for k, v in others.items())
+    print(f"  other articles marked duplicates: {len(others)} (word 5-gram Jaccard similarity to their canonical: "
+          f"{', '.join(f'{j:.2f}' for j in similarities)})")
+    if names:
+        print("".join(f"    {k} -> {v}\n" for k, v in others.items()), end="")
     seconds, line = ingest(sources, db)
     print(f"second run: {seconds:.1f} s\n  {line}")
     return db
@@ -211,6 +219,7 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=50)
     parser.add_argument("--memory", default="1000,10000", help="article counts for the memory measurement")
     parser.add_argument("--skip", nargs="*", choices=PARTS, default=[])
+    parser.add_argument("--names", action="store_true", help="name the other articles marked duplicates")
     args = parser.parse_args()
     if not any(args.corpus.glob("*.txt")):
         raise SystemExit(f"no .txt articles in {args.corpus}; give a folder of articles with --corpus.")
@@ -221,7 +230,7 @@ def main() -> int:
         originals = write_copies(args.corpus, work / "copies", args.copies)
         sources = [str(args.corpus), str(work / "copies")]
         if "duplicates" not in args.skip or "kill" not in args.skip:
-            full = duplicates(sources, originals, work)
+            full = duplicates(sources, originals, work, args.names)
         if "kill" not in args.skip:
             kill_and_resume(sources, full, work)
         if "workers" not in args.skip:

@@ -33,6 +33,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,8 +106,12 @@ def spark_session(master: str = "local[*]", app_name: str = "presslens",
         # Local workers run PYSPARK_PYTHON, by default whichever python3 is on PATH, which
         # need not be the one presslens is installed in.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    # The progress bar would draw over the summary.
-    settings = {"spark.ui.showConsoleProgress": "false", **(config or {})}
+    # The progress bar would draw over the summary; Java's own logging is set before the
+    # JVM starts, so that its start-up notices are quiet too.
+    logging = files("presslens.scale") / "log4j2.properties"
+    settings = {"spark.ui.showConsoleProgress": "false",
+                "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={Path(str(logging)).as_uri()}",
+                **(config or {})}
     try:
         spark = SparkSession.builder.master(master).appName(app_name).config(map=settings).getOrCreate()
     except PySparkRuntimeError:
