@@ -145,6 +145,15 @@ def test_two_workers_store_the_same_corpus_as_one(corpus, tmp_path):
     assert parallel == single
 
 
+def test_workers_report_a_missing_model_as_such():
+    from presslens.errors import ModelNotFoundError
+    from presslens.ingest.document import RawArticle
+    from presslens.pipeline import analyze_stream
+
+    with pytest.raises(ModelNotFoundError, match="no_such_pipeline"):
+        list(analyze_stream([RawArticle(id="a", content=TRAM)], model="no_such_pipeline", workers=2))
+
+
 def test_the_same_text_from_two_sources_is_two_articles_linked_as_copies(tmp_path, nlp):
     for folder in ("monday", "tuesday"):
         (tmp_path / folder).mkdir()

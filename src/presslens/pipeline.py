@@ -151,7 +151,9 @@ def _analyze_in_processes(
     iterator = iter(items)
     # A few batches in flight per worker keep every process busy while memory stays bounded.
     in_flight = 2 * workers
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=load_pipeline, initargs=(model,))
+    # Each worker loads the pipeline on its first batch (cached from then on): a missing
+    # model then reaches the caller as the ModelNotFoundError it is, not as a broken pool.
+    pool = ProcessPoolExecutor(workers, mp_context=context)
     pending: deque[tuple[list[RawArticle | InputError], Future]] = deque()
     try:
         while True:
@@ -168,8 +170,7 @@ def _analyze_in_processes(
                 lost = [batch, *(b for b, _ in pending)]
                 pending.clear()
                 pool.shutdown(cancel_futures=True)
-                pool = ProcessPoolExecutor(workers, mp_context=context, initializer=load_pipeline,
-                                           initargs=(model,))
+                pool = ProcessPoolExecutor(workers, mp_context=context)
                 results = [InputError("could not be analysed (a worker process stopped)",
                                       item.where if isinstance(item, InputError) else _where(item))
                            for b in lost for item in b]
