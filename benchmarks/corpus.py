@@ -64,8 +64,9 @@ def write_copies(corpus: Path, folder: Path, copies: int) -> dict[str, str]:
 def ingest(sources: list[str], db: Path, *extra: str) -> tuple[float, str]:
     """Return the wall time and the last output line of one `presslens ingest` run."""
     started = time.perf_counter()
-    done = subprocess.run([*PRESSLENS, "ingest", *sources, "--db", str(db), *extra],
-                          capture_output=True, text=True)
+    # Run beside the database, so that the summary line names it without a temporary path.
+    done = subprocess.run([*PRESSLENS, "ingest", *(str(Path(s).resolve()) for s in sources), "--db", db.name,
+                           *extra], capture_output=True, text=True, cwd=db.parent)
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise SystemExit(f"ingest failed: {done.stderr.strip()}")
@@ -127,8 +128,8 @@ def duplicates(sources: list[str], originals: dict[str, str], work: Path, names:
 
     others = {k: v for k, v in marked.items() if k not in originals}
     similarities = sorted(jaccard(file(k), file(v)) for k, v in others.items())
-    print(f"  other articles marked duplicates: {len(others)} (word 5-gram Jaccard similarity to their canonical: "
-          f"{', '.join(f'{j:.2f}' for j in similarities)})")
+    listed = f" (word 5-gram Jaccard similarity to their canonical: {', '.join(f'{j:.2f}' for j in similarities)})"
+    print(f"  other articles marked duplicates: {len(others)}{listed if others else ''}")
     if names:
         print("".join(f"    {k} -> {v}\n" for k, v in others.items()), end="")
     seconds, line = ingest(sources, db)
