@@ -153,7 +153,10 @@ def _analyze_in_processes(
     in_flight = 2 * workers
     # Each worker loads the pipeline on its first batch (cached from then on): a missing
     # model then reaches the caller as the ModelNotFoundError it is, not as a broken pool.
-    pool = ProcessPoolExecutor(workers, mp_context=context)
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=context)
+
+    pool = new_pool()
     pending: deque[tuple[list[RawArticle | InputError], Future]] = deque()
     try:
         while True:
@@ -170,9 +173,9 @@ def _analyze_in_processes(
                 lost = [batch, *(b for b, _ in pending)]
                 pending.clear()
                 pool.shutdown(cancel_futures=True)
-                pool = ProcessPoolExecutor(workers, mp_context=context)
-                results = [InputError("could not be analysed (a worker process stopped)",
-                                      item.where if isinstance(item, InputError) else _where(item))
+                pool = new_pool()
+                results = [item if isinstance(item, InputError)
+                           else InputError("could not be analysed (a worker process stopped)", _where(item))
                            for b in lost for item in b]
             yield from results
     finally:

@@ -117,13 +117,6 @@ def _date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2024-03-01") from None
 
 
-def _shown(location: str) -> str:
-    """Return the database location as it may be printed: a PostgreSQL URL without its password."""
-    from presslens.corpus.postgres import redacted
-
-    return redacted(location) if location.startswith(("postgresql://", "postgres://")) else location
-
-
 def _open(path: str, must_exist: bool = True):
     from presslens.corpus.store import POSTGRES_SCHEMES, no_corpus, open_store
 
@@ -155,6 +148,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         clusters = find_duplicates(store)
         # After the duplicates: copies of one article always enter the same story.
         stories = build_stories(store)
+        shown = store.name  # a PostgreSQL URL without its password
     for line in report.errors:
         print(f"presslens: {line}", file=sys.stderr)
     if report.failed > len(report.errors):
@@ -162,7 +156,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     copies = sum(len(c.members) - 1 for c in clusters)
     print(f"{report.added} added, {report.skipped} already stored, {report.failed} failed "
           f"in {report.seconds:.1f} s ({report.rate:.1f} items/s); "
-          f"{len(clusters)} near-duplicate clusters ({copies} copies), {len(stories)} stories in {_shown(args.db)}")
+          f"{len(clusters)} near-duplicate clusters ({copies} copies), {len(stories)} stories in {shown}")
     return 1 if report.failed else 0
 
 
@@ -261,8 +255,8 @@ def run_story(args: argparse.Namespace) -> int:
     with _open(args.db) as store:
         _stories(store, 1)
         found = store.story(args.id)
+        where = store.name  # a PostgreSQL URL without its password
     if found is None:
-        where = _shown(args.db)
         raise PresslensError(f"there is no story {args.id} in {where}; `presslens stories --db {where}` lists them.")
     if args.json:
         print(json.dumps(found, indent=2, ensure_ascii=False))

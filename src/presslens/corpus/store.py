@@ -80,6 +80,8 @@ EXPORT_VIEWS = {
 class Store(ABC):
     """What presslens needs from a corpus store, whatever the database behind it."""
 
+    name: str  # the database as messages show it: a path, or a URL without its password
+
     @abstractmethod
     def add_article(self, article: Article) -> bool:
         """Return True when the article was stored, False when one with its id already was."""
