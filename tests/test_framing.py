@@ -77,6 +77,14 @@ def test_neutral_casualty_report_is_not_flagged(neutral):
     assert all(s.label == "neutral" for s in neutral.framing.sentences)
 
 
+def test_general_praise_is_not_loaded_but_general_contempt_is(analyze):
+    article = analyze("The harvest was excellent this year and the growers were happy with the prices.\n\n"
+                      "The council's handling of the harvest was disgraceful.\n")
+    assert not [s for s in article.framing.spans if s.technique == "loaded_language" and "excellent" in s.text]
+    assert not [s for s in article.framing.spans if "happy" in s.text]
+    assert flag_on(article, "disgraceful") is not None
+
+
 def test_neutral_quote_is_counted_as_a_voice_without_flags(neutral):
     olsen = next(v for v in neutral.framing.voices if v.name == "Maria Olsen")
     assert olsen.quotes == 1 and olsen.words >= 10

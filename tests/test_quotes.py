@@ -451,3 +451,78 @@ def test_label_naming_two_speakers(analyze):
     article = analyze("Ada Brenner and Tomas Lind: “The levy is the wrong answer to the wrong question.”\n")
     quote = quote_with(article, "The levy is the wrong answer")
     assert quote.speaker.text == "Ada Brenner and Tomas Lind"
+
+
+def test_cue_set_inside_the_clause_it_reports(analyze):
+    article = analyze("The new ferry line, harbour chief Odile Marsk said, will carry 2,000 passengers a day.\n")
+    quote = quote_with(article, "will carry 2,000 passengers a day")
+    assert quote.kind == "indirect" and "Marsk" in speaker_name(quote)
+    # two pieces around the cue's own words, the cue left out of both
+    assert [p.text for p in quote.parts] == ["The new ferry line", "will carry 2,000 passengers a day"]
+
+
+def test_as_clause_cue_reports_the_main_clause(analyze):
+    article = analyze("As the statistics office noted on Friday, exports of timber fell for a third month.\n")
+    quote = quote_with(article, "exports of timber fell for a third month")
+    assert quote.speaker.text == "the statistics office"
+    assert quote.cue.lemma == "note"
+
+
+def test_postposed_cue_with_a_stray_subject_on_the_verb(analyze):
+    article = analyze("The flood has made it possible for families with small, if sturdy, boats to fish in the "
+                      "old square and reach the market, she said.\n")
+    quote = quote_with(article, "The flood has made it possible")
+    assert quote.speaker.text == "she"
+
+
+def test_interview_turn_labels_are_not_speakers(analyze):
+    article = analyze("Q: What comes after the strike?\n\nA: I think the port will reopen within a week. "
+                      "We do not want another closure.\n")
+    assert all(q.speaker is None or q.speaker.text not in ("A", "Q") for q in article.quotes)
+    quote = quote_with(article, "the port will reopen within a week")
+    assert quote.speaker.text == "I" and quote.cue.lemma == "think"
+
+
+def test_quotation_mark_glued_to_the_speaker(analyze):
+    article = analyze("“We will rebuild the pier before winter,”Ortega Lamb said. “Nobody will be left behind.”\n")
+    quote = quote_with(article, "We will rebuild the pier before winter")
+    assert speaker_name(quote) == "Ortega Lamb"
+    assert "Ortega" not in quote.parts[0].text if quote.parts else "Ortega" not in quote.content.text
+
+
+def test_inverted_speaker_after_the_quote_with_an_aside(analyze):
+    article = analyze("“The vote is over and the count is final,” declared Ilse Varga, a notary who "
+                      "chairs the Plenn district electoral board.\n\n"
+                      "“I signed the contract on Monday,” Jorun Dale, a builder then working for the "
+                      "council, wrote in an email to the mayor.\n")
+    assert "Varga" in speaker_name(quote_with(article, "The vote is over"))
+    assert "Dale" in speaker_name(quote_with(article, "I signed the contract on Monday"))
+
+
+def test_closing_mark_set_apart_by_a_space(analyze):
+    article = analyze("\"We sent the town our 'final offer,' \" the builder wrote on Tuesday.\n")
+    quote = quote_with(article, "We sent the town our 'final offer,'")
+    assert quote.speaker.text == "the builder"
+
+
+def test_answers_standing_for_the_words(analyze):
+    article = analyze("Asked whether the levy should rise, 61 percent of farmers said yes.\n")
+    quote = quote_with(article, "yes")
+    assert quote.speaker.text == "61 percent of farmers"
+
+
+def test_questions_and_requests_report_what_is_asked(analyze):
+    article = analyze("The auditor asked the board if the accounts were complete.\n")
+    assert quote_with(article, "if the accounts were complete").cue.lemma == "ask"
+    article = analyze("Fishermen called on the council on Monday to reopen the northern quay.\n")
+    request = quote_with(article, "to reopen the northern quay")
+    assert request.cue.lemma == "call on" and "council" not in request.content.text
+
+
+def test_beliefs_written_as_seeing_one_thing_as_another(analyze):
+    article = analyze("Most residents see the new dam as a threat to the valley. The coach hopes the team "
+                      "will recover before the final.\n")
+    assert quote_with(article, "the new dam as a threat").cue.category == "cognition" or \
+        quote_with(article, "the new dam as a threat").cue.category == "perception"
+    hope = quote_with(article, "the team will recover before the final")
+    assert hope.cue.text == "hopes" and hope.cue.category == "intent"

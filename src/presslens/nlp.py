@@ -49,6 +49,7 @@ def _load(resolved: str):
             f"model: `{INSTALL_HINT}`) or choose another with --model."
         ) from None
     _split_misused_quote_possessive(nlp)
+    _split_glued_quotation_marks(nlp)
     if "parser" in nlp.pipe_names and BLOCK_BREAKS not in nlp.pipe_names:
         nlp.add_pipe(BLOCK_BREAKS, before="parser")
     return nlp
@@ -79,6 +80,25 @@ def _split_misused_quote_possessive(nlp) -> None:
         return
     pattern = re.compile(f"{search.__self__.pattern}|(?<=\\w)‘[sS]$")
     nlp.tokenizer.suffix_search = pattern.search
+
+
+# A quotation mark typed without its space: "…me,”Clinton said", "Ryan said,“Look".
+LETTER = r"[^\W\d_]"
+GLUED_MARKS = (
+    rf"(?<=[,.!?])[”\"](?={LETTER})|(?<={LETTER})[,.!?](?=[”\"]{LETTER})"  # closing mark, then a word
+    rf"|(?<=[,:])[“\"](?={LETTER})|(?<={LETTER})[,:](?=[“\"]{LETTER})"  # "said,“Look"
+)
+
+
+def _split_glued_quotation_marks(nlp) -> None:
+    """Make the tokenizer split a quotation mark glued to the words on both sides, so that
+    the mark, the comma and the speaker's name are tokens of their own."""
+    import re
+
+    finditer = nlp.tokenizer.infix_finditer
+    if finditer is None:
+        return
+    nlp.tokenizer.infix_finditer = re.compile(f"{finditer.__self__.pattern}|{GLUED_MARKS}").finditer
 
 
 def text_of(doc: Doc) -> str:

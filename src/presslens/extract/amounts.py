@@ -345,7 +345,7 @@ def _cue_around(node: Token, cues: dict[str, str]) -> str | None:
         if governor.lower_ not in ("to", "between"):
             return None
         governor = governor.head
-    if governor is node:
+    if governor == node:
         return None
     if governor.pos_ in ("VERB", "AUX", "ADJ") or governor.dep_ == "ROOT":
         lemma = governor.lemma_.lower()
@@ -354,7 +354,7 @@ def _cue_around(node: Token, cues: dict[str, str]) -> str | None:
         for child in governor.children:
             if child.dep_ in ("acomp", "oprd", "xcomp", "ccomp") and child.lemma_.lower() in cues and child.i > node.i:
                 return cues[child.lemma_.lower()]
-            if child.dep_ in ("nsubj", "nsubjpass") and child is not node:
+            if child.dep_ in ("nsubj", "nsubjpass") and child != node:
                 # "the death toll rose to 66", "the number of dead climbed to 20"
                 if child.lemma_.lower() == "toll" or child.lemma_.lower() in ("number", "figure") and any(
                         g.lemma_.lower() in cues for g in child.subtree):
@@ -370,7 +370,7 @@ def _zero_casualties(token: Token) -> _Found | None:
     """Return a zero casualty count for "no one was killed", "nobody was hurt", "no deaths"."""
     cues = _casualty_cues()
     node = token.head if token.lower_ == "no" and token.dep_ == "det" else token
-    if token.lower_ == "no" and node is token:
+    if token.lower_ == "no" and node == token:
         return None
     kind = _cue_around(node, cues)
     if kind is None or kind not in CASUALTY_KINDS:

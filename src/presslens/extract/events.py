@@ -204,7 +204,7 @@ def _phrase_head(doc: Doc, first: int, last: int) -> Token:
     # A verb phrase ("open fire", "set up") is headed by its verb, a noun compound by its last noun.
     if doc[first].pos_ in ("VERB", "AUX"):
         return doc[first]
-    outside = [t for t in doc[first:last + 1] if not first <= t.head.i <= last or t.head is t]
+    outside = [t for t in doc[first:last + 1] if not first <= t.head.i <= last or t.head == t]
     return outside[0] if len(outside) == 1 else doc[last]
 
 
@@ -285,7 +285,7 @@ def _argument_words(head: Token, first: int, last: int, index: dict[int, Entity]
     if head.dep_ in ("dobj", "pobj") and head.head.pos_ in ("VERB", "ADP"):
         governor = head.head if head.head.pos_ == "VERB" else head.head.head
         for child in governor.children:
-            if child.dep_ in ("dobj", "nsubjpass") and child is not head:
+            if child.dep_ in ("dobj", "nsubjpass") and child != head:
                 words |= _words(child)
     return words, place
 
@@ -325,7 +325,7 @@ def _subject(head: Token) -> Token | None:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects:
                     return objects[0]
-        if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
+        if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head != verb:
             verb = verb.head
         else:
             break
@@ -410,7 +410,7 @@ def _arguments(mention: _Mention, index: dict[int, Entity], sentences: list[tupl
         location = target
     if location is None:
         location = _prepositional_place(head, index)
-        if location is None and head.head is not head and head.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        if location is None and head.head != head and head.dep_ in ("nsubj", "nsubjpass", "dobj"):
             location = _prepositional_place(head.head, index)
     if location is None and _countrywide(mention) and actor is not None and actor.type == "GPE":
         location = actor  # "Russia's mobilisation" happens in Russia
@@ -504,9 +504,9 @@ def _time(mention: _Mention, dates, published: date | None) -> str | None:
     def attached(ent) -> bool:
         node = ent.root
         for _ in range(4):
-            if node is head or node is governor:
+            if node == head or node == governor:
                 return True
-            if node.head is node:
+            if node.head == node:
                 return False
             node = node.head
         return False
@@ -730,9 +730,9 @@ def _weight(mention: _Mention) -> float:
     sentence ("Protests were held ... over an accident"), lowered when it did not happen."""
     weight = float(mention.rule.priority)
     node, depth = mention.head, 0
-    while node.head is not node and depth < 3:
+    while node.head != node and depth < 3:
         node, depth = node.head, depth + 1
-    if node.head is node:
+    if node.head == node:
         weight += (0.6, 0.4, 0.2, 0.0)[depth]
     if mention.modality in ("hypothetical", "planned", "negated"):
         weight -= 1.0
@@ -750,7 +750,7 @@ def _is_background(head: Token) -> bool:
     response to an attack", "protests over a spill", "expelled after a poisoning")."""
     node = head
     for _ in range(4):
-        if node.head is node:
+        if node.head == node:
             return False
         if node.dep_ in ("prep", "mark", "pobj") and node.lower_ in BACKGROUND_WORDS:
             return True

@@ -52,7 +52,7 @@ NAME_CALLING = "name_calling"
 # lexicon are mostly topic words ("war", "crisis", "killed") that neutral reporting needs.
 EVALUATIVE_POS = {"ADJ", "ADV"}
 # A general-lexicon word is flagged as loaded only when both lexicons that know it agree it is
-# strongly evaluative: subjectivity and polarity from Pattern, valence from VADER.
+# strongly evaluative and pejorative: subjectivity and polarity from Pattern, valence from VADER.
 MIN_SUBJECTIVITY = 0.9
 MIN_POLARITY = 0.7
 MIN_VALENCE = 2.0
@@ -144,7 +144,9 @@ def _is_strongly_evaluative(token: Token) -> bool:
         return False
     subjectivity, polarity, valence = entry
     strong_pattern = subjectivity >= MIN_SUBJECTIVITY and abs(polarity) >= MIN_POLARITY
-    strong_vader = abs(valence) * 4 >= MIN_VALENCE
+    # pejorative only: general praise ("happy", "excellent") is ordinary evaluation far more
+    # often than persuasion; loaded praise is in the project's own list
+    strong_vader = -valence * 4 >= MIN_VALENCE
     if subjectivity and valence:
         return strong_pattern and strong_vader
     # Known to one lexicon only: that one must be surer.

@@ -50,14 +50,18 @@ NAMING_DEPS = {"dobj", "oprd", "attr", "prep", "xcomp", "dative"}
 # words and is left inside them.
 SEPARATE_REPORT_DEPS = {"advcl", "conj", "parataxis"}
 CONTRAST_MARKS = {"while", "whereas", "whilst"}
+REPORT_MARKS = {"that", "if", "whether"}  # the conjunctions that open a reported clause
+PRO_FORMS = {"yes", "no", "so"}  # words that stand for what was said ("said yes")
 # Cue classes whose verb's object can be the content ("criticized the plan", "supports
 # Smith", "records show a rise"); a belief or a perception needs a clause ("saw that ...").
 OBJECT_CONTENT_CLASSES = {"speech", "intent", "evidential"}
 # Prepositions by which a cue adjective governs what it is about ("critical of", "upbeat
 # about"); a cue noun's are listed with it in the lexicon.
 NOUN_CUE_PREPOSITIONS = {"of", "about", "on", "for", "against", "at", "to", "toward", "towards"}
+# Cue classes that can be set into the clause they report ("X, he said, is Y", "as polls show").
+INTERRUPTING_CLASSES = {"speech", "cognition", "evidential"}
 SENTENCE_END = {".", "!", "?", ";"}
-AFTER_WINDOW = 10  # tokens after a closing mark in which ", he said" is looked for
+AFTER_WINDOW = 25  # tokens after a closing mark in which ", he said" is looked for
 BEFORE_WINDOW = 4  # tokens before "…: ‘" in which the cue verb is looked for
 PRONOUN_REACH = 3  # paragraphs back in which a pronoun's antecedent is looked for
 MIN_UNATTRIBUTED_WORDS = 4
@@ -211,6 +215,8 @@ def _read_mark(text: str, offset: int, mark: str, table: dict, stack: list) -> t
         # "countries’ leaders" or a closing mark: only a quote that is open can close here.
         return family, ("close" if any(f == family for f, *_ in stack) else None)
     if role == "either":
+        if before.isspace() and (after.isspace() or after in ".,;") and open_family == family:
+            return family, "close"  # "…'Title Sponsor,' " Smith wrote": a closing mark set apart
         opens = before.isspace() or before in "([{—–-/" or offset == 0
         closes = not before.isspace() and (after.isspace() or not after.isalnum())
         if opens and not closes:
@@ -264,6 +270,7 @@ class Attribution:
     kind: str = "indirect"
     continued: bool = False
     nearby: bool = False  # the source is borrowed from a cue elsewhere in the paragraph
+    gap: tuple[int, int] | None = None  # the cue's own clause inside the content ("X, he said, is Y")
 
     @property
     def position(self) -> int:
@@ -395,6 +402,8 @@ def _label_attribution(colon: Token, bounds: tuple[int, int]) -> Attribution | N
     label = doc[bounds[0]:colon.i]
     if not label or any(t.pos_ in ("VERB", "AUX") for t in label) or label[-1].pos_ not in ("PROPN", "NOUN"):
         return None
+    if len(label.text) == 1:
+        return None  # an interview's "Q:" and "A:" mark turns, not speakers: their words are read as text
     # a name or a headline-style label ("Clinton camp:"): it opens with a capital and holds no clause
     if not label[0].text[:1].isupper() or any(t.pos_ in ("PRON", "SCONJ", "CCONJ") and t.lower_ not in ("and", "&")
                                                for t in label):
@@ -409,7 +418,7 @@ def _label_head(last: Token, start: int) -> Token:
     """Return the head of the name phrase ending at ``last`` ("Jane Roe and John Doe:"
     gives the first name, whose phrase holds both), within the paragraph from ``start``."""
     head = last
-    while head.head is not head and start <= head.head.i < last.i and head.dep_ in ("conj", "compound", "appos", "flat"):
+    while head.head != head and start <= head.head.i < last.i and head.dep_ in ("conj", "compound", "appos", "flat"):
         head = head.head
     return head
 
@@ -419,7 +428,9 @@ def _within_paragraph(attribution: Attribution, bounds: tuple[int, int]) -> bool
     start, end = bounds
     if attribution.content is not None:
         content_start, content_end = attribution.content
-        clipped = _span_of(max(content_start, start), min(content_end, end), attribution.cue[0])
+        first, last = max(content_start, start), min(content_end, end)
+        clipped = _span_of(first, last, attribution.cue[0]) if attribution.gap is None \
+            else _trimmed_range(attribution.cue[0].doc, first, last)
         if clipped is None:
             return False
         attribution.content = clipped
@@ -440,8 +451,14 @@ def _prepositional_lemmas() -> frozenset[str]:
 def _verb_attribution(verb: Token, kind: str, preposition: Token | None = None) -> Attribution | None:
     """Return the attribution of a cue verb (with its preposition, for "call for"), or None
     when the verb reports nothing."""
+    subject = _subject(verb)
+    if subject is None and _hands_over_to(verb) and _name_after(verb) is not None:
+        return None  # "‘…,’ said David Brock, who heads ...": the words after the cue are its speaker
     content = _clause_content(verb, kind, preposition)
-    cue = [verb] + [c for c in verb.children if c.dep_ == "prt" and c is not preposition]
+    gap = None
+    if content is None and preposition is None and kind in INTERRUPTING_CLASSES:
+        content, gap = _interrupted_clause(verb)
+    cue = [verb] + [c for c in verb.children if c.dep_ == "prt" and c != preposition]
     if preposition is not None:
         cue.append(preposition)
     source = _subject(verb)
@@ -466,7 +483,31 @@ def _verb_attribution(verb: Token, kind: str, preposition: Token | None = None) 
                 content = _span_of(subject.left_edge.i, subject.right_edge.i + 1, verb)
     if content is None:
         return None
-    return Attribution(sorted(cue, key=lambda t: t.i), lemma, kind, source, content)
+    return Attribution(sorted(cue, key=lambda t: t.i), lemma, kind, source, content, gap=gap)
+
+
+def _interrupted_clause(verb: Token) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """Return the content and the cue's own clause inside it for a cue set into the clause
+    it reports: "This campaign, he says, is different", "As Smith noted, the plan failed";
+    (None, None) for any other cue."""
+    head = verb.head
+    addressee = verb.lemma_.lower() in _cue_lexicon()[2]  # "Instead, Trump told CNN, his policy ..."
+    if head == verb or not any(c.dep_ == "nsubj" for c in verb.children) or any(
+            c.dep_ in ("ccomp", "xcomp", "nsubjpass") or c.dep_ == "dobj" and not addressee for c in verb.children):
+        return None, None
+    after = verb.doc[verb.right_edge.i + 1] if verb.right_edge.i + 1 < len(verb.doc) else None
+    inserted = head.i > verb.i and (verb.dep_ == "parataxis" or verb.dep_ == "ccomp" and after is not None
+                                    and after.text == ",")  # the parser also reads "X told Y," as a clause
+    as_clause = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+    if not (inserted or as_clause):
+        return None, None
+    # from the cue's subject on: a stray subject the parser also hung on the cue stays content
+    subject = _subject(verb)
+    gap = (min(subject.left_edge.i, verb.i) if subject.i < verb.i else verb.left_edge.i, verb.right_edge.i + 1)
+    words = [t for t in head.subtree if not gap[0] <= t.i < gap[1] and not t.is_punct]
+    if len(words) < MIN_UNATTRIBUTED_WORDS:
+        return None, None
+    return (head.left_edge.i, head.right_edge.i + 1), gap
 
 
 def _is_passive(verb: Token) -> bool:
@@ -505,18 +546,36 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
     """Return the token range a cue verb reports: its clause, the object of its preposition
     ("called for a recount"), its naming phrase, or its object ("criticized the plan")."""
     if preposition is not None:
+        wanted = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > preposition.i), None)
+        if wanted is not None:  # "called on the government to block the visit": what is asked for
+            return _span_of(wanted.left_edge.i, wanted.right_edge.i + 1, verb)
         objects = [c for c in preposition.children if c.dep_ in ("pobj", "pcomp")]
         if not objects:
             return None
         return _span_of(objects[0].left_edge.i, objects[-1].right_edge.i + 1, verb)
-    ccomp = [c for c in verb.children if c.dep_ == "ccomp"]
+    # "‘…,’ Smith said, as fighters worked out": a clause opened by "as" or "while" is
+    # circumstance, not what was said
+    ccomp = [c for c in verb.children if c.dep_ == "ccomp" and not any(
+        m.dep_ == "mark" and m.lower_ not in REPORT_MARKS for m in c.children)]
     if len(ccomp) > 1:  # "X, expected to ..., said Y": the clause after the cue is reported
         ccomp = [c for c in ccomp if c.i > verb.i] or ccomp[-1:]
     if ccomp:
         return _span_of(ccomp[0].left_edge.i, max(c.right_edge.i for c in ccomp) + 1, verb)
-    if verb.dep_ == "parataxis" and verb.head.i < verb.i and _subject(verb) is not None:
+    if _postposed(verb):
         # "The plan failed, the minister said": the clause before the cue is the content.
-        return _span_of(verb.head.left_edge.i, verb.left_edge.i, verb)
+        return _span_of(verb.head.left_edge.i, _subject(verb).left_edge.i, verb)
+    question = next((c for c in verb.children if c.dep_ == "advcl" and c.i > verb.i and any(
+        m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)), None)
+    if question is not None and kind == "speech":  # "asked the students if they were serious"
+        return _span_of(question.left_edge.i, question.right_edge.i + 1, verb)
+    # "known as ISIS" is a name in use, not anyone's belief
+    labelled = _label_content(verb) if kind == "naming" or kind in ("cognition", "perception") \
+        and verb.lemma_.lower() != "know" else None
+    if labelled is not None or kind == "naming":
+        # "called the damage ‘sabotage’", "described the move as ...", "see Smith as the
+        # stronger candidate": the thing named and its label; without a label ("called up
+        # reservists") the verb reports nothing.
+        return labelled
     if kind == "cognition":
         return None  # "is expected to": a belief needs a clause to be a report
     xcomp = [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
@@ -525,17 +584,11 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
         objects = [c for c in verb.children if c.dep_ in ("dobj", "dative") and verb.i < c.i < xcomp[0].i]
         start = min([c.left_edge.i for c in objects] + [xcomp[0].left_edge.i])
         return _span_of(start, xcomp[0].right_edge.i + 1, verb)
-    if kind == "naming":
-        # "called the damage ‘sabotage’", "described the move as ...": the thing named and
-        # its label; without a label ("called up reservists") the verb reports nothing.
-        objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
-        labels = [c for c in verb.children if c.i > verb.i and (
-            c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as")]
-        labels += [c for o in objects for c in o.children if c.dep_ == "prep" and c.lower_ == "as"]
-        if labels:
-            start = min(c.left_edge.i for c in objects + labels)
-            return _span_of(start, max(c.right_edge.i for c in labels) + 1, verb)
-        return None
+    if kind == "speech":
+        # "46 percent said yes", "half said so": the answer stands for the words
+        answer = next((c for c in verb.children if c.i == verb.i + 1 and c.lower_ in PRO_FORMS), None)
+        if answer is not None and answer.dep_ in ("intj", "advmod", "dobj"):
+            return answer.i, answer.i + 1
     if kind not in OBJECT_CONTENT_CLASSES or verb.lemma_.lower() in _cue_lexicon()[2]:
         return None  # "saw the crowd", "told reporters": the object is not what was reported
     # "criticized the plan", "endorsed Smith", "polls show a tight race": what is spoken of,
@@ -546,14 +599,49 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
     return None
 
 
+def _postposed(verb: Token) -> bool:
+    """Return True for a cue set after the clause it reports: "The plan failed, the
+    minister said", also when the parser hangs it as an adverbial clause ("..., sooner than
+    expected, the office reported on Tuesday")."""
+    if verb.head.i >= verb.i or _subject(verb) is None:
+        return False
+    if verb.dep_ == "parataxis":
+        return True
+    subject = _subject(verb)
+    if verb.dep_ != "advcl" or subject.head != verb or subject.left_edge.i == 0 \
+            or verb.doc[subject.left_edge.i - 1].text != ",":
+        return False
+    # a mark the parser hung on the cue from inside the clause before it does not count
+    return not any(c.dep_ in ("ccomp", "dobj") or c.dep_ == "mark" and c.i >= subject.left_edge.i
+                   for c in verb.children)
+
+
+def _label_content(verb: Token) -> tuple[int, int] | None:
+    """Return the thing named and its label ("called the damage ‘sabotage’", "see Smith as
+    the stronger candidate"), or None when the verb gives no label."""
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+    labels = [c for c in verb.children if c.i > verb.i and (
+        c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as"
+        or c.dep_ == "advcl" and objects and c.left_edge.lower_ == "as")]
+    labels += [c for o in objects for c in o.children if c.dep_ == "prep" and c.lower_ == "as"]
+    if not labels:
+        return None
+    start = min(c.left_edge.i for c in objects + labels)
+    return _span_of(start, max(c.right_edge.i for c in labels) + 1, verb)
+
+
 def _span_of(start: int, end: int, verb: Token) -> tuple[int, int] | None:
     """Return a token range stripped of edge punctuation and of the cue itself."""
-    doc = verb.doc
     if start <= verb.i < end:
         if verb.i - start >= end - verb.i - 1:
             end = verb.i
         else:
             start = verb.i + 1
+    return _trimmed_range(verb.doc, start, end)
+
+
+def _trimmed_range(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Return a token range stripped of edge punctuation (quotation marks kept), or None."""
     while start < end and (doc[start].is_punct and not _is_mark(doc[start]) or doc[start].is_space):
         start += 1
     while end > start and (doc[end - 1].is_punct and not _is_mark(doc[end - 1]) or doc[end - 1].is_space):
@@ -573,23 +661,26 @@ def _subject(verb: Token) -> Token | None:
         # reported clause, but the one who vows is the reporter.
         reporter = verb.head
         for _ in range(3):
-            if reporter.head is reporter:
+            if reporter.head == reporter:
                 break
             if reporter.dep_ == "ccomp" and cue_class(reporter.head) == "speech":
                 current = reporter.head
                 break
             reporter = reporter.head
     for _ in range(4):
-        subject = next((c for c in current.children if c.dep_ in ("nsubj", "csubj")), None)
-        if subject is not None:
-            return subject
-        if current.dep_ in ("conj", "advcl", "xcomp") and current.head is not current:
+        subjects = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
+        if subjects:
+            # two subjects are a misparse ("…for people with ideas to organize, she said"):
+            # the one nearest before the verb is its own
+            before = [c for c in subjects if c.i < current.i]
+            return (before or subjects)[-1]
+        if current.dep_ in ("conj", "advcl", "xcomp") and current.head != current:
             current = current.head  # "... and said", "..., vowing", "wants to say"
             continue
-        if current.dep_ == "acl" and current.head.head is not current.head:
+        if current.dep_ == "acl" and current.head.head != current.head:
             current = current.head.head  # "issued a statement saying"
             continue
-        if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head is not current.head:
+        if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head != current.head:
             current = current.head.head  # "defended himself by saying", "left after warning"
             continue
         return None
@@ -602,7 +693,7 @@ def _prepositional_attribution(first: Token, second: Token) -> Attribution | Non
         return None
     head = first.head
     phrase_start, phrase_end = first.i, source.right_edge.i + 1
-    if head is first or head.i >= phrase_start and head.i < phrase_end:
+    if head == first or head.i >= phrase_start and head.i < phrase_end:
         return None
     sentence = head.sent
     start, end = head.left_edge.i, head.right_edge.i + 1
@@ -651,7 +742,7 @@ def _separate_report(verb: Token, outer: Attribution) -> bool:
     on the outer cue or outside its content, a participle of the reporter ("..., vowing"),
     or a contrast ("..., while Y said ..."); False when it sits in the reported words
     ("X argued that ... and that he fears ...")."""
-    if verb.head is outer.cue[0] or not outer.content[0] <= verb.head.i < outer.content[1]:
+    if verb.head == outer.cue[0] or not outer.content[0] <= verb.head.i < outer.content[1]:
         return True
     if verb.tag_ == "VBG" and verb.dep_ == "advcl":
         return True
@@ -754,7 +845,7 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
             if kind is not None:
                 return _cue_attribution(token, kind, by_cue, result, paragraph(index))
         introducer = doc[position].head
-        while introducer.dep_ not in ("ROOT", "ccomp", "conj") and introducer.head is not introducer:
+        while introducer.dep_ not in ("ROOT", "ccomp", "conj") and introducer.head != introducer:
             introducer = introducer.head  # "released the following statement:" hangs on the noun
         if doc[position].text == ":" and introducer.pos_ in ("VERB", "AUX") and introducer.i < position \
                 and _subject(introducer) is not None and paragraph(introducer.i) == paragraph(position):
@@ -779,7 +870,7 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
         if token.text in SENTENCE_END or _is_mark(token) or "\n" in token.text:
             break
         kind = cue_class(token)
-        if kind is None and (hands_over or inner_end == ",") and token.pos_ == "VERB" and token.tag_ != "VBG":
+        if kind is None and (hands_over or inner_end in ",?!") and token.pos_ == "VERB" and token.tag_ != "VBG":
             kind = "speech"  # "‘…,’ he continued", "‘…,’ Smith shot back": the frame makes it speech
         if kind is not None:
             subject = _subject(token)
@@ -788,6 +879,12 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
             if all(t in written or t.is_punct for t in between) and (
                     any(t in written for t in between) or _inverted_subject(token)):
                 return _cue_attribution(token, kind, by_cue, result, paragraph(first))
+            inverted = _misparsed_inverted_subject(token) if subject is None and all(
+                t.is_punct for t in between) else None
+            if inverted is not None and token.i not in by_cue:
+                attribution = _cue_attribution(token, kind, by_cue, result, paragraph(first))
+                attribution.source = inverted
+                return attribution
             # "‘…?’ the 43-year-old asked", "‘…,’ Ramos, 58, told AFP": the parser lost the
             # subject, but a bare noun phrase between the quote and the verb is its speaker.
             # Anything else there ("‘…,’ he said, dismissing ...") means the cue is not this
@@ -802,7 +899,11 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
 
 
 def _source_between(tokens) -> Token | None:
-    """Return the head of a short noun phrase that is all of ``tokens``, or None."""
+    """Return the head of a short noun phrase that is all of ``tokens`` or that opens them
+    before an aside set off by commas ("Jo Doe, a lawyer then working for the city,"), or None."""
+    commas = [k for k, t in enumerate(tokens) if t.text == ","]
+    if len(commas) >= 2 and commas[-1] == len(tokens) - 1 and commas[0] > 0:
+        return _source_between(tokens[:commas[0]])
     words = [t for t in tokens if not t.is_punct]
     if not words or len(words) > MAX_LABEL_TOKENS or any(t.pos_ not in NAME_POS for t in words):
         return None
@@ -810,6 +911,43 @@ def _source_between(tokens) -> Token | None:
         return None
     outer = [t for t in words if not tokens[0].i <= t.head.i <= tokens[-1].i]
     return outer[0] if outer else words[-1]
+
+
+def _hands_over_to(token: Token) -> bool:
+    """Return True when a quotation hands over to the token: "‘…,’ said", "‘…?’ asked"."""
+    doc = token.doc
+    if token.i < 2:
+        return False
+    before, mark = doc[token.i - 2], doc[token.i - 1]
+    return _is_mark(mark) and before.text in (",", "?", "!") or mark.text == "," and _is_mark(before)
+
+
+def _name_after(verb: Token) -> Token | None:
+    """Return the head of the name written right after a verb ("said David Brock, ..."), or
+    None when no name follows."""
+    if verb.i + 1 >= len(verb.doc):
+        return None
+    name = verb.doc[verb.i + 1]
+    if name.pos_ == "DET" and name.i + 1 < len(verb.doc):
+        name = verb.doc[name.i + 1]
+    while name.dep_ in ("compound", "amod") and name.head.i > name.i:
+        name = name.head
+    return name if name.pos_ in ("PROPN", "NOUN") else None
+
+
+def _misparsed_inverted_subject(verb: Token) -> Token | None:
+    """Return the speaker of "‘…,’ exhorted Smith's aide" or "‘…,’ tweeted spokesman Jo
+    Doe" where the parser read the name after the verb as its object, or the verb as an
+    adjective of the name; None when no name follows the verb."""
+    if verb.dep_ == "amod" and verb.head.i > verb.i and verb.head.pos_ in ("PROPN", "NOUN"):
+        name = verb.head
+        while name.dep_ == "compound" and name.head.i > name.i:
+            name = name.head  # "spokesman" in "tweeted spokesman Jo Doe": the name's head is "Doe"
+        return name
+    following = next((c for c in verb.children if c.i > verb.i and c.dep_ in ("dobj", "attr", "npadvmod")), None)
+    if following is not None and following.pos_ in ("PROPN", "NOUN") and following.left_edge.i == verb.i + 1:
+        return following
+    return _name_after(verb) if _hands_over_to(verb) else None
 
 
 def _inverted_subject(verb: Token) -> bool:
@@ -866,7 +1004,7 @@ def _governing_cue(doc: Doc, first: int, last: int, by_cue: dict, result: list[A
                 elif attribution.content[1] <= last:  # "called X ‘…’ and ‘…’": take in the second
                     attribution.content = (attribution.content[0], last + 1)
                 return attribution
-            if token.head is token:
+            if token.head == token:
                 break
             token = token.head
     return None
@@ -895,7 +1033,8 @@ def _kind(doc: Doc, attribution: Attribution, token_starts: list[int]) -> str:
     if attribution.content is None:
         return "direct"
     start, end = attribution.content
-    outside = [t for t in doc[start:end] if not t.is_punct and not t.is_space
+    gap = attribution.gap or (end, end)
+    outside = [t for t in doc[start:end] if not t.is_punct and not t.is_space and not gap[0] <= t.i < gap[1]
                and not any(q.outer[0] <= t.idx < q.outer[1] for q in attribution.quotes)]
     if outside:
         return "mixed"
@@ -944,12 +1083,14 @@ def source_tokens(source: Token, cue: Token | None = None, bounds: tuple[int, in
     tokens = list(source.subtree)
     if bounds is not None:
         tokens = [t for t in tokens if bounds[0] <= t.i < bounds[1]]
+    if cue is not None and source.i > cue.i:
+        tokens = [t for t in tokens if t.i > cue.i]  # "‘…,’ tweeted spokesman Jo Doe"
     if cue is not None and source.i < cue.i:
         tokens = [t for t in tokens if t.i < cue.i]
         # a subject that is not the parser's ("..., the secretary-general said") starts
         # after the last comma before it
         commas = [t.i for t in tokens if t.text == "," and t.i < source.i]
-        if commas and source.head is not cue and _subject(cue) is not source:
+        if commas and source.head != cue and _subject(cue) != source:
             tokens = [t for t in tokens if t.i > commas[-1]]
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
@@ -1068,13 +1209,21 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
     if attribution.quotes and attribution.kind == "direct":
         parts = [p for q in attribution.quotes for p in q.parts]
     elif attribution.content is not None:
-        start, end = doc[attribution.content[0]].idx, _end_char(doc[attribution.content[1] - 1])
-        for quote in attribution.quotes:  # a mixed quote's content takes in the marks it opens
-            if quote.outer[0] < end and start < quote.outer[1]:
-                start, end = min(start, quote.outer[0]), max(end, quote.outer[1])
-        parts = [(start, end)]
+        pieces = [attribution.content]
+        if attribution.gap is not None:  # "This campaign, he says, is different": two pieces
+            (start, end), (gap_start, gap_end) = attribution.content, attribution.gap
+            pieces = [r for r in (_trimmed_range(doc, start, gap_start), _trimmed_range(doc, gap_end, end)) if r]
+        parts = []
+        for first, last in pieces:
+            start, end = doc[first].idx, _end_char(doc[last - 1])
+            for quote in attribution.quotes:  # a mixed quote's content takes in the marks it opens
+                if quote.outer[0] < end and start < quote.outer[1]:
+                    start, end = min(start, quote.outer[0]), max(end, quote.outer[1])
+            parts.append((start, end))
     else:
         return None
+    if not parts:
+        return None  # nothing of the content is left outside the cue's own clause
     start, end = parts[0][0], parts[-1][1]
     content = Span(start=start, end=end, text=text[start:end])
     cue = None
