@@ -41,7 +41,9 @@ share of predicted spans matching some gold span of that role, recall the share 
 spans matched by some prediction; *exact* means the same span after the normalisation
 above, *overlap* that the two share at least one character. A predicted relation is
 correct when its content overlaps a gold relation's content and its source overlaps that
-relation's source; when the gold relation has no source, content alone decides; a
+relation's source, or when presslens resolved its source to an entity, one of that entity's
+mentions overlaps the gold source (the gold source's coreferent mention: "he" resolved to
+Smith matches a gold "Smith"); when the gold relation has no source, content alone decides; a
 prediction with no source cannot match a gold relation that has one.
 """
 
@@ -69,6 +71,8 @@ class Relation:
     cue: Spans = field(default_factory=list)
     source: Spans = field(default_factory=list)
     content: Spans = field(default_factory=list)
+    # predicted only: the other mentions of the entity the source was resolved to
+    coreferent: Spans = field(default_factory=list)
 
 
 def read_brat(path: Path) -> list[Relation]:
@@ -134,6 +138,7 @@ def predicted_relations(document, article) -> list[Relation]:
     def raw(start: int, end: int) -> tuple[int, int]:
         return document.raw_offset(start), document.raw_offset(end - 1) + 1
 
+    mentions = {e.id: [raw(m.start, m.end) for m in e.mentions] for e in article.entities}
     relations = []
     for quote in article.quotes:
         parts = quote.parts or [quote.content]
@@ -141,6 +146,7 @@ def predicted_relations(document, article) -> list[Relation]:
             cue=[raw(quote.cue.start, quote.cue.end)] if quote.cue else [],
             source=[raw(quote.speaker.start, quote.speaker.end)] if quote.speaker else [],
             content=[raw(p.start, p.end) for p in parts],
+            coreferent=mentions.get(quote.speaker.entity_id, []) if quote.speaker else [],
         ))
     return outermost(relations)
 
@@ -181,7 +187,7 @@ def score_article(text: str, gold: list[Relation], predicted: list[Relation], co
             return False
         if not g.source:
             return True
-        return bool(p.source) and _overlaps(p.source, g.source)
+        return bool(p.source) and (_overlaps(p.source, g.source) or _overlaps(p.coreferent, g.source))
 
     counts["relation"].add(
         sum(1 for p in predicted if any(matches(p, g) for g in gold)), len(predicted),

@@ -452,8 +452,11 @@ def _verb_attribution(verb: Token, kind: str, preposition: Token | None = None) 
     """Return the attribution of a cue verb (with its preposition, for "call for"), or None
     when the verb reports nothing."""
     subject = _subject(verb)
-    if subject is None and _hands_over_to(verb) and _name_after(verb) is not None:
-        return None  # "‘…,’ said David Brock, who heads ...": the words after the cue are its speaker
+    if _hands_over_to(verb) and (subject is None and _name_after(verb) is not None
+                                 or subject is not None and subject.i > verb.i):
+        # "‘…,’ said Jo Doe, who heads ...": the quotation is what was said and the words
+        # after the cue are its speaker, whatever clause the parser finds in them
+        return None
     content = _clause_content(verb, kind, preposition)
     gap = None
     if content is None and preposition is None and kind in INTERRUPTING_CLASSES:
@@ -568,9 +571,10 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
         m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)), None)
     if question is not None and kind == "speech":  # "asked the students if they were serious"
         return _span_of(question.left_edge.i, question.right_edge.i + 1, verb)
-    # "known as ISIS" is a name in use, not anyone's belief
+    # a belief written as a label needs someone who holds it: "known as ISIS" is a name in
+    # use, "after recognising the regions as states" an act
     labelled = _label_content(verb) if kind == "naming" or kind in ("cognition", "perception") \
-        and verb.lemma_.lower() != "know" else None
+        and verb.lemma_.lower() != "know" and _subject(verb) is not None else None
     if labelled is not None or kind == "naming":
         # "called the damage ‘sabotage’", "described the move as ...", "see Smith as the
         # stronger candidate": the thing named and its label; without a label ("called up
