@@ -526,3 +526,22 @@ def test_beliefs_written_as_seeing_one_thing_as_another(analyze):
         quote_with(article, "the new dam as a threat").cue.category == "perception"
     hope = quote_with(article, "the team will recover before the final")
     assert hope.cue.text == "hopes" and hope.cue.category == "intent"
+
+
+def test_sentence_ending_tags_read_from_the_words(analyze):
+    # the parser reads "fundraising documents show" and "treaty signals" as noun phrases
+    article = analyze("That is why the mayor had to lend her campaign thousands of crowns last month, "
+                      "fundraising documents show.\n")
+    records = quote_with(article, "had to lend her campaign thousands of crowns")
+    assert records.cue.text == "show" and "documents" in records.speaker.text
+    article = analyze("The rejection of the treaty signals \"the beginning of the end\" for the union, "
+                      "said Brenna Holt, a historian at the county museum.\n")
+    era = quote_with(article, "The rejection of the treaty")
+    assert "Holt" in speaker_name(era) and "said" not in era.content.text
+
+
+def test_as_reported_by_a_source(analyze):
+    article = analyze("The mill stopped buying timber from the northern estates this week, as first "
+                      "reported by the Valley Courier on Tuesday.\n")
+    quote = quote_with(article, "The mill stopped buying timber")
+    assert quote.speaker.text == "the Valley Courier"

@@ -271,6 +271,7 @@ class Attribution:
     continued: bool = False
     nearby: bool = False  # the source is borrowed from a cue elsewhere in the paragraph
     gap: tuple[int, int] | None = None  # the cue's own clause inside the content ("X, he said, is Y")
+    read_from_words: bool = False  # source and content read from the word order, not the tree
 
     @property
     def position(self) -> int:
@@ -332,12 +333,36 @@ def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> lis
             attribution = _prepositional_attribution(token, doc[token.i + 1])
         elif token.text == ":" and paragraph(token.i)[0] + MAX_LABEL_TOKENS >= token.i:
             attribution = _label_attribution(token, paragraph(token.i))
+        if attribution is None and token.i + 1 < len(doc) and doc[token.i + 1].text in SENTENCE_END:
+            attribution = _tag_attribution(token, paragraph(token.i))
         if attribution is not None and _within_paragraph(attribution, paragraph(token.i)):
             if attribution.source is None and token.tag_ in ("VBG", "VBN") and found \
                     and found[-1].source is not None and paragraph(found[-1].cue[0].i) == paragraph(token.i):
                 attribution.source = found[-1].source  # "..., he said, claiming that ..."
             found.append(attribution)
     return _settle_nesting(found)
+
+
+def _tag_attribution(token: Token, bounds: tuple[int, int]) -> Attribution | None:
+    """Return the attribution of a tag that ends a sentence, ", records show." or ", the
+    aide said.", read from the words alone: the parser often takes "records show" for a noun
+    phrase and leaves such a tag with no clause. None for anything else."""
+    classes = _cue_classes()
+    kind = classes.get(token.lower_) or classes.get(token.lemma_.lower())
+    if kind not in INTERRUPTING_CLASSES or token.is_sent_start:
+        return None
+    doc = token.doc
+    start = token.i
+    while start - 1 > bounds[0] and token.i - start < MAX_LABEL_TOKENS and (
+            doc[start - 1].pos_ in NAME_POS or doc[start - 1].pos_ == "PRON"
+            or doc[start - 1].tag_ in ("VBG", "VBN") and doc[start].pos_ in ("NOUN", "PROPN")):  # "fundraising documents"
+        start -= 1
+    if start == token.i or start - 1 <= bounds[0] or doc[start - 1].text != ",":
+        return None
+    content = _trimmed_range(doc, max(doc[start - 1].sent.start, bounds[0]), start - 1)
+    if content is None or sum(1 for t in doc[content[0]:content[1]] if not t.is_punct) < MIN_UNATTRIBUTED_WORDS:
+        return None
+    return Attribution([token], token.lemma_.lower(), kind, doc[token.i - 1], content, read_from_words=True)
 
 
 def _noun_attribution(noun: Token, kind: str) -> Attribution | None:
@@ -438,7 +463,8 @@ def _within_paragraph(attribution: Attribution, bounds: tuple[int, int]) -> bool
     if attribution.lemma in _prepositional_lemmas():
         if attribution.source is not None and not start <= attribution.source.i < end:
             attribution.source = None
-    elif attribution.lemma != ":" and verb.pos_ not in ("NOUN", "ADJ") and not any(c.dep_ == "agent" for c in attribution.cue):
+    elif attribution.lemma != ":" and verb.pos_ not in ("NOUN", "ADJ") and not attribution.read_from_words \
+            and not any(c.dep_ == "agent" for c in attribution.cue):
         attribution.source = _source(verb, attribution.content, bounds)
     return True
 
@@ -495,18 +521,22 @@ def _interrupted_clause(verb: Token) -> tuple[tuple[int, int] | None, tuple[int,
     (None, None) for any other cue."""
     head = verb.head
     addressee = verb.lemma_.lower() in _cue_lexicon()[2]  # "Instead, Trump told CNN, his policy ..."
-    if head == verb or not any(c.dep_ == "nsubj" for c in verb.children) or any(
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    as_clause = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+    reported_by = as_clause and any(c.dep_ == "agent" for c in verb.children)  # "as reported by X"
+    if head == verb or not (subjects or reported_by) or any(
             c.dep_ in ("ccomp", "xcomp", "nsubjpass") or c.dep_ == "dobj" and not addressee for c in verb.children):
         return None, None
     after = verb.doc[verb.right_edge.i + 1] if verb.right_edge.i + 1 < len(verb.doc) else None
     inserted = head.i > verb.i and (verb.dep_ == "parataxis" or verb.dep_ == "ccomp" and after is not None
                                     and after.text == ",")  # the parser also reads "X told Y," as a clause
-    as_clause = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
     if not (inserted or as_clause):
         return None, None
-    # from the cue's subject on: a stray subject the parser also hung on the cue stays content
-    subject = _subject(verb)
-    gap = (min(subject.left_edge.i, verb.i) if subject.i < verb.i else verb.left_edge.i, verb.right_edge.i + 1)
+    # a second subject the parser hung on the cue is the clause's own and stays content:
+    # the cue's words then start at the subject next to it
+    nearest = max((c for c in subjects if c.i < verb.i), key=lambda c: c.i, default=None)
+    start = nearest.left_edge.i if len(subjects) > 1 and nearest is not None else verb.left_edge.i
+    gap = (start, verb.right_edge.i + 1)
     words = [t for t in head.subtree if not gap[0] <= t.i < gap[1] and not t.is_punct]
     if len(words) < MIN_UNATTRIBUTED_WORDS:
         return None, None
@@ -514,7 +544,8 @@ def _interrupted_clause(verb: Token) -> tuple[tuple[int, int] | None, tuple[int,
 
 
 def _is_passive(verb: Token) -> bool:
-    return verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.children)
+    """Return True for a passive cue, with its auxiliary or reduced ("as reported by X")."""
+    return verb.tag_ == "VBN" and any(c.dep_ in ("auxpass", "agent") for c in verb.children)
 
 
 def _source(verb: Token, content: tuple[int, int] | None, bounds: tuple[int, int]) -> Token | None:
@@ -567,6 +598,10 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
     if _postposed(verb):
         # "The plan failed, the minister said": the clause before the cue is the content.
         return _span_of(verb.head.left_edge.i, _subject(verb).left_edge.i, verb)
+    if _inverted_tag(verb):
+        # "The vote signals the end, said Jo Doe": whatever the parser made of it, what
+        # comes before the comma is what was said
+        return _span_of(max(verb.sent.start, verb.left_edge.i), verb.i - 1, verb)
     question = next((c for c in verb.children if c.dep_ == "advcl" and c.i > verb.i and any(
         m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)), None)
     if question is not None and kind == "speech":  # "asked the students if they were serious"
@@ -618,6 +653,12 @@ def _postposed(verb: Token) -> bool:
     # a mark the parser hung on the cue from inside the clause before it does not count
     return not any(c.dep_ in ("ccomp", "dobj") or c.dep_ == "mark" and c.i >= subject.left_edge.i
                    for c in verb.children)
+
+
+def _inverted_tag(verb: Token) -> bool:
+    """Return True for a cue ending a sentence with its speaker after it: ", said Jo Doe"."""
+    return verb.i > 0 and verb.doc[verb.i - 1].text == "," and verb.head == verb \
+        and any(c.dep_ == "nsubj" and c.i > verb.i for c in verb.children)
 
 
 def _label_content(verb: Token) -> tuple[int, int] | None:
@@ -675,8 +716,12 @@ def _subject(verb: Token) -> Token | None:
         subjects = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
         if subjects:
             # two subjects are a misparse ("…for people with ideas to organize, she said"):
-            # the one nearest before the verb is its own
+            # the one nearest before the verb is its own, unless the verb opens an inverted
+            # tag (", said Jo Doe")
             before = [c for c in subjects if c.i < current.i]
+            after = [c for c in subjects if c.i > current.i]
+            if after and current.i > 0 and current.doc[current.i - 1].text == ",":
+                return after[0]
             return (before or subjects)[-1]
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head != current:
             current = current.head  # "... and said", "..., vowing", "wants to say"
