@@ -25,6 +25,10 @@ NEUTRAL_REPORT = (
 )
 
 
+def top_score(article) -> float:
+    return max(s.score for s in article.framing.sentences)
+
+
 def flag_on(article, words: str):
     """Return the framing span whose text holds these words, or None."""
     return next((s for s in article.framing.spans if words in s.text), None)
@@ -115,6 +119,14 @@ def test_loaded_sentence_scores_higher_than_neutral_one(analyze):
     assert second.score > first.score
     assert second.label == "biased" and first.label == "neutral"
     assert 0.0 <= first.score <= 1.0
+
+
+def test_judging_reporting_verbs_and_intensifiers_slant_a_sentence(analyze):
+    plain = analyze("The minister said the harbour budget was balanced last year.\n")
+    slanted = analyze("The minister insisted the harbour budget was flatly balanced last year.\n")
+    dated = analyze("The minister said the harbour budget was balanced last year and recently.\n")
+    assert top_score(slanted) > top_score(plain)
+    assert top_score(dated) == top_score(plain)  # "recently" dates, it does not intensify
 
 
 def test_summary_counts_biased_sentences_and_quoted_words(loaded, neutral):

@@ -61,6 +61,7 @@ MIN_VALENCE = 2.0
 BIASED_AT = 0.6
 SCORE_SCALE = 1.0
 LOADED_WEIGHT = 1.2
+SLANT_WEIGHT = 0.5  # a judging reporting verb or an intensifying adverb (slanted-words.tsv)
 PATTERN_WEIGHT = 0.6
 TARGET_REACH = 600  # characters back in which "the dictator" looks for the person meant
 WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
@@ -133,6 +134,26 @@ def word_weight(token: Token) -> float:
         return max(subjectivity * abs(polarity), abs(valence)) * (0.5 + subjectivity / 2 if subjectivity else 0.8)
     if token.pos_ in {"NOUN", "VERB"}:
         return abs(valence) * 0.5
+    return 0.0
+
+
+@cache
+def _slanted() -> tuple[frozenset[str], frozenset[str]]:
+    """Return the judging reporting verbs and the neutral adverbs in -ly of the lexicon."""
+    rows = load_table("slanted-words.tsv")
+    return frozenset(w for w, kind in rows if kind == "report"), frozenset(w for w, kind in rows if kind == "neutral")
+
+
+def slant_weight(token: Token) -> float:
+    """Return the weight a word adds to its sentence's bias score by slanting it: a
+    reporting verb that judges the saying ("claimed", "slammed") or an intensifying adverb
+    in -ly ("shamelessly", "wildly")."""
+    reports, neutral = _slanted()
+    if token.pos_ == "VERB" and token.lemma_.lower() in reports:
+        return SLANT_WEIGHT
+    word = token.lower_
+    if token.pos_ == "ADV" and word.endswith("ly") and len(word) > 4 and word not in neutral:
+        return SLANT_WEIGHT
     return 0.0
 
 
@@ -368,7 +389,7 @@ def score_sentences(doc: Doc, flags: list[FramingSpan], quotes: list[Quote]) -> 
         start, end = sentence.start_char, sentence.end_char
         if not text[start:end].strip():
             continue
-        weight = sum(word_weight(t) for t in sentence)
+        weight = sum(word_weight(t) + slant_weight(t) for t in sentence)
         low, high = bisect_right(starts, start - 1), bisect_right(starts, end - 1)
         for _, technique in flag_starts[low:high]:
             weight += LOADED_WEIGHT if technique in {LOADED, NAME_CALLING} else PATTERN_WEIGHT
