@@ -545,3 +545,9 @@ def test_as_reported_by_a_source(analyze):
                       "reported by the Valley Courier on Tuesday.\n")
     quote = quote_with(article, "The mill stopped buying timber")
     assert quote.speaker.text == "the Valley Courier"
+
+
+def test_cue_noun_said_to_be_a_clause(analyze):
+    article = analyze("The harbour master's answer was that the town cannot afford a second pier.\n")
+    quote = quote_with(article, "the town cannot afford a second pier")
+    assert quote.cue.lemma == "answer" and "harbour master" in quote.speaker.text

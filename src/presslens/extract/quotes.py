@@ -370,6 +370,11 @@ def _noun_attribution(noun: Token, kind: str) -> Attribution | None:
     "the warning that ..."), its possessor as the source; None without such a clause."""
     clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and c.i > noun.i
                    and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    if clause is None and noun.dep_ == "nsubj" and noun.head.lemma_ == "be":
+        # "Her argument is that ...", "The mayor's answer was that ...": the clause the
+        # noun is said to be
+        clause = next((c for c in noun.head.children if c.dep_ == "ccomp" and c.i > noun.head.i
+                       and any(m.dep_ == "mark" and m.lower_ in REPORT_MARKS for m in c.children)), None)
     # the possessor; the small model sometimes labels "Smith’s" otherwise, but keeps its "’s"
     source = next((c for c in noun.children if c.i < noun.i and (
         c.dep_ == "poss" or any(m.dep_ == "case" for m in c.children))), None)
