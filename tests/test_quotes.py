@@ -551,3 +551,10 @@ def test_cue_noun_said_to_be_a_clause(analyze):
     article = analyze("The harbour master's answer was that the town cannot afford a second pier.\n")
     quote = quote_with(article, "the town cannot afford a second pier")
     assert quote.cue.lemma == "answer" and "harbour master" in quote.speaker.text
+
+
+def test_speaker_of_a_cue_under_an_adjective_or_an_infinitive(analyze):
+    article = analyze("The harbour workers are quick to point out that the cranes are forty years old.\n\n"
+                      "The mayor gave a long speech to defend the levy.\n")
+    assert quote_with(article, "the cranes are forty years old").speaker.text == "The harbour workers"
+    assert quote_with(article, "the levy").speaker.text == "The mayor"

@@ -728,11 +728,12 @@ def _subject(verb: Token) -> Token | None:
             if after and current.i > 0 and current.doc[current.i - 1].text == ",":
                 return after[0]
             return (before or subjects)[-1]
-        if current.dep_ in ("conj", "advcl", "xcomp") and current.head != current:
-            current = current.head  # "... and said", "..., vowing", "wants to say"
+        if current.dep_ in ("conj", "advcl", "xcomp", "acomp") and current.head != current:
+            current = current.head  # "... and said", "..., vowing", "wants to say", "is quick to point out"
             continue
-        if current.dep_ == "acl" and current.head.head != current.head:
-            current = current.head.head  # "issued a statement saying"
+        infinitive = current.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in current.children)
+        if (current.dep_ == "acl" or infinitive) and current.head.head != current.head:
+            current = current.head.head  # "issued a statement saying", "gave a speech to defend himself"
             continue
         if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head != current.head:
             current = current.head.head  # "defended himself by saying", "left after warning"
