@@ -558,3 +558,17 @@ def test_speaker_of_a_cue_under_an_adjective_or_an_infinitive(analyze):
                       "The mayor gave a long speech to defend the levy.\n")
     assert quote_with(article, "the cranes are forty years old").speaker.text == "The harbour workers"
     assert quote_with(article, "the levy").speaker.text == "The mayor"
+
+
+def test_quotation_handed_over_keeps_its_words_from_a_later_clause(analyze):
+    article = analyze("“We had written two dozen songs before we got with [Lars],” Ilsa Brandt said, mentioning the "
+                      "long-awaited album is “near done.”\n")
+    quote = quote_with(article, "We had written two dozen songs")
+    assert "Brandt" in speaker_name(quote)
+
+
+def test_inverted_tag_after_a_coordinated_clause(analyze):
+    article = analyze("In nearby Velm, the old mill is hanging on, but it is under pressure from cheap "
+                      "imports, said the company's chief executive, Ana Ferro.\n")
+    quote = quote_with(article, "the old mill is hanging on")
+    assert "Ferro" in speaker_name(quote)

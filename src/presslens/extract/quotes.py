@@ -596,6 +596,11 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
     # circumstance, not what was said
     ccomp = [c for c in verb.children if c.dep_ == "ccomp" and not any(
         m.dep_ == "mark" and m.lower_ not in REPORT_MARKS for m in c.children)]
+    subject = _subject(verb)
+    if subject is not None and subject.i < verb.i and _hands_over_to(subject.left_edge):
+        # "‘…,’ Smith said, mentioning the album is done": after a quotation handed over to the
+        # cue, a clause set off by a comma is not what the quotation's speaker said here
+        ccomp = [c for c in ccomp if c.i < verb.i or not any(t.text == "," for t in verb.doc[verb.i + 1:c.left_edge.i])]
     if len(ccomp) > 1:  # "X, expected to ..., said Y": the clause after the cue is reported
         ccomp = [c for c in ccomp if c.i > verb.i] or ccomp[-1:]
     if ccomp:
@@ -606,7 +611,8 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
     if _inverted_tag(verb):
         # "The vote signals the end, said Jo Doe": whatever the parser made of it, what
         # comes before the comma is what was said
-        return _span_of(max(verb.sent.start, verb.left_edge.i), verb.i - 1, verb)
+        start = max(verb.sent.start, verb.left_edge.i) if verb.head == verb else verb.sent.start
+        return _span_of(start, verb.i - 1, verb)
     question = next((c for c in verb.children if c.dep_ == "advcl" and c.i > verb.i and any(
         m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)), None)
     if question is not None and kind == "speech":  # "asked the students if they were serious"
@@ -662,7 +668,7 @@ def _postposed(verb: Token) -> bool:
 
 def _inverted_tag(verb: Token) -> bool:
     """Return True for a cue ending a sentence with its speaker after it: ", said Jo Doe"."""
-    return verb.i > 0 and verb.doc[verb.i - 1].text == "," and verb.head == verb \
+    return verb.i > 0 and verb.doc[verb.i - 1].text == "," and (verb.head == verb or verb.dep_ in ("conj", "parataxis")) \
         and any(c.dep_ == "nsubj" and c.i > verb.i for c in verb.children)
 
 
