@@ -469,9 +469,9 @@ def test_as_clause_cue_reports_the_main_clause(analyze):
 
 
 def test_postposed_cue_with_a_stray_subject_on_the_verb(analyze):
-    article = analyze("The flood has made it possible for families with small, if sturdy, boats to fish in the "
-                      "old square and reach the market, she said.\n")
-    quote = quote_with(article, "The flood has made it possible")
+    article = analyze("The storm has left it hard for crews with old, if reliable, trawlers to leave the bay "
+                      "and sell their catch, she said.\n")
+    quote = quote_with(article, "The storm has left it hard")
     assert quote.speaker.text == "she"
 
 
@@ -493,8 +493,8 @@ def test_quotation_mark_glued_to_the_speaker(analyze):
 def test_inverted_speaker_after_the_quote_with_an_aside(analyze):
     article = analyze("“The vote is over and the count is final,” declared Ilse Varga, a notary who "
                       "chairs the Plenn district electoral board.\n\n"
-                      "“I signed the contract on Monday,” Jorun Dale, a builder then working for the "
-                      "council, wrote in an email to the mayor.\n")
+                      "“I signed the contract on Monday,” Jorun Dale, a builder hired by the council "
+                      "last year, wrote in a letter to the mayor.\n")
     assert "Varga" in speaker_name(quote_with(article, "The vote is over"))
     assert "Dale" in speaker_name(quote_with(article, "I signed the contract on Monday"))
 
@@ -529,20 +529,19 @@ def test_beliefs_written_as_seeing_one_thing_as_another(analyze):
 
 
 def test_sentence_ending_tags_read_from_the_words(analyze):
-    # the parser reads "fundraising documents show" and "treaty signals" as noun phrases
-    article = analyze("That is why the mayor had to lend her campaign thousands of crowns last month, "
-                      "fundraising documents show.\n")
-    records = quote_with(article, "had to lend her campaign thousands of crowns")
+    article = analyze("So the council had to borrow millions of crowns from its school fund last winter, "
+                      "treasury documents show.\n")
+    records = quote_with(article, "had to borrow millions of crowns")
     assert records.cue.text == "show" and "documents" in records.speaker.text
-    article = analyze("The rejection of the treaty signals \"the beginning of the end\" for the union, "
+    article = analyze("The closure of the quarry marks \"the start of a long decline\" for the valley, "
                       "said Brenna Holt, a historian at the county museum.\n")
-    era = quote_with(article, "The rejection of the treaty")
+    era = quote_with(article, "The closure of the quarry")
     assert "Holt" in speaker_name(era) and "said" not in era.content.text
 
 
 def test_as_reported_by_a_source(analyze):
-    article = analyze("The mill stopped buying timber from the northern estates this week, as first "
-                      "reported by the Valley Courier on Tuesday.\n")
+    article = analyze("The mill stopped buying timber from the northern estates, as reported by the Valley "
+                      "Courier.\n")
     quote = quote_with(article, "The mill stopped buying timber")
     assert quote.speaker.text == "the Valley Courier"
 
@@ -561,14 +560,143 @@ def test_speaker_of_a_cue_under_an_adjective_or_an_infinitive(analyze):
 
 
 def test_quotation_handed_over_keeps_its_words_from_a_later_clause(analyze):
-    article = analyze("“We had written two dozen songs before we got with [Lars],” Ilsa Brandt said, mentioning the "
-                      "long-awaited album is “near done.”\n")
-    quote = quote_with(article, "We had written two dozen songs")
+    article = analyze("“We had built three boats before we moved to [Velm],” Ilsa Brandt said, mentioning "
+                      "the long-delayed ferry is “almost ready.”\n")
+    quote = quote_with(article, "We had built three boats")
     assert "Brandt" in speaker_name(quote)
 
 
 def test_inverted_tag_after_a_coordinated_clause(analyze):
-    article = analyze("In nearby Velm, the old mill is hanging on, but it is under pressure from cheap "
-                      "imports, said the company's chief executive, Ana Ferro.\n")
-    quote = quote_with(article, "the old mill is hanging on")
+    article = analyze("Up in Velm, the paper mill is holding out, but it faces stiff competition from cheaper "
+                      "rivals abroad, said its managing director, Ana Ferro.\n")
+    quote = quote_with(article, "the paper mill is holding out")
     assert "Ferro" in speaker_name(quote)
+
+
+# The rules below repair what the parser sometimes gets wrong; these tests give them such a
+# wrong parse written out by hand, so that they hold whatever the model does with a sentence.
+
+def parsed(rows: str):
+    """Return a Doc from one token a line: word, part of speech, tag, relation, head, lemma."""
+    import spacy
+    from spacy.tokens import Doc
+
+    cells = [line.split() for line in rows.strip().splitlines()]
+    words = [c[0] for c in cells]
+    spaces = [i + 1 < len(words) and words[i + 1] not in (",", ".", "”") and w not in ("“",) for i, w in enumerate(words)]
+    return Doc(spacy.blank("en").vocab, words=words, spaces=spaces, pos=[c[1] for c in cells], tags=[c[2] for c in cells],
+               deps=[c[3] for c in cells], heads=[int(c[4]) for c in cells], lemmas=[c[5] for c in cells])
+
+
+def test_tag_read_from_the_words_when_the_verb_is_read_as_a_noun():
+    from presslens.extract.quotes import find_attributions
+
+    doc = parsed("""
+        So        ADV   RB  advmod   3  so
+        the       DET   DT  det      2  the
+        council   NOUN  NN  nsubj    3  council
+        borrowed  VERB  VBD ROOT     3  borrow
+        money     NOUN  NN  dobj     3  money
+        last      ADJ   JJ  amod     6  last
+        winter    NOUN  NN  npadvmod 3  winter
+        ,         PUNCT ,   punct    3  ,
+        treasury  NOUN  NN  compound 9  treasury
+        documents NOUN  NNS compound 10 document
+        show      NOUN  NN  npadvmod 3  show
+        .         PUNCT .   punct    3  .
+    """)
+    [found] = find_attributions(doc, [], lambda i: (0, len(doc)))
+    assert found.cue[0].text == "show" and found.source.text == "documents"
+    assert doc[found.content[0]:found.content[1]].text == "So the council borrowed money last winter"
+
+
+def test_postposed_cue_keeps_its_own_subject_when_the_parser_gives_it_two():
+    from presslens.extract.quotes import _clause_content, _subject
+
+    doc = parsed("""
+        The    DET   DT  det   1  the
+        storm  NOUN  NN  nsubj 2  storm
+        left   VERB  VBD ROOT  2  leave
+        it     PRON  PRP nsubj 4  it
+        hard   ADJ   JJ  ccomp 2  hard
+        for    SCONJ IN  mark  11 for
+        crews  NOUN  NNS nsubj 11 crew
+        to     PART  TO  aux   8  to
+        fish   VERB  VB  acl   6  fish
+        ,      PUNCT ,   punct 11 ,
+        she    PRON  PRP nsubj 11 she
+        said   VERB  VBD advcl 2  say
+        .      PUNCT .   punct 2  .
+    """)
+    said = doc[11]
+    assert _subject(said).text == "she"
+    start, end = _clause_content(said, "speech")
+    assert doc[start:end].text == "The storm left it hard for crews to fish"
+
+
+def test_inverted_tag_after_a_coordinated_clause_read_as_its_content():
+    from presslens.extract.quotes import _clause_content, _subject
+
+    doc = parsed("""
+        The      DET   DT  det   1  the
+        mill     NOUN  NN  nsubj 2  mill
+        holds    VERB  VBZ ROOT  2  hold
+        out      ADP   RP  prt   2  out
+        ,        PUNCT ,   punct 2  ,
+        but      CCONJ CC  cc    2  but
+        it       PRON  PRP nsubj 7  it
+        struggles VERB VBZ conj  2  struggle
+        ,        PUNCT ,   punct 7  ,
+        said     VERB  VBD conj  2  say
+        its      PRON  PRP$ poss 12 its
+        managing VERB  VBG amod  12 manage
+        director NOUN  NN  nsubj 9  director
+        .        PUNCT .   punct 2  .
+    """)
+    said = doc[9]
+    assert _subject(said).text == "director"
+    start, end = _clause_content(said, "speech")
+    assert doc[start:end].text == "The mill holds out, but it struggles"
+
+
+def test_speaker_after_a_quotation_read_as_the_verbs_object_or_adjective():
+    from presslens.extract.quotes import _misparsed_inverted_subject
+
+    doc = parsed("""
+        “         PUNCT ``  punct    2  “
+        Debate    NOUN  NN  compound 2  debate
+        recap     NOUN  NN  ROOT     2  recap
+        ,         PUNCT ,   punct    2  ,
+        ”         PUNCT ''  punct    2  ”
+        tweeted   VERB  VBD amod     8  tweet
+        spokesman NOUN  NN  compound 8  spokesman
+        Alex      PROPN NNP compound 8  Alex
+        Conant    PROPN NNP appos    2  Conant
+        .         PUNCT .   punct    2  .
+    """)
+    assert _misparsed_inverted_subject(doc[5]).text == "Conant"
+
+
+def test_clause_after_a_handed_over_quotation_is_not_its_content():
+    from presslens.extract.quotes import _clause_content
+
+    doc = parsed("""
+        “          PUNCT ``  punct 3  “
+        We         PRON  PRP nsubj 2  we
+        built      VERB  VBD ccomp 8  build
+        boats      NOUN  NNS dobj  2  boat
+        ,          PUNCT ,   punct 2  ,
+        ”          PUNCT ''  punct 8  ”
+        Ilsa       PROPN NNP compound 7 Ilsa
+        Brandt     PROPN NNP nsubj 8  Brandt
+        said       VERB  VBD ROOT  8  say
+        ,          PUNCT ,   punct 8  ,
+        mentioning VERB  VBG advcl 8  mention
+        the        DET   DT  det   12 the
+        ferry      NOUN  NN  nsubj 13 ferry
+        is         AUX   VBZ ccomp 8  be
+        ready      ADJ   JJ  acomp 13 ready
+        .          PUNCT .   punct 8  .
+    """)
+    start, end = _clause_content(doc[8], "speech")
+    assert "We built boats" in doc[start:end].text and "ferry" not in doc[start:end].text
