@@ -495,7 +495,7 @@ def _verb_attribution(verb: Token, kind: str, preposition: Token | None = None) 
     cue = [verb] + [c for c in verb.children if c.dep_ == "prt" and c != preposition]
     if preposition is not None:
         cue.append(preposition)
-    source = _subject(verb)
+    source = subject
     lemma = verb.lemma_.lower() if preposition is None else f"{verb.lemma_.lower()} {preposition.lower_}"
     if _is_passive(verb):
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
@@ -503,18 +503,16 @@ def _verb_attribution(verb: Token, kind: str, preposition: Token | None = None) 
         source = pobj  # "was reported by MSNBC"; a bare passive has no source
         if agent is not None:
             cue.append(agent)
-        subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        patient = patient if patient is not None and patient.lower_ not in RELATIVE_PRONOUNS else None
         xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
-        if content is None and pobj is None and subject is not None and xcomp is not None \
-                and subject.lower_ not in RELATIVE_PRONOUNS:
+        if content is None and pobj is None and patient is not None and xcomp is not None:
             # "Smith is expected to win", "she is believed to have left": a belief held by
             # no one named, about what the subject is to do.
             content = _span_of(xcomp.left_edge.i, xcomp.right_edge.i + 1, verb)
-        if content is None and pobj is not None and kind != "naming":
+        if content is None and pobj is not None and kind != "naming" and patient is not None:
             # "Smith was praised by the mayor": what the source spoke about is the subject.
-            subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-            if subject is not None and subject.lower_ not in RELATIVE_PRONOUNS:
-                content = _span_of(subject.left_edge.i, subject.right_edge.i + 1, verb)
+            content = _span_of(patient.left_edge.i, patient.right_edge.i + 1, verb)
     if content is None:
         return None
     return Attribution(sorted(cue, key=lambda t: t.i), lemma, kind, source, content, gap=gap)
