@@ -700,3 +700,12 @@ def test_clause_after_a_handed_over_quotation_is_not_its_content():
     """)
     start, end = _clause_content(doc[8], "speech")
     assert "We built boats" in doc[start:end].text and "ferry" not in doc[start:end].text
+
+
+def test_cue_in_a_relative_clause_has_the_noun_it_describes_as_object(analyze):
+    article = analyze("The council raised the harbour levy, something the mayor opposed as a senator.\n\n"
+                      "The town never built the northern bypass, which the mayor favors.\n")
+    opposed = next(q for q in article.quotes if q.cue and q.cue.lemma == "oppose")
+    assert opposed.content.text == "something" and opposed.speaker.text == "the mayor"
+    favors = next(q for q in article.quotes if q.cue and q.cue.lemma == "favor")
+    assert "the northern bypass" in favors.content.text

@@ -644,7 +644,21 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
     target = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
     if target is not None and target.lower_ not in RELATIVE_PRONOUNS:
         return _span_of(target.left_edge.i, target.right_edge.i + 1, verb)
+    if target is None and verb.dep_ == "relcl" and verb.head.i < verb.i:
+        return _relative_object(verb)
     return None
+
+
+def _relative_object(verb: Token) -> tuple[int, int] | None:
+    """Return the noun a relative clause's cue has as its object: "the increase he seeks",
+    "something she opposed", "a carbon tax, which he favors" (up to the relative pronoun);
+    None when the clause's subject is the relative pronoun ("people who oppose")."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
+        return None
+    relative = next((c for c in verb.children if c.dep_ == "dobj" and c.i < verb.i), None)
+    end = relative.i + 1 if relative is not None else verb.left_edge.i
+    return _span_of(verb.head.left_edge.i, end, verb)
 
 
 def _postposed(verb: Token) -> bool:
