@@ -709,3 +709,11 @@ def test_cue_in_a_relative_clause_has_the_noun_it_describes_as_object(analyze):
     assert opposed.content.text == "something" and opposed.speaker.text == "the mayor"
     favors = next(q for q in article.quotes if q.cue and q.cue.lemma == "favor")
     assert "the northern bypass" in favors.content.text
+
+
+def test_pledge_nouns_report_what_is_pledged(analyze):
+    article = analyze("The governor's pledge to reopen the rail line drew cheers in Velm.\n\n"
+                      "The harbour master made a promise to dredge the channel.\n")
+    pledge = quote_with(article, "to reopen the rail line")
+    assert pledge.cue.lemma == "pledge" and pledge.cue.category == "intent"
+    assert quote_with(article, "to dredge the channel").speaker.text == "The harbour master"

@@ -381,10 +381,19 @@ def _noun_attribution(noun: Token, kind: str) -> Attribution | None:
     if clause is not None:
         content = _span_of(clause.left_edge.i, clause.right_edge.i + 1, noun)
         return Attribution([noun], noun.lemma_.lower(), kind, source, content) if content else None
+    light = noun.head if noun.dep_ == "dobj" and noun.head.pos_ == "VERB" else None
+    wanted = next((c for c in noun.children if c.dep_ in ("acl", "relcl") and c.i > noun.i
+                   and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+    if wanted is not None and kind == "intent":
+        # "Smith's pledge to cut taxes", "made a promise to cut taxes": what is pledged, held
+        # by the possessor or by the one who made it
+        holder = source if source is not None else (_subject(light) if light is not None else None)
+        content = _span_of(wanted.left_edge.i, wanted.right_edge.i + 1, noun)
+        if holder is not None and holder.lower_ not in RELATIVE_PRONOUNS and content:
+            return Attribution([noun], noun.lemma_.lower(), kind, holder, content)
     # "her criticism of the plan", "took a swipe at Smith": without a clause the noun reports
     # what its preposition governs, and only when someone is written as holding it (the
     # possessor, or the subject of the light verb the noun is the object of).
-    light = noun.head if noun.dep_ == "dobj" and noun.head.pos_ == "VERB" else None
     # "took a swipe at Smith": the parser hangs the preposition on the light verb
     holders = [noun] + ([light] if light is not None else [])
     allowed = _noun_prepositions().get(noun.lemma_.lower(), frozenset())
