@@ -717,3 +717,9 @@ def test_pledge_nouns_report_what_is_pledged(analyze):
     pledge = quote_with(article, "to reopen the rail line")
     assert pledge.cue.lemma == "pledge" and pledge.cue.category == "intent"
     assert quote_with(article, "to dredge the channel").speaker.text == "The harbour master"
+
+
+def test_active_belief_about_a_course_of_action(analyze):
+    article = analyze("For a while, the student considered selling her bicycle to pay the rent.\n")
+    quote = quote_with(article, "selling her bicycle")
+    assert quote.cue.category == "cognition" and quote.speaker.text == "the student"

@@ -633,9 +633,13 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
         # stronger candidate": the thing named and its label; without a label ("called up
         # reservists") the verb reports nothing.
         return labelled
-    if kind == "cognition":
-        return None  # "is expected to": a belief needs a clause to be a report
     xcomp = [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
+    if kind == "cognition":
+        # "expects to win", "considered running": an active belief about a course of action;
+        # "is expected to" (no one holds it) needs a clause to be a report
+        if not xcomp or _is_passive(verb) or _subject(verb) is None:
+            return None
+        return _span_of(xcomp[0].left_edge.i, xcomp[0].right_edge.i + 1, verb)
     if kind in ("intent", "speech") and xcomp:
         # "pledged to defend", "claimed it ‘looks like ...’", "told him to leave"
         objects = [c for c in verb.children if c.dep_ in ("dobj", "dative") and verb.i < c.i < xcomp[0].i]
