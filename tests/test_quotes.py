@@ -723,3 +723,12 @@ def test_active_belief_about_a_course_of_action(analyze):
     article = analyze("For a while, the student considered selling her bicycle to pay the rent.\n")
     quote = quote_with(article, "selling her bicycle")
     assert quote.cue.category == "cognition" and quote.speaker.text == "the student"
+
+
+def test_according_to_inside_and_after_the_clause(analyze):
+    article = analyze("The night ferry, according to the operator, will resume on Monday.\n\n"
+                      "Some 59 percent of the islanders want a second pier, according to a council survey.\n")
+    ferry = next(q for q in article.quotes if q.speaker and q.speaker.text == "the operator")
+    assert [p.text for p in ferry.parts] == ["The night ferry", "will resume on Monday"]
+    survey = next(q for q in article.quotes if q.speaker and q.speaker.text == "a council survey")
+    assert survey.content.text == "Some 59 percent of the islanders want a second pier"

@@ -637,7 +637,8 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
     if kind == "cognition":
         # "expects to win", "considered running": an active belief about a course of action;
         # "is expected to" (no one holds it) needs a clause to be a report
-        if not xcomp or _is_passive(verb) or _subject(verb) is None:
+        reduced_passive = verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children)  # "X, expected to win,"
+        if not xcomp or _is_passive(verb) or reduced_passive or _subject(verb) is None:
             return None
         return _span_of(xcomp[0].left_edge.i, xcomp[0].right_edge.i + 1, verb)
     if kind in ("intent", "speech") and xcomp:
@@ -664,14 +665,12 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
 
 def _relative_object(verb: Token) -> tuple[int, int] | None:
     """Return the noun a relative clause's cue has as its object: "the increase he seeks",
-    "something she opposed", "a carbon tax, which he favors" (up to the relative pronoun);
-    None when the clause's subject is the relative pronoun ("people who oppose")."""
+    "something she opposed", "a carbon tax, which he favors"; None when the clause's subject
+    is the relative pronoun ("people who oppose")."""
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
         return None
-    relative = next((c for c in verb.children if c.dep_ == "dobj" and c.i < verb.i), None)
-    end = relative.i + 1 if relative is not None else verb.left_edge.i
-    return _span_of(verb.head.left_edge.i, end, verb)
+    return _span_of(verb.head.left_edge.i, verb.left_edge.i, verb)
 
 
 def _postposed(verb: Token) -> bool:
@@ -785,12 +784,16 @@ def _prepositional_attribution(first: Token, second: Token) -> Attribution | Non
     start, end = head.left_edge.i, head.right_edge.i + 1
     if phrase_start <= start:
         start = phrase_end  # "According to X, ..."
-    elif phrase_end >= end:
-        end = phrase_start  # "..., according to X."
-    elif phrase_start - max(start, sentence.start) >= end - phrase_end:
-        start, end = max(start, sentence.start), phrase_start  # "X, according to Y, did Z"
+    elif phrase_end >= end or all(t.is_punct for t in first.doc[phrase_end:sentence.end]):
+        # "..., according to X.": the whole sentence before it, wherever the parser hung it
+        start, end = min(start, sentence.start), phrase_start
     else:
-        start = phrase_end
+        # "The ferry, according to the operator, will resume": the clause around the phrase
+        content = _trimmed_range(first.doc, min(start, sentence.start), end)
+        if content is None:
+            return None
+        return Attribution([first, second], f"{first.lower_} {second.lower_}", "speech", source, content,
+                           gap=(phrase_start, phrase_end))
     span = _span_of(start, end, first) if end > start else None
     if span is None:
         return None
