@@ -732,3 +732,11 @@ def test_according_to_inside_and_after_the_clause(analyze):
     assert [p.text for p in ferry.parts] == ["The night ferry", "will resume on Monday"]
     survey = next(q for q in article.quotes if q.speaker and q.speaker.text == "a council survey")
     assert survey.content.text == "Some 59 percent of the islanders want a second pier"
+
+
+def test_describing_speaks_of_its_object_even_without_a_label(analyze):
+    article = analyze("At the town hall, the mayor described the flooded cellars of the old quarter.\n\n"
+                      "The army called up reservists on Monday.\n")
+    quote = quote_with(article, "the flooded cellars of the old quarter")
+    assert quote.cue.lemma == "describe" and quote.speaker.text == "the mayor"
+    assert not [q for q in article.quotes if q.cue and q.cue.lemma == "call"]

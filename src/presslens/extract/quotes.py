@@ -98,6 +98,12 @@ def _cue_lexicon() -> tuple[dict[str, str], dict[str, dict[str, str]], frozenset
     return single, phrasal, frozenset(addressee)
 
 
+@cache
+def _topic_naming_verbs() -> frozenset[str]:
+    """Return the naming verbs whose object is the content even without a label."""
+    return frozenset(lemma for lemma, _, *frame in load_table("speech-verbs.txt") if "topic" in frame)
+
+
 def _cue_classes() -> dict[str, str]:
     return _cue_lexicon()[0]
 
@@ -628,10 +634,11 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
     # use, "after recognising the regions as states" an act
     labelled = _label_content(verb) if kind == "naming" or kind in ("cognition", "perception") \
         and verb.lemma_.lower() != "know" and _subject(verb) is not None else None
-    if labelled is not None or kind == "naming":
+    if labelled is not None or kind == "naming" and verb.lemma_.lower() not in _topic_naming_verbs():
         # "called the damage ‘sabotage’", "described the move as ...", "see Smith as the
         # stronger candidate": the thing named and its label; without a label ("called up
-        # reservists") the verb reports nothing.
+        # reservists") the verb reports nothing, unless it speaks of its object ("described
+        # their struggles").
         return labelled
     xcomp = [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
     if kind == "cognition":
@@ -651,7 +658,8 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
         answer = next((c for c in verb.children if c.i == verb.i + 1 and c.lower_ in PRO_FORMS), None)
         if answer is not None and answer.dep_ in ("intj", "advmod", "dobj"):
             return answer.i, answer.i + 1
-    if kind not in OBJECT_CONTENT_CLASSES or verb.lemma_.lower() in _cue_lexicon()[2]:
+    lemma = verb.lemma_.lower()
+    if kind not in OBJECT_CONTENT_CLASSES and lemma not in _topic_naming_verbs() or lemma in _cue_lexicon()[2]:
         return None  # "saw the crowd", "told reporters": the object is not what was reported
     # "criticized the plan", "endorsed Smith", "polls show a tight race": what is spoken of,
     # backed or shown is the object (PolNeAR's content for such cues).
