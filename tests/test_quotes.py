@@ -630,7 +630,7 @@ def test_postposed_cue_keeps_its_own_subject_when_the_parser_gives_it_two():
     """)
     said = doc[11]
     assert _subject(said).text == "she"
-    start, end = _clause_content(said, "speech")
+    start, end = _clause_content(said, "speech", _subject(said))
     assert doc[start:end].text == "The storm left it hard for crews to fish"
 
 
@@ -655,7 +655,7 @@ def test_inverted_tag_after_a_coordinated_clause_read_as_its_content():
     """)
     said = doc[9]
     assert _subject(said).text == "director"
-    start, end = _clause_content(said, "speech")
+    start, end = _clause_content(said, "speech", _subject(said))
     assert doc[start:end].text == "The mill holds out, but it struggles"
 
 
@@ -678,7 +678,7 @@ def test_speaker_after_a_quotation_read_as_the_verbs_object_or_adjective():
 
 
 def test_clause_after_a_handed_over_quotation_is_not_its_content():
-    from presslens.extract.quotes import _clause_content
+    from presslens.extract.quotes import _clause_content, _subject
 
     doc = parsed("""
         “          PUNCT ``  punct 3  “
@@ -698,7 +698,7 @@ def test_clause_after_a_handed_over_quotation_is_not_its_content():
         ready      ADJ   JJ  acomp 13 ready
         .          PUNCT .   punct 8  .
     """)
-    start, end = _clause_content(doc[8], "speech")
+    start, end = _clause_content(doc[8], "speech", _subject(doc[8]))
     assert "We built boats" in doc[start:end].text and "ferry" not in doc[start:end].text
 
 

@@ -292,6 +292,11 @@ def cue_class(token: Token) -> str | None:
     "evidential", "naming") or None."""
     if token.pos_ not in ("VERB", "AUX") or token.tag_ == "MD" or token.dep_ == "amod":
         return None  # a participle before a noun describes it: "pledged delegates", "a feared attack"
+    return _listed_class(token)
+
+
+def _listed_class(token: Token) -> str | None:
+    """Return the lexicon class of a word as a cue verb, whatever its part of speech."""
     classes = _cue_classes()
     # The lexicon also lists a few word forms the lemmatizer gets wrong ("hoping" -> "hop").
     return classes.get(token.lemma_.lower()) or classes.get(token.lower_)
@@ -353,8 +358,7 @@ def _tag_attribution(token: Token, bounds: tuple[int, int]) -> Attribution | Non
     """Return the attribution of a tag that ends a sentence, ", records show." or ", the
     aide said.", read from the words alone: the parser often takes "records show" for a noun
     phrase and leaves such a tag with no clause. None for anything else."""
-    classes = _cue_classes()
-    kind = classes.get(token.lower_) or classes.get(token.lemma_.lower())
+    kind = _listed_class(token)
     if kind not in INTERRUPTING_CLASSES or token.is_sent_start:
         return None
     doc = token.doc
@@ -503,7 +507,7 @@ def _verb_attribution(verb: Token, kind: str, preposition: Token | None = None) 
         # "‘…,’ said Jo Doe, who heads ...": the quotation is what was said and the words
         # after the cue are its speaker, whatever clause the parser finds in them
         return None
-    content = _clause_content(verb, kind, preposition)
+    content = _clause_content(verb, kind, subject, preposition)
     gap = None
     if content is None and preposition is None and kind in INTERRUPTING_CLASSES:
         content, gap = _interrupted_clause(verb)
@@ -594,9 +598,11 @@ def _misparsed_subject(verb: Token, content: tuple[int, int] | None, bounds: tup
     return None
 
 
-def _clause_content(verb: Token, kind: str, preposition: Token | None = None) -> tuple[int, int] | None:
+def _clause_content(verb: Token, kind: str, subject: Token | None,
+                    preposition: Token | None = None) -> tuple[int, int] | None:
     """Return the token range a cue verb reports: its clause, the object of its preposition
-    ("called for a recount"), its naming phrase, or its object ("criticized the plan")."""
+    ("called for a recount"), its naming phrase, or its object ("criticized the plan").
+    ``subject`` is the verb's subject as ``_subject`` finds it."""
     if preposition is not None:
         wanted = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > preposition.i), None)
         if wanted is not None:  # "called on the government to block the visit": what is asked for
@@ -609,7 +615,6 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
     # circumstance, not what was said
     ccomp = [c for c in verb.children if c.dep_ == "ccomp" and not any(
         m.dep_ == "mark" and m.lower_ not in REPORT_MARKS for m in c.children)]
-    subject = _subject(verb)
     if subject is not None and subject.i < verb.i and _hands_over_to(subject.left_edge):
         # "‘…,’ Smith said, mentioning the album is done": after a quotation handed over to the
         # cue, a clause set off by a comma is not what the quotation's speaker said here
@@ -618,9 +623,9 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
         ccomp = [c for c in ccomp if c.i > verb.i] or ccomp[-1:]
     if ccomp:
         return _span_of(ccomp[0].left_edge.i, max(c.right_edge.i for c in ccomp) + 1, verb)
-    if _postposed(verb):
+    if _postposed(verb, subject):
         # "The plan failed, the minister said": the clause before the cue is the content.
-        return _span_of(verb.head.left_edge.i, _subject(verb).left_edge.i, verb)
+        return _span_of(verb.head.left_edge.i, subject.left_edge.i, verb)
     if _inverted_tag(verb):
         # "The vote signals the end, said Jo Doe": whatever the parser made of it, what
         # comes before the comma is what was said
@@ -632,9 +637,10 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
         return _span_of(question.left_edge.i, question.right_edge.i + 1, verb)
     # a belief written as a label needs someone who holds it: "known as ISIS" is a name in
     # use, "after recognising the regions as states" an act
+    lemma = verb.lemma_.lower()
     labelled = _label_content(verb) if kind == "naming" or kind in ("cognition", "perception") \
-        and verb.lemma_.lower() != "know" and _subject(verb) is not None else None
-    if labelled is not None or kind == "naming" and verb.lemma_.lower() not in _topic_naming_verbs():
+        and lemma != "know" and subject is not None else None
+    if labelled is not None or kind == "naming" and lemma not in _topic_naming_verbs():
         # "called the damage ‘sabotage’", "described the move as ...", "see Smith as the
         # stronger candidate": the thing named and its label; without a label ("called up
         # reservists") the verb reports nothing, unless it speaks of its object ("described
@@ -645,7 +651,7 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
         # "expects to win", "considered running": an active belief about a course of action;
         # "is expected to" (no one holds it) needs a clause to be a report
         reduced_passive = verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children)  # "X, expected to win,"
-        if not xcomp or _is_passive(verb) or reduced_passive or _subject(verb) is None:
+        if not xcomp or _is_passive(verb) or reduced_passive or subject is None:
             return None
         return _span_of(xcomp[0].left_edge.i, xcomp[0].right_edge.i + 1, verb)
     if kind in ("intent", "speech") and xcomp:
@@ -658,7 +664,6 @@ def _clause_content(verb: Token, kind: str, preposition: Token | None = None) ->
         answer = next((c for c in verb.children if c.i == verb.i + 1 and c.lower_ in PRO_FORMS), None)
         if answer is not None and answer.dep_ in ("intj", "advmod", "dobj"):
             return answer.i, answer.i + 1
-    lemma = verb.lemma_.lower()
     if kind not in OBJECT_CONTENT_CLASSES and lemma not in _topic_naming_verbs() or lemma in _cue_lexicon()[2]:
         return None  # "saw the crowd", "told reporters": the object is not what was reported
     # "criticized the plan", "endorsed Smith", "polls show a tight race": what is spoken of,
@@ -681,15 +686,14 @@ def _relative_object(verb: Token) -> tuple[int, int] | None:
     return _span_of(verb.head.left_edge.i, verb.left_edge.i, verb)
 
 
-def _postposed(verb: Token) -> bool:
+def _postposed(verb: Token, subject: Token | None) -> bool:
     """Return True for a cue set after the clause it reports: "The plan failed, the
     minister said", also when the parser hangs it as an adverbial clause ("..., sooner than
-    expected, the office reported on Tuesday")."""
-    if verb.head.i >= verb.i or _subject(verb) is None:
+    expected, the office reported on Tuesday"). ``subject`` is the verb's subject."""
+    if verb.head.i >= verb.i or subject is None:
         return False
     if verb.dep_ == "parataxis":
         return True
-    subject = _subject(verb)
     if verb.dep_ != "advcl" or subject.head != verb or subject.left_edge.i == 0 \
             or verb.doc[subject.left_edge.i - 1].text != ",":
         return False
