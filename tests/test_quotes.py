@@ -664,17 +664,17 @@ def test_speaker_after_a_quotation_read_as_the_verbs_object_or_adjective():
 
     doc = parsed("""
         “         PUNCT ``  punct    2  “
-        Debate    NOUN  NN  compound 2  debate
-        recap     NOUN  NN  ROOT     2  recap
+        Harbour   NOUN  NN  compound 2  harbour
+        closed    NOUN  NN  ROOT     2  closed
         ,         PUNCT ,   punct    2  ,
         ”         PUNCT ''  punct    2  ”
         tweeted   VERB  VBD amod     8  tweet
         spokesman NOUN  NN  compound 8  spokesman
-        Alex      PROPN NNP compound 8  Alex
-        Conant    PROPN NNP appos    2  Conant
+        Ilse      PROPN NNP compound 8  Ilse
+        Varga     PROPN NNP appos    2  Varga
         .         PUNCT .   punct    2  .
     """)
-    assert _misparsed_inverted_subject(doc[5]).text == "Conant"
+    assert _misparsed_inverted_subject(doc[5]).text == "Varga"
 
 
 def test_clause_after_a_handed_over_quotation_is_not_its_content():
@@ -703,10 +703,10 @@ def test_clause_after_a_handed_over_quotation_is_not_its_content():
 
 
 def test_cue_in_a_relative_clause_has_the_noun_it_describes_as_object(analyze):
-    article = analyze("The council raised the harbour levy, something the mayor opposed as a senator.\n\n"
+    article = analyze("The council raised the harbour levy, something the harbour master opposed last spring.\n\n"
                       "The town never built the northern bypass, which the mayor favors.\n")
     opposed = next(q for q in article.quotes if q.cue and q.cue.lemma == "oppose")
-    assert opposed.content.text == "something" and opposed.speaker.text == "the mayor"
+    assert opposed.content.text == "something" and opposed.speaker.text == "the harbour master"
     favors = next(q for q in article.quotes if q.cue and q.cue.lemma == "favor")
     assert "the northern bypass" in favors.content.text
 
@@ -720,9 +720,9 @@ def test_pledge_nouns_report_what_is_pledged(analyze):
 
 
 def test_active_belief_about_a_course_of_action(analyze):
-    article = analyze("For a while, the student considered selling her bicycle to pay the rent.\n")
-    quote = quote_with(article, "selling her bicycle")
-    assert quote.cue.category == "cognition" and quote.speaker.text == "the student"
+    article = analyze("For a time, the baker considered selling the shop to pay off the loan.\n")
+    quote = quote_with(article, "selling the shop")
+    assert quote.cue.category == "cognition" and quote.speaker.text == "the baker"
 
 
 def test_according_to_inside_and_after_the_clause(analyze):

@@ -82,7 +82,7 @@ def _split_misused_quote_possessive(nlp) -> None:
     nlp.tokenizer.suffix_search = pattern.search
 
 
-# A quotation mark typed without its space: "…me,”Clinton said", "Ryan said,“Look".
+# A quotation mark typed without its space: "…winter,”Ortega said", "she said,“Look".
 LETTER = r"[^\W\d_]"
 GLUED_MARKS = (
     rf"(?<=[,.!?])[”\"](?={LETTER})|(?<={LETTER})[,.!?](?=[”\"]{LETTER})"  # closing mark, then a word

@@ -222,7 +222,7 @@ def _read_mark(text: str, offset: int, mark: str, table: dict, stack: list) -> t
         return family, ("close" if any(f == family for f, *_ in stack) else None)
     if role == "either":
         if before.isspace() and (after.isspace() or after in ".,;") and open_family == family:
-            return family, "close"  # "…'Title Sponsor,' " Smith wrote": a closing mark set apart
+            return family, "close"  # "…our 'final offer,' " the agent wrote": a closing mark set apart
         opens = before.isspace() or before in "([{—–-/" or offset == 0
         closes = not before.isspace() and (after.isspace() or not after.isalnum())
         if opens and not closes:
@@ -365,7 +365,7 @@ def _tag_attribution(token: Token, bounds: tuple[int, int]) -> Attribution | Non
     start = token.i
     while start - 1 > bounds[0] and token.i - start < MAX_LABEL_TOKENS and (
             doc[start - 1].pos_ in NAME_POS or doc[start - 1].pos_ == "PRON"
-            or doc[start - 1].tag_ in ("VBG", "VBN") and doc[start].pos_ in ("NOUN", "PROPN")):  # "fundraising documents"
+            or doc[start - 1].tag_ in ("VBG", "VBN") and doc[start].pos_ in ("NOUN", "PROPN")):  # "shipping documents"
         start -= 1
     if start == token.i or start - 1 <= bounds[0] or doc[start - 1].text != ",":
         return None
@@ -542,7 +542,7 @@ def _interrupted_clause(verb: Token) -> tuple[tuple[int, int] | None, tuple[int,
     it reports: "This campaign, he says, is different", "As Smith noted, the plan failed";
     (None, None) for any other cue."""
     head = verb.head
-    addressee = verb.lemma_.lower() in _cue_lexicon()[2]  # "Instead, Trump told CNN, his policy ..."
+    addressee = verb.lemma_.lower() in _cue_lexicon()[2]  # "Instead, the mayor told reporters, the levy ..."
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     as_clause = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
     reported_by = as_clause and any(c.dep_ == "agent" for c in verb.children)  # "as reported by X"
@@ -605,18 +605,18 @@ def _clause_content(verb: Token, kind: str, subject: Token | None,
     ``subject`` is the verb's subject as ``_subject`` finds it."""
     if preposition is not None:
         wanted = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > preposition.i), None)
-        if wanted is not None:  # "called on the government to block the visit": what is asked for
+        if wanted is not None:  # "called on the council to reopen the quay": what is asked for
             return _span_of(wanted.left_edge.i, wanted.right_edge.i + 1, verb)
         objects = [c for c in preposition.children if c.dep_ in ("pobj", "pcomp")]
         if not objects:
             return None
         return _span_of(objects[0].left_edge.i, objects[-1].right_edge.i + 1, verb)
-    # "‘…,’ Smith said, as fighters worked out": a clause opened by "as" or "while" is
+    # "‘…,’ Smith said, as the crowd cheered": a clause opened by "as" or "while" is
     # circumstance, not what was said
     ccomp = [c for c in verb.children if c.dep_ == "ccomp" and not any(
         m.dep_ == "mark" and m.lower_ not in REPORT_MARKS for m in c.children)]
     if subject is not None and subject.i < verb.i and _hands_over_to(subject.left_edge):
-        # "‘…,’ Smith said, mentioning the album is done": after a quotation handed over to the
+        # "‘…,’ Smith said, adding the ferry is ready": after a quotation handed over to the
         # cue, a clause set off by a comma is not what the quotation's speaker said here
         ccomp = [c for c in ccomp if c.i < verb.i or not any(t.text == "," for t in verb.doc[verb.i + 1:c.left_edge.i])]
     if len(ccomp) > 1:  # "X, expected to ..., said Y": the clause after the cue is reported
@@ -633,7 +633,7 @@ def _clause_content(verb: Token, kind: str, subject: Token | None,
         return _span_of(start, verb.i - 1, verb)
     question = next((c for c in verb.children if c.dep_ == "advcl" and c.i > verb.i and any(
         m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)), None)
-    if question is not None and kind == "speech":  # "asked the students if they were serious"
+    if question is not None and kind == "speech":  # "asked the board if the accounts were complete"
         return _span_of(question.left_edge.i, question.right_edge.i + 1, verb)
     # a belief written as a label needs someone who holds it: "known as ISIS" is a name in
     # use, "after recognising the regions as states" an act
@@ -644,7 +644,7 @@ def _clause_content(verb: Token, kind: str, subject: Token | None,
         # "called the damage ‘sabotage’", "described the move as ...", "see Smith as the
         # stronger candidate": the thing named and its label; without a label ("called up
         # reservists") the verb reports nothing, unless it speaks of its object ("described
-        # their struggles").
+        # the flooded cellars").
         return labelled
     xcomp = [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
     if kind == "cognition":
@@ -660,7 +660,7 @@ def _clause_content(verb: Token, kind: str, subject: Token | None,
         start = min([c.left_edge.i for c in objects] + [xcomp[0].left_edge.i])
         return _span_of(start, xcomp[0].right_edge.i + 1, verb)
     if kind == "speech":
-        # "46 percent said yes", "half said so": the answer stands for the words
+        # "61 percent said yes", "most said so": the answer stands for the words
         answer = next((c for c in verb.children if c.i == verb.i + 1 and c.lower_ in PRO_FORMS), None)
         if answer is not None and answer.dep_ in ("intj", "advmod", "dobj"):
             return answer.i, answer.i + 1
@@ -677,8 +677,8 @@ def _clause_content(verb: Token, kind: str, subject: Token | None,
 
 
 def _relative_object(verb: Token) -> tuple[int, int] | None:
-    """Return the noun a relative clause's cue has as its object: "the increase he seeks",
-    "something she opposed", "a carbon tax, which he favors"; None when the clause's subject
+    """Return the noun a relative clause's cue has as its object: "the pier she wants",
+    "something the mayor opposed", "the bypass, which he favors"; None when the clause's subject
     is the relative pronoun ("people who oppose")."""
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
@@ -688,8 +688,8 @@ def _relative_object(verb: Token) -> tuple[int, int] | None:
 
 def _postposed(verb: Token, subject: Token | None) -> bool:
     """Return True for a cue set after the clause it reports: "The plan failed, the
-    minister said", also when the parser hangs it as an adverbial clause ("..., sooner than
-    expected, the office reported on Tuesday"). ``subject`` is the verb's subject."""
+    minister said", also when the parser hangs it as an adverbial clause ("..., later than
+    planned, the ministry reported on Friday"). ``subject`` is the verb's subject."""
     if verb.head.i >= verb.i or subject is None:
         return False
     if verb.dep_ == "parataxis":
@@ -1024,7 +1024,7 @@ def _hands_over_to(token: Token) -> bool:
 
 
 def _name_after(verb: Token) -> Token | None:
-    """Return the head of the name written right after a verb ("said David Brock, ..."), or
+    """Return the head of the name written right after a verb ("said Jo Doe, ..."), or
     None when no name follows."""
     if verb.i + 1 >= len(verb.doc):
         return None
