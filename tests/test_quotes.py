@@ -588,6 +588,15 @@ def parsed(rows: str):
                deps=[c[3] for c in cells], heads=[int(c[4]) for c in cells], lemmas=[c[5] for c in cells])
 
 
+def speaker_and_content(doc, cue: int) -> tuple[str, str]:
+    """Return the subject the rules find for the cue word at ``cue`` and the content they give it."""
+    from presslens.extract.quotes import _clause_content, _subject
+
+    subject = _subject(doc[cue])
+    start, end = _clause_content(doc[cue], "speech", subject)
+    return subject.text, doc[start:end].text
+
+
 def test_tag_read_from_the_words_when_the_verb_is_read_as_a_noun():
     from presslens.extract.quotes import find_attributions
 
@@ -611,8 +620,6 @@ def test_tag_read_from_the_words_when_the_verb_is_read_as_a_noun():
 
 
 def test_postposed_cue_keeps_its_own_subject_when_the_parser_gives_it_two():
-    from presslens.extract.quotes import _clause_content, _subject
-
     doc = parsed("""
         The    DET   DT  det   1  the
         storm  NOUN  NN  nsubj 2  storm
@@ -628,15 +635,10 @@ def test_postposed_cue_keeps_its_own_subject_when_the_parser_gives_it_two():
         said   VERB  VBD advcl 2  say
         .      PUNCT .   punct 2  .
     """)
-    said = doc[11]
-    assert _subject(said).text == "she"
-    start, end = _clause_content(said, "speech", _subject(said))
-    assert doc[start:end].text == "The storm left it hard for crews to fish"
+    assert speaker_and_content(doc, 11) == ("she", "The storm left it hard for crews to fish")
 
 
 def test_inverted_tag_after_a_coordinated_clause_read_as_its_content():
-    from presslens.extract.quotes import _clause_content, _subject
-
     doc = parsed("""
         The      DET   DT  det   1  the
         mill     NOUN  NN  nsubj 2  mill
@@ -653,10 +655,7 @@ def test_inverted_tag_after_a_coordinated_clause_read_as_its_content():
         director NOUN  NN  nsubj 9  director
         .        PUNCT .   punct 2  .
     """)
-    said = doc[9]
-    assert _subject(said).text == "director"
-    start, end = _clause_content(said, "speech", _subject(said))
-    assert doc[start:end].text == "The mill holds out, but it struggles"
+    assert speaker_and_content(doc, 9) == ("director", "The mill holds out, but it struggles")
 
 
 def test_speaker_after_a_quotation_read_as_the_verbs_object_or_adjective():
@@ -678,8 +677,6 @@ def test_speaker_after_a_quotation_read_as_the_verbs_object_or_adjective():
 
 
 def test_clause_after_a_handed_over_quotation_is_not_its_content():
-    from presslens.extract.quotes import _clause_content, _subject
-
     doc = parsed("""
         “          PUNCT ``  punct 3  “
         We         PRON  PRP nsubj 2  we
@@ -698,8 +695,8 @@ def test_clause_after_a_handed_over_quotation_is_not_its_content():
         ready      ADJ   JJ  acomp 13 ready
         .          PUNCT .   punct 8  .
     """)
-    start, end = _clause_content(doc[8], "speech", _subject(doc[8]))
-    assert "We built boats" in doc[start:end].text and "ferry" not in doc[start:end].text
+    speaker, content = speaker_and_content(doc, 8)
+    assert speaker == "Brandt" and "We built boats" in content and "ferry" not in content
 
 
 def test_cue_in_a_relative_clause_has_the_noun_it_describes_as_object(analyze):
