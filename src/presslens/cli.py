@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     from presslens.web.commands import add_web_commands
 
     add_web_commands(commands)
+    from presslens.watch.commands import add_watch_commands
+
+    add_watch_commands(commands)
     from presslens.scale.commands import add_scale_commands
 
     add_scale_commands(commands)

@@ -71,6 +71,10 @@ class FetchError(InputError):
         self.transient = transient
 
 
+class Disallowed(FetchError):
+    """An address robots.txt forbids this user agent to fetch."""
+
+
 @dataclass
 class Fetched:
     """What a server answered: the final address after redirects, the status, the body and its validators."""
@@ -205,7 +209,7 @@ class Fetcher:
         if site.robots_error is not None:
             raise FetchError(site.robots_error, where, transient=True)
         if not site.robots.can_fetch(self.politeness.user_agent, url):
-            raise FetchError(f"is disallowed by {key}/robots.txt for this user agent", where)
+            raise Disallowed(f"is disallowed by {key}/robots.txt for this user agent", where)
 
     def _read_robots(self, key: str, site: _Site) -> None:
         """Read the site's robots.txt: missing means all allowed, forbidden means none, unreadable means wait."""
@@ -260,7 +264,8 @@ class Fetcher:
         for attempt in range(p.retries + 1):
             with self._slot(site):
                 self._stop_if_closed()
-                self.requests += 1
+                with self._lock:
+                    self.requests += 1
                 try:
                     with self.client.stream("GET", url, headers=headers) as response:
                         status = response.status_code

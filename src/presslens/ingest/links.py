@@ -19,10 +19,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from presslens.errors import InputError
 from presslens.ingest.document import RawArticle
 from presslens.ingest.feeds import looks_like_feed
-from presslens.ingest.fetch import FetchError, Fetched
+from presslens.ingest.fetch import Fetched, FetchError
 from presslens.ingest.sources import article_id, looks_like_html
 from presslens.record import Source
 
