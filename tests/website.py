@@ -87,7 +87,7 @@ class Website:
         return self.paths().count(path)
 
     def _reply(self, path: str, number: int) -> Reply:
-        found = self.replies.get(path)
+        found = self.replies.get(path, self.replies.get(path.split("?")[0]))  # tracking parameters change nothing
         if found is None:
             return Reply(b"no such page", status=404, type="text/plain")
         if isinstance(found, list):

@@ -128,7 +128,8 @@ def page_article(fetched: Fetched) -> RawArticle:
     is_html = kind in HTML_TYPES or (kind != "text/plain" and looks_like_html(text))
     if not is_html and kind != "text/plain":
         raise FetchError("is not an HTML page", fetched.requested)
-    url = (canonical_url(text, fetched.url) if is_html else None) or fetched.url
+    # The address stored is the page's canonical one, else the one fetched without its tracking parameters.
+    url = (canonical_url(text, fetched.url) if is_html else None) or seen_key(fetched.url)
     return RawArticle(id=article_id(text, url), content=text, is_html=is_html, source=Source(url=url))
 
 

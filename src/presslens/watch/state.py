@@ -108,7 +108,10 @@ class WatchState:
         """Return (new, already known) after remembering the links a source listed, new ones as pending."""
         new = seen = 0
         found = stamp(now())
-        for key, item in dict((seen_key(link.url), link) for link in links).items():
+        first: dict[str, Link] = {}
+        for link in links:
+            first.setdefault(seen_key(link.url), link)  # the address the listing gave first is fetched
+        for key, item in first.items():
             added = self.store.execute(
                 "INSERT INTO watch_urls (url, address, source, published, found, state) VALUES (?, ?, ?, ?, ?, 'pending')"
                 " ON CONFLICT (url) DO NOTHING", (key, item.url, source, item.published, found))
