@@ -3,6 +3,7 @@ sentence per failure. Every request goes to a site on 127.0.0.1 (tests/website.p
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -177,3 +178,33 @@ def test_requests_to_one_site_keep_the_delay_and_the_concurrency_limit(site):
             fetcher.fetch(site.url(f"/news/{number}"))
     starts = [h.start for h in site.hits]
     assert all(b - a >= 0.14 for a, b in zip(starts, starts[1:]))
+
+
+def test_analyze_reads_a_web_page_like_a_file(site, capsys, nlp):
+    from presslens.cli import main
+
+    site.replies["/news/ferry?utm_source=share"] = Reply(PAGE)
+    assert main(["analyze", site.url("/news/ferry?utm_source=share")]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["title"] == "Harbour ferry resumes"
+    assert record["source"]["url"] == site.url("/news/ferry")  # without its tracking parameter
+    assert "resumed service on Monday" in record["text"]
+
+
+def test_analyze_and_ingest_fail_on_a_web_address_as_on_a_file(site, tmp_path, capsys, nlp):
+    from presslens.cli import main
+
+    assert main(["analyze", site.url("/missing")]) == 1
+    assert capsys.readouterr().err == f"presslens: {site.url('/missing')}: the server answered 404 Not Found\n"
+    site.replies["/feed.xml"] = Reply(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Harbour Post</title>"
+        f"<item><title>Ferry</title><link>{site.url('/news/ferry')}</link></item>"
+        f"<item><title>Gone</title><link>{site.url('/news/gone')}</link></item></channel></rss>",
+        type="application/rss+xml")
+    site.replies["/news/ferry"] = Reply(PAGE)
+    db = tmp_path / "corpus.db"
+    assert main(["ingest", site.url("/feed.xml"), "--db", str(db)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines()[0] == f"presslens: {site.url('/news/gone')}: the server answered 404 Not Found"
+    assert captured.out.startswith("1 added, 0 already stored, 1 failed")
+    assert site.paths() == ["/robots.txt", "/missing", "/robots.txt", "/feed.xml", "/news/ferry", "/news/gone"]
