@@ -42,7 +42,7 @@ bench-corpus: install
 
 # Local sites on 127.0.0.1 only; several CPU-minutes of analysis, so run it niced.
 bench-watch: install
-	nice -n 10 $(BIN)/python benchmarks/watch.py --out bench-watch.json
+	mkdir -p out && nice -n 10 $(BIN)/python benchmarks/watch.py --out out/bench-watch.json
 
 eval: install
 	$(BIN)/presslens eval extraction $(DATA)/article-extraction

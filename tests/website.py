@@ -101,6 +101,16 @@ class Website:
             self.hits.append(hit)
             self.active += 1
             self.most_active = max(self.most_active, self.active)
+
+        def done() -> None:
+            # Counted as over just before the last bytes go out: the client cannot have them, and
+            # so cannot start its next request, before this runs. Counting after the write would
+            # also count the moment this thread waits for the CPU once the client has its answer.
+            with self.lock:
+                if not hit.end:
+                    self.active -= 1
+                    hit.end = time.monotonic()
+
         try:
             reply = self._reply(hit.path, number)
             time.sleep(reply.delay)
@@ -116,22 +126,24 @@ class Website:
             for name, value in reply.headers.items():
                 handler.send_header(name, value)
             if unchanged:
+                done()
                 handler.end_headers()
                 return
             handler.send_header("Content-Type", reply.type)
             if reply.length:
                 handler.send_header("Content-Length", str(len(body)))
+            pieces = [body[i:i + reply.chunk] for i in range(0, len(body), reply.chunk)] if reply.chunk else [body]
+            if not body:
+                done()
             handler.end_headers()
-            if not reply.chunk:
-                handler.wfile.write(body)
-                return
-            for start in range(0, len(body), reply.chunk):
-                handler.wfile.write(body[start:start + reply.chunk])
-                handler.wfile.flush()
-                time.sleep(reply.pause)
+            for number, piece in enumerate(pieces, start=1):
+                if number == len(pieces):
+                    done()
+                handler.wfile.write(piece)
+                if reply.chunk:
+                    handler.wfile.flush()
+                    time.sleep(reply.pause)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client stopped reading, as it should past a size limit
         finally:
-            with self.lock:
-                self.active -= 1
-                hit.end = time.monotonic()
+            done()
