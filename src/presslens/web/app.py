@@ -28,9 +28,9 @@ from presslens.corpus.store import SQLStore, open_store
 from presslens.errors import InputError
 from presslens.record import Article
 from presslens.render.html import article_body
+from presslens.watch.state import source_rows
 from presslens.web import queries
 from presslens.web.queries import Page
-from presslens.watch.state import source_rows
 from presslens.web.safety import BodyLimit, SecurityHeaders
 
 # An article pasted for analysis is text, not a crawl: a megabyte is a very long article.
