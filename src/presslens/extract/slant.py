@@ -1,0 +1,131 @@
+"""The sentence slant model: how likely a sentence is to be slanted, and which words say so.
+
+Receives sentences as plain strings; returns for each a probability in 0..1 that it is
+slanted and the words that pushed it there, with character offsets into the sentence.
+
+The model is a logistic regression over static word-piece vectors. The vectors were
+distilled from the all-MiniLM-L6-v2 sentence encoder (``presslens.train.distil``); the
+regression was trained on NewsSD-ENG, the Wiki Neutrality Corpus sample and the team's own
+labelled AllSides sentences (``presslens train slant``, see ``models/slant/MODEL_CARD.md``).
+Both ship as package data: nothing is downloaded, and no deep-learning runtime is needed —
+the encoder's tokenizer and numpy do the work.
+
+A sentence's vector is the mean of its pieces' vectors, so the regression's score is exactly
+the sum of one contribution per piece. That sum is the explanation: a word's weight is the
+sum of its pieces' contributions, and the words that weigh most towards "slanted" are the
+ones shown.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import numpy as np
+
+MODEL_PACKAGE = "presslens.models.slant"
+# Longest sentence read, in word pieces: past it a "sentence" is a run-on block of copy, and
+# its first pieces are enough to judge it.
+MAX_PIECES = 128
+# A word is shown as driving a verdict when it adds at least this much to the logit and at
+# least EXPLAIN_SHARE of what the strongest word adds.
+MIN_CONTRIBUTION = 0.15
+EXPLAIN_SHARE = 0.4
+MAX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class SlantWord:
+    """A word of the sentence and how much it pushes the verdict towards slanted."""
+
+    start: int
+    end: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class SlantVerdict:
+    """The model's reading of one sentence."""
+
+    probability: float
+    words: tuple[SlantWord, ...]
+
+
+class SlantModel:
+    """Scores sentences with the shipped static vectors and regression head."""
+
+    def __init__(self, tokenizer, vectors: np.ndarray, scale: np.ndarray, head: dict):
+        self.tokenizer = tokenizer
+        # Dequantised once, and projected on the head: a piece's contribution to the logit is
+        # then one number, and a sentence is scored with a lookup and a mean.
+        weights = np.asarray(head["weights"], dtype=np.float32)
+        self.piece_logit = (vectors.astype(np.float32) * scale) @ weights
+        self.bias = float(head["bias"])
+        self.threshold = float(head["threshold"])
+        self.meta = head
+
+    def score(self, sentences: list[str]) -> list[SlantVerdict]:
+        """Return the verdict of each sentence, in order."""
+        if not sentences:
+            return []
+        encodings = self.tokenizer.encode_batch(sentences, add_special_tokens=False)
+        return [self._verdict(encoding) for encoding in encodings]
+
+    def _verdict(self, encoding) -> SlantVerdict:
+        ids = encoding.ids[:MAX_PIECES]
+        if not ids:
+            return SlantVerdict(probability=_sigmoid(self.bias), words=())
+        contributions = self.piece_logit[ids] / len(ids)
+        probability = _sigmoid(float(contributions.sum()) + self.bias)
+        return SlantVerdict(probability=probability, words=self._words(encoding, contributions))
+
+    def _words(self, encoding, contributions: np.ndarray) -> tuple[SlantWord, ...]:
+        """Return the words that push hardest towards slanted, strongest first."""
+        by_word: dict[int, list] = {}
+        for piece, word in enumerate(encoding.word_ids[:len(contributions)]):
+            if word is None:
+                continue
+            start, end = encoding.offsets[piece]
+            entry = by_word.setdefault(word, [start, end, 0.0])
+            entry[1] = max(entry[1], end)
+            entry[2] += float(contributions[piece]) * len(contributions)
+        ranked = sorted(by_word.values(), key=lambda e: -e[2])
+        if not ranked or ranked[0][2] < MIN_CONTRIBUTION:
+            return ()
+        floor = max(MIN_CONTRIBUTION, ranked[0][2] * EXPLAIN_SHARE)
+        return tuple(SlantWord(start=s, end=e, weight=round(w, 3)) for s, e, w in ranked[:MAX_WORDS] if w >= floor)
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x)) if x > -60 else 0.0
+
+
+def read_tokenizer(folder=None):
+    """Return the encoder's word-piece tokenizer, read from the model's package data."""
+    from tokenizers import Tokenizer
+
+    folder = folder or files(MODEL_PACKAGE)
+    tokenizer = Tokenizer.from_str(folder.joinpath("tokenizer.json").read_text(encoding="utf-8"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
+def read_table(folder=None) -> tuple[np.ndarray, np.ndarray]:
+    """Return the int8 static vectors and their per-dimension scales from package data."""
+    folder = folder or files(MODEL_PACKAGE)
+    with folder.joinpath("vectors.npz").open("rb") as handle:
+        table = np.load(handle)
+        return table["vectors"], table["scale"]
+
+
+@cache
+def load_model() -> SlantModel:
+    """Return the shipped slant model, loaded once per process."""
+    folder = files(MODEL_PACKAGE)
+    vectors, scale = read_table(folder)
+    head = json.loads(folder.joinpath("head.json").read_text(encoding="utf-8"))
+    return SlantModel(read_tokenizer(folder), vectors, scale, head)
