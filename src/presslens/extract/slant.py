@@ -3,7 +3,8 @@
 Receives sentences as plain strings; returns for each a probability in 0..1 that it is
 slanted and the words that pushed it there, with character offsets into the sentence.
 
-The model is a logistic regression over static word-piece vectors. The vectors were
+The model is a logistic regression over static word-piece vectors and five lexicon features
+of the sentence (the loaded-word and technique flags framing found in it, and more). The vectors were
 distilled from the all-MiniLM-L6-v2 sentence encoder (``presslens.train.distil``); the
 regression was trained on NewsSD-ENG, the Wiki Neutrality Corpus sample and the team's own
 labelled AllSides sentences (``presslens train slant``, see ``models/slant/MODEL_CARD.md``).
@@ -11,7 +12,8 @@ Both ship as package data: nothing is downloaded, and no deep-learning runtime i
 the encoder's tokenizer and numpy do the work.
 
 A sentence's vector is the mean of its pieces' vectors, so the regression's score is exactly
-the sum of one contribution per piece. That sum is the explanation: a word's weight is the
+the sum of one contribution per piece, plus the lexicon features' share. The pieces' part is
+the explanation: a word's weight is the
 sum of its pieces' contributions, and the words that weigh most towards "slanted" are the
 ones shown.
 """
@@ -63,40 +65,57 @@ class SlantModel:
         # then one number, and a sentence is scored with a lookup and a mean.
         weights = np.asarray(head["weights"], dtype=np.float32)
         self.piece_logit = (vectors.astype(np.float32) * scale) @ weights
+        self.feature_weights = np.asarray(head["feature_weights"], dtype=np.float32)
         self.bias = float(head["bias"])
         self.threshold = float(head["threshold"])
         self.meta = head
 
-    def score(self, sentences: list[str]) -> list[SlantVerdict]:
-        """Return the verdict of each sentence, in order."""
+    def score(self, sentences: list[str], features: list[list[float]]) -> list[SlantVerdict]:
+        """Return the verdict of each sentence, in order, given the lexicon features of each
+        (``presslens.extract.framing.sentence_features``)."""
         if not sentences:
             return []
         encodings = self.tokenizer.encode_batch(sentences, add_special_tokens=False)
-        return [self._verdict(encoding) for encoding in encodings]
+        lexical = np.asarray(features, dtype=np.float32) @ self.feature_weights
+        return [self._verdict(encoding, float(extra)) for encoding, extra in zip(encodings, lexical)]
 
-    def _verdict(self, encoding) -> SlantVerdict:
+    def _verdict(self, encoding, lexical: float) -> SlantVerdict:
         ids = encoding.ids[:MAX_PIECES]
         if not ids:
-            return SlantVerdict(probability=_sigmoid(self.bias), words=())
+            return SlantVerdict(probability=_sigmoid(self.bias + lexical), words=())
         contributions = self.piece_logit[ids] / len(ids)
-        probability = _sigmoid(float(contributions.sum()) + self.bias)
+        probability = _sigmoid(float(contributions.sum()) + lexical + self.bias)
         return SlantVerdict(probability=probability, words=self._words(encoding, contributions))
 
     def _words(self, encoding, contributions: np.ndarray) -> tuple[SlantWord, ...]:
         """Return the words that push hardest towards slanted, strongest first."""
+        ranked = self.ranked_words(encoding, contributions)
+        if not ranked or ranked[0].weight < MIN_CONTRIBUTION:
+            return ()
+        floor = max(MIN_CONTRIBUTION, ranked[0].weight * EXPLAIN_SHARE)
+        return tuple(word for word in ranked[:MAX_WORDS] if word.weight >= floor)
+
+    def attribute(self, sentence: str) -> list[SlantWord]:
+        """Return every word of the sentence with what it adds to the log-odds, strongest first."""
+        encoding = self.tokenizer.encode(sentence, add_special_tokens=False)
+        ids = encoding.ids[:MAX_PIECES]
+        return self.ranked_words(encoding, self.piece_logit[ids] / len(ids)) if ids else []
+
+    @staticmethod
+    def ranked_words(encoding, contributions: np.ndarray) -> list[SlantWord]:
+        """Return the sentence's words (punctuation left out) with their pieces' summed
+        contribution, strongest push towards slanted first."""
         by_word: dict[int, list] = {}
         for piece, word in enumerate(encoding.word_ids[:len(contributions)]):
             if word is None:
                 continue
             start, end = encoding.offsets[piece]
-            entry = by_word.setdefault(word, [start, end, 0.0])
+            entry = by_word.setdefault(word, [start, end, 0.0, False])
             entry[1] = max(entry[1], end)
             entry[2] += float(contributions[piece]) * len(contributions)
-        ranked = sorted(by_word.values(), key=lambda e: -e[2])
-        if not ranked or ranked[0][2] < MIN_CONTRIBUTION:
-            return ()
-        floor = max(MIN_CONTRIBUTION, ranked[0][2] * EXPLAIN_SHARE)
-        return tuple(SlantWord(start=s, end=e, weight=round(w, 3)) for s, e, w in ranked[:MAX_WORDS] if w >= floor)
+            entry[3] = entry[3] or any(c.isalpha() for c in encoding.tokens[piece])
+        ranked = sorted((e for e in by_word.values() if e[3]), key=lambda e: -e[2])
+        return [SlantWord(start=s, end=e, weight=round(w, 3)) for s, e, w, _ in ranked]
 
 
 def _sigmoid(x: float) -> float:

@@ -71,14 +71,39 @@ def draw_sentences(articles: dict[str, str], count: int, seed: int) -> list[tupl
     return drawn
 
 
+def draw_fit_sentences(articles: dict[str, str], exclude: set[str], count: int = 16000,
+                       seed: int = 7) -> list[str]:
+    """Return `count` unlabelled sentences, up to three per article in id order, drawn with a
+    fixed seed from the articles not in `exclude` (the labelled ones)."""
+    rng = random.Random(seed)
+    sentences: list[str] = []
+    for article_id in sorted(articles):
+        if article_id in exclude:
+            continue
+        text = articles[article_id]
+        spans = [(s, e) for s, e in split_sentences(text) if MIN_WORDS <= len(text[s:e].split()) <= MAX_WORDS]
+        rng.shuffle(spans)
+        sentences += [text[s:e] for s, e in spans[:3]]
+        if len(sentences) >= count:
+            break
+    return sentences[:count]
+
+
+def labelled_articles() -> set[str]:
+    """Return the ids of the articles the team's labels point into."""
+    return {row[0] for row in _label_rows()}
+
+
+def _label_rows() -> list[list[str]]:
+    text = files(__package__).joinpath("labels", LABELS).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines()
+            if line.strip() and not line.startswith("#") and not line.startswith("article_id")]
+
+
 def read_team_labels(articles: dict[str, str]) -> list[tuple[str, int]]:
     """Return the team's labelled AllSides sentences as (text, label), label 1 slanted."""
     rows = []
-    text = files(__package__).joinpath("labels", LABELS).read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith("article_id"):
-            continue
-        article_id, start, end, label = line.split("\t")
+    for article_id, start, end, label in _label_rows():
         if label not in ("0", "1") or article_id not in articles:
             continue
         rows.append((articles[article_id][int(start):int(end)], int(label)))
