@@ -38,11 +38,11 @@ def format_newssd(result: dict) -> str:
     """Return the scores as a readable table, next to the published baselines."""
     metrics = result["metrics"]
     lines = [f"NewsSD-ENG test: subjective vs objective sentences ({result['sentences']} sentences)", "",
-             f"{'':30}{'P':>8}{'R':>8}{'F1':>8}"]
+             f"{'':40}{'P':>8}{'R':>8}{'F1':>8}"]
     for label, key in (("SUBJ", "subj"), ("OBJ", "obj")):
         scores = metrics[key]
-        lines.append(f"{label:30}{scores['p'] * 100:8.1f}{scores['r'] * 100:8.1f}{scores['f1'] * 100:8.1f}")
-    lines.append(f"{'macro F1: presslens slant':30}{'':16}{metrics['macro_f1'] * 100:8.1f}")
+        lines.append(f"{label:40}{scores['p'] * 100:8.1f}{scores['r'] * 100:8.1f}{scores['f1'] * 100:8.1f}")
+    lines.append(f"{'macro F1: presslens slant':40}{'':16}{metrics['macro_f1'] * 100:8.1f}")
     for name, figure in BASELINES:
-        lines.append(f"{'macro F1: ' + name:30}{'':16}{figure * 100:8.1f}  (published)")
+        lines.append(f"{'macro F1: ' + name:40}{'':16}{figure * 100:8.1f}  (published)")
     return "\n".join(lines)

@@ -419,7 +419,7 @@ def score_sentences(doc: Doc, flags: list[FramingSpan], quotes: list[Quote]) -> 
     features = [sentence_features(s, f) for s, f in zip(sentences, inside)]
     verdicts = load_model().score([s.text for s in sentences], features)
     result = []
-    for sentence, in_sentence, feature, verdict in zip(sentences, inside, features, verdicts):
+    for sentence, in_sentence, verdict in zip(sentences, inside, verdicts):
         start, end = sentence.start_char, sentence.end_char
         weight = _evaluative_weight(sentence) + sum(LOADED_WEIGHT if f.technique in {LOADED, NAME_CALLING} else PATTERN_WEIGHT for f in in_sentence)
         score = 1 - math.exp(-weight / SCORE_SCALE)
