@@ -388,12 +388,13 @@ def _evaluative_weight(sentence: Span) -> float:
     return sum(word_weight(t) + slant_weight(t) for t in sentence)
 
 
-def sentence_features(sentence: Span, flags: list[FramingSpan]) -> list[float]:
+def sentence_features(sentence: Span, flags: list[FramingSpan], weight: float | None = None) -> list[float]:
     """Return what the lexicons say about one sentence, as the slant model's extra inputs:
     the evaluative weight of its words squashed to 0..1, its loaded-word and label flags
     (up to 3, scaled to 0..1), its technique-pattern flags (up to 2), whether it carries
-    quotation marks (0, 0.5 or 1) and its length (tokens / 40, at most 2)."""
-    weight = _evaluative_weight(sentence)
+    quotation marks (0, 0.5 or 1) and its length (tokens / 40, at most 2). `weight` is the
+    sentence's evaluative weight when the caller has it already."""
+    weight = _evaluative_weight(sentence) if weight is None else weight
     words = sum(1 for f in flags if f.technique in {LOADED, NAME_CALLING})
     patterns = len(flags) - words
     marks = sum(1 for t in sentence if t.is_quote)
@@ -416,19 +417,20 @@ def score_sentences(doc: Doc, flags: list[FramingSpan], quotes: list[Quote]) -> 
     starts = [f.start for f in ordered]
     sentences = [s for s in doc.sents if text[s.start_char:s.end_char].strip()]
     inside = [ordered[bisect_right(starts, s.start_char - 1):bisect_right(starts, s.end_char - 1)] for s in sentences]
-    features = [sentence_features(s, f) for s, f in zip(sentences, inside)]
-    verdicts = load_model().score([s.text for s in sentences], features)
+    weights = [_evaluative_weight(s) for s in sentences]
+    features = [sentence_features(s, f, w) for s, f, w in zip(sentences, inside, weights)]
+    verdicts = load_model().score([text[s.start_char:s.end_char] for s in sentences], features)
     result = []
-    for sentence, in_sentence, verdict in zip(sentences, inside, verdicts):
+    for sentence, in_sentence, evaluative, verdict in zip(sentences, inside, weights, verdicts):
         start, end = sentence.start_char, sentence.end_char
-        weight = _evaluative_weight(sentence) + sum(LOADED_WEIGHT if f.technique in {LOADED, NAME_CALLING} else PATTERN_WEIGHT for f in in_sentence)
+        weight = evaluative + sum(LOADED_WEIGHT if f.technique in {LOADED, NAME_CALLING} else PATTERN_WEIGHT for f in in_sentence)
         score = 1 - math.exp(-weight / SCORE_SCALE)
         quoted = sum(max(0, min(end, b) - max(start, a)) for a, b, _ in ranges if a < end and start < b)
         biased = verdict.probability >= load_model().threshold
         result.append(SentenceBias(
             start=start, end=end, score=round(score, 3), slant=round(verdict.probability, 3),
             label="biased" if biased else "neutral", in_quote=quoted > (end - start) / 2,
-            words=[_slant_word(text, start, word, in_sentence) for word in verdict.words] if biased else []))
+            words=[_slant_word(text, start, word, in_sentence) for word in verdict.words]))
     return result
 
 

@@ -85,7 +85,9 @@ class SlantModel:
             return SlantVerdict(probability=_sigmoid(self.bias + lexical), words=())
         contributions = self.piece_logit[ids] / len(ids)
         probability = _sigmoid(float(contributions.sum()) + lexical + self.bias)
-        return SlantVerdict(probability=probability, words=self._words(encoding, contributions))
+        # Only a slanted verdict is explained: a neutral sentence has nothing to highlight.
+        words = self._words(encoding, contributions) if probability >= self.threshold else ()
+        return SlantVerdict(probability=probability, words=words)
 
     def _words(self, encoding, contributions: np.ndarray) -> tuple[SlantWord, ...]:
         """Return the words that push hardest towards slanted, strongest first."""
@@ -106,14 +108,16 @@ class SlantModel:
         """Return the sentence's words (punctuation left out) with their pieces' summed
         contribution, strongest push towards slanted first."""
         by_word: dict[int, list] = {}
+        # Each property of an Encoding builds a new list: read them once.
+        offsets, tokens = encoding.offsets, encoding.tokens
         for piece, word in enumerate(encoding.word_ids[:len(contributions)]):
             if word is None:
                 continue
-            start, end = encoding.offsets[piece]
+            start, end = offsets[piece]
             entry = by_word.setdefault(word, [start, end, 0.0, False])
             entry[1] = max(entry[1], end)
             entry[2] += float(contributions[piece]) * len(contributions)
-            entry[3] = entry[3] or any(c.isalpha() for c in encoding.tokens[piece])
+            entry[3] = entry[3] or any(c.isalpha() for c in tokens[piece])
         ranked = sorted((e for e in by_word.values() if e[3]), key=lambda e: -e[2])
         return [SlantWord(start=s, end=e, weight=round(w, 3)) for s, e, w, _ in ranked]
 
