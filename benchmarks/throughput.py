@@ -74,6 +74,12 @@ def main() -> int:
             step(doc, document, article)
             spent[step.__name__] = spent.get(step.__name__, 0.0) + time.perf_counter() - start
     cleaning = best_of(args.repeat, lambda: [build_document(raw) for raw in raws])
+    # The slant model alone (inside framing above): every sentence of every article, once.
+    from presslens.extract.slant import load_model
+
+    sentences = [s.text for _, doc in parsed for s in doc.sents]
+    features = [[0.0, 0.0, 0.0, 0.0, 0.5]] * len(sentences)
+    slant = best_of(args.repeat, lambda: load_model().score(sentences, features))
 
     print(f"model: {model_name(args.model)}; {len(texts)} articles, {words:,} words; best of {args.repeat} runs")
     print(f"{'':24}{'articles/s':>12}{'words/s':>12}{'seconds':>10}")
@@ -84,6 +90,7 @@ def main() -> int:
     print(f"  {'cleaning':22}{cleaning / bare:8.1%}")
     for name, seconds in spent.items():
         print(f"  {name:22}{seconds / bare:8.1%}")
+    print(f"  {'of which slant model':22}{slant / bare:8.1%}  ({len(sentences) / slant:,.0f} sentences/s)")
     return 0
 
 

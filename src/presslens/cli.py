@@ -19,7 +19,7 @@ from presslens.record import Article
 FORMATS = ("json", "jsonl", "text", "html", "csv")
 CSV_TABLES = ("events", "amounts", "quotes", "entities")
 # Each task is scored by presslens.eval.<task>: evaluate_<task>(path, progress) and format_<task>(result).
-EVAL_TASKS = ("extraction", "polnear", "case2021", "babe", "ptc")
+EVAL_TASKS = ("extraction", "polnear", "case2021", "babe", "ptc", "newssd", "wnc")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,6 +75,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("path", metavar="PATH", help="the data set's folder")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(run=_eval)
+
+    train = commands.add_parser("train", help="rebuild a learned component's shipped weights from the data sets")
+    train.add_argument("component", choices=("slant",))
+    train.add_argument("data", metavar="DATA", help="the folder holding allsides/ and newssd-eng/")
+    train.add_argument("--out", metavar="DIR", default=None,
+                       help="where to write the weights (default: the installed package's model folder)")
+    train.add_argument("--distil", action="store_true",
+                       help="also rebuild the static vectors from the encoder (needs the 'train' extra)")
+    train.add_argument("--draw", type=int, metavar="N", default=None,
+                       help="instead of training, print N sentences drawn for labelling (article id, offsets, text)")
+    train.set_defaults(run=_train)
 
     add_corpus_commands(commands)
     from presslens.web.commands import add_web_commands
@@ -267,6 +278,28 @@ def _eval(args: argparse.Namespace) -> int:
     with progress_bar(f"scoring {args.task}") as progress:
         result = evaluate(path, progress=progress)
     print(json.dumps(result, indent=2) if args.json else show(result))
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from presslens.train.sentences import draw_sentences, read_articles
+
+    data = Path(args.data)
+    if not (data / "allsides").is_dir() or not (data / "newssd-eng").is_dir():
+        raise PresslensError(f"{data} does not hold the allsides/ and newssd-eng/ data sets.")
+    if args.draw:
+        articles = read_articles(data / "allsides")
+        for article_id, start, end in draw_sentences(articles, args.draw, seed=16):
+            print(f"{article_id}\t{start}\t{end}\t{' '.join(articles[article_id][start:end].split())}")
+        return 0
+    try:
+        from presslens.train.slant import train
+    except ImportError:
+        raise PresslensError("training needs the 'train' extra: pip install 'presslens[train]'.") from None
+    out = Path(args.out) if args.out else Path(str(files("presslens.models.slant")))
+    head = train(data, out, distil=args.distil)
+    print(f"wrote {out / 'head.json'}" + (f" and {out / 'vectors.npz'}" if args.distil else "")
+          + f" (trained on {head['trained_on']})")
     return 0
 
 

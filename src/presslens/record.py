@@ -191,14 +191,24 @@ class VoiceGroup(Record):
     share: float
 
 
+class SlantEvidence(Span):
+    """A word that pushes a sentence's slant verdict towards slanted."""
+
+    weight: float = Field(description="what the word adds to the model's log-odds of slanted")
+    source: Literal["lexicon", "model"] = Field(
+        description="lexicon: a loaded-word flag covers it and the model agrees; model: the model's attribution alone")
+
+
 class SentenceBias(Record):
     """How opinionated one sentence reads: a score in 0..1 and a label."""
 
     start: int
     end: int
-    score: float
+    score: float = Field(description="the lexicons' reading: evaluative words and flagged techniques, 0..1")
     label: Literal["biased", "neutral"]
     in_quote: bool = Field(default=False, description="the sentence is mostly quoted words")
+    slant: float | None = Field(default=None, description="the slant model's probability that the sentence is slanted")
+    words: list[SlantEvidence] = Field(default_factory=list, description="the words driving the slant verdict, strongest first")
 
 
 class FramingSummary(Record):

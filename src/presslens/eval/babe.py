@@ -5,12 +5,14 @@ byte-order mark, one sentence per row with ``label_bias`` (Biased / Non-biased /
 agreement) and ``biased_words`` (a Python-style list of the words annotators marked).
 
 Each sentence goes through the full pipeline as a one-sentence article. A sentence is
-predicted Biased when any of its sentence scores is labelled biased.
+predicted Biased when any of its sentence scores is labelled biased (since the slant model,
+the model's verdict).
 
 - Sentence level: precision, recall and F1 of Biased, of Non-biased, and their macro F1
   ("No agreement" rows are dropped).
 - Word level, over Biased sentences: a flagged span's words are the predicted words, the
-  annotated ``biased_words`` the gold words, both compared lower-cased as sets per sentence.
+  annotated ``biased_words`` the gold words, both compared lower-cased as sets per sentence;
+  the same for the words the slant model shows as driving its verdict ("explaining words").
   ``flags_on_biased_word`` counts the flagged spans that hold at least one annotated word.
 """
 
@@ -24,8 +26,7 @@ from pathlib import Path
 
 from presslens.errors import InputError
 from presslens.eval.metrics import prf_from_matches
-from presslens.ingest.document import RawArticle
-from presslens.ingest.structure import build_document
+from presslens.eval.sentences import analyse_sentences, is_biased
 
 WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
 BIASED, NEUTRAL = "Biased", "Non-biased"
@@ -68,26 +69,19 @@ def evaluate_babe(path: str | Path, progress: Callable[[int, int], None] | None 
     ``progress(done, total)`` is called after each sentence; ``limit`` scores only the first
     sentences (for quick runs while developing).
     """
-    from presslens.pipeline import analyze_documents
-
     rows = read_babe(path)
     if limit:
         rows = rows[:limit]
-    documents = (build_document(RawArticle(id=str(i), content=row["text"])) for i, row in enumerate(rows))
     confusion = {(gold, pred): 0 for gold in (BIASED, NEUTRAL) for pred in (BIASED, NEUTRAL)}
     word_tp = word_fp = word_fn = 0
+    shown = {"tp": 0, "fp": 0, "fn": 0}
+    sources = {"lexicon": 0, "model": 0}
     flags = flags_on_word = 0
     done = 0
-    failed: list[str] = []
-
-    def skip(document, error: Exception) -> None:
-        # One article an extractor cannot handle must not end the whole evaluation.
-        failed.append(document.id)
-
-    for document, article in analyze_documents(documents, on_error=skip):
-        row = rows[int(document.id)]
-        biased = any(s.label == "biased" for s in article.framing.sentences)
-        confusion[(row["label"], BIASED if biased else NEUTRAL)] += 1
+    failed: list[int] = []
+    for index, article in analyse_sentences([row["text"] for row in rows], progress, failed):
+        row = rows[index]
+        confusion[(row["label"], BIASED if is_biased(article) else NEUTRAL)] += 1
         if row["label"] == BIASED:
             predicted: set[str] = set()
             for span in article.framing.spans:
@@ -98,9 +92,14 @@ def evaluate_babe(path: str | Path, progress: Callable[[int, int], None] | None 
             word_tp += len(predicted & row["words"])
             word_fp += len(predicted - row["words"])
             word_fn += len(row["words"] - predicted)
+            explained = {w.text.lower() for s in article.framing.sentences for w in s.words}
+            for s in article.framing.sentences:
+                for w in s.words:
+                    sources[w.source] += 1
+            shown["tp"] += len(explained & row["words"])
+            shown["fp"] += len(explained - row["words"])
+            shown["fn"] += len(row["words"] - explained)
         done += 1
-        if progress is not None:
-            progress(done, len(rows))
     biased = _prf(confusion[(BIASED, BIASED)], confusion[(NEUTRAL, BIASED)], confusion[(BIASED, NEUTRAL)])
     neutral = _prf(confusion[(NEUTRAL, NEUTRAL)], confusion[(BIASED, NEUTRAL)], confusion[(NEUTRAL, BIASED)])
     return {
@@ -110,6 +109,8 @@ def evaluate_babe(path: str | Path, progress: Callable[[int, int], None] | None 
             "sentence": biased,
             "sentence_neutral": neutral,
             "word": _prf(word_tp, word_fp, word_fn),
+            "explanation_word": _prf(shown["tp"], shown["fp"], shown["fn"]),
+            "explanation_sources": sources,
             "flags": flags,
             "flags_on_biased_word": flags_on_word,
         },
@@ -124,11 +125,14 @@ def format_babe(result: dict) -> str:
     lines = [f"BABE sentence bias and loaded words ({result['sentences']} sentences)", "",
              f"{'':22}{'P':>8}{'R':>8}{'F1':>8}"]
     for label, key in (("sentence: biased", "sentence"), ("sentence: non-biased", "sentence_neutral"),
-                       ("words (biased sent.)", "word")):
+                       ("flagged words", "word"), ("explaining words", "explanation_word")):
         scores = metrics[key]
         lines.append(f"{label:22}{scores['p'] * 100:8.1f}{scores['r'] * 100:8.1f}{scores['f1'] * 100:8.1f}")
     lines.append(f"{'sentence macro F1':22}{'':16}{metrics['sentence_macro_f1'] * 100:8.1f}")
     lines.append(f"flags on an annotated biased word: {metrics['flags_on_biased_word']} of {metrics['flags']}")
+    sources = metrics["explanation_sources"]
+    lines.append(f"explaining words (biased sentences): {sources['lexicon']} from the lexicon and model, "
+                 f"{sources['model']} from the model alone")
     if result.get("failed"):
         lines.append(f"sentences the pipeline failed on (left out): {result['failed']}")
     return "\n".join(lines)

@@ -15,8 +15,10 @@ steps:
    exaggeration) over the text once.
 3. Every flag inside a quotation is given to the quote's speaker (``in_quote``), since the
    wording is then the speaker's and not the article's.
-4. ``score_sentences`` gives each sentence a bias score from the evaluative weight of its
-   words; ``count_voices`` counts quotes and quoted words per speaker and per side.
+4. ``score_sentences`` gives each sentence the lexicons' bias score and the slant model's
+   verdict (``presslens.extract.slant``: static vectors and a regression head that also reads
+   the lexicon features of ``sentence_features``), with the words that drive it;
+   ``count_voices`` counts quotes and quoted words per speaker and per side.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from presslens.extract.entities import affiliation_of, entities_by_token
+from presslens.extract.slant import SlantWord, load_model
 from presslens.ingest.document import Document
 from presslens.lexicons import load_list, load_table
 from presslens.nlp import text_of
@@ -42,6 +45,7 @@ from presslens.record import (
     FramingSummary,
     Quote,
     SentenceBias,
+    SlantEvidence,
     Voice,
     VoiceGroup,
 )
@@ -63,6 +67,9 @@ SCORE_SCALE = 1.0
 LOADED_WEIGHT = 1.2
 SLANT_WEIGHT = 0.5  # a judging reporting verb or an intensifying adverb (slanted-words.tsv)
 PATTERN_WEIGHT = 0.6
+# Whether a flag in a sentence the slant model reads as neutral is dropped (see the README's
+# PTC figures for what it does to precision and recall).
+DROP_FLAGS_IN_NEUTRAL_SENTENCES = False
 TARGET_REACH = 600  # characters back in which "the dictator" looks for the person meant
 WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
 PERSONAL = {"PERSON"}
@@ -377,28 +384,74 @@ def _deduplicated(flags: list[FramingSpan]) -> list[FramingSpan]:
     return kept
 
 
+def _evaluative_weight(sentence: Span) -> float:
+    return sum(word_weight(t) + slant_weight(t) for t in sentence)
+
+
+def sentence_features(sentence: Span, flags: list[FramingSpan], weight: float | None = None) -> list[float]:
+    """Return what the lexicons say about one sentence, as the slant model's extra inputs:
+    the evaluative weight of its words squashed to 0..1, its loaded-word and label flags
+    (up to 3, scaled to 0..1), its technique-pattern flags (up to 2), whether it carries
+    quotation marks (0, 0.5 or 1) and its length (tokens / 40, at most 2). `weight` is the
+    sentence's evaluative weight when the caller has it already."""
+    weight = _evaluative_weight(sentence) if weight is None else weight
+    words = sum(1 for f in flags if f.technique in {LOADED, NAME_CALLING})
+    patterns = len(flags) - words
+    marks = sum(1 for t in sentence if t.is_quote)
+    return [round(1 - math.exp(-weight / SCORE_SCALE), 4), min(words, 3) / 3, min(patterns, 2) / 2,
+            min(marks, 2) / 2, min(len(sentence), 80) / 40]
+
+
 def score_sentences(doc: Doc, flags: list[FramingSpan], quotes: list[Quote]) -> list[SentenceBias]:
-    """Return a bias score and label for each sentence, from the evaluative weight of its words
-    and the techniques flagged in it."""
+    """Return a bias score, the slant model's verdict and label, and the words that drive the
+    verdict for each sentence.
+
+    ``score`` is the lexicons' own reading (evaluative weight of the words and the techniques
+    flagged); ``slant`` is the model's probability, which decides the label. The words shown
+    are the model's strongest pushes towards slanted, each said to come from the lexicon when a
+    loaded-word flag covers it and from the model alone otherwise.
+    """
     text = text_of(doc)
     ranges = _quote_ranges(quotes)
-    flag_starts = sorted((f.start, f.technique) for f in flags)
-    starts = [s for s, _ in flag_starts]
+    ordered = sorted(flags, key=lambda f: f.start)
+    starts = [f.start for f in ordered]
+    sentences = [s for s in doc.sents if text[s.start_char:s.end_char].strip()]
+    inside = [ordered[bisect_right(starts, s.start_char - 1):bisect_right(starts, s.end_char - 1)] for s in sentences]
+    weights = [_evaluative_weight(s) for s in sentences]
+    features = [sentence_features(s, f, w) for s, f, w in zip(sentences, inside, weights)]
+    verdicts = load_model().score([text[s.start_char:s.end_char] for s in sentences], features)
     result = []
-    for sentence in doc.sents:
+    for sentence, in_sentence, evaluative, verdict in zip(sentences, inside, weights, verdicts):
         start, end = sentence.start_char, sentence.end_char
-        if not text[start:end].strip():
-            continue
-        weight = sum(word_weight(t) + slant_weight(t) for t in sentence)
-        low, high = bisect_right(starts, start - 1), bisect_right(starts, end - 1)
-        for _, technique in flag_starts[low:high]:
-            weight += LOADED_WEIGHT if technique in {LOADED, NAME_CALLING} else PATTERN_WEIGHT
+        weight = evaluative + sum(LOADED_WEIGHT if f.technique in {LOADED, NAME_CALLING} else PATTERN_WEIGHT for f in in_sentence)
         score = 1 - math.exp(-weight / SCORE_SCALE)
         quoted = sum(max(0, min(end, b) - max(start, a)) for a, b, _ in ranges if a < end and start < b)
-        result.append(SentenceBias(start=start, end=end, score=round(score, 3),
-                                   label="biased" if score >= BIASED_AT else "neutral",
-                                   in_quote=quoted > (end - start) / 2))
+        biased = verdict.probability >= load_model().threshold
+        result.append(SentenceBias(
+            start=start, end=end, score=round(score, 3), slant=round(verdict.probability, 3),
+            label="biased" if biased else "neutral", in_quote=quoted > (end - start) / 2,
+            words=[_slant_word(text, start, word, in_sentence) for word in verdict.words]))
     return result
+
+
+def _slant_word(text: str, offset: int, word: SlantWord, flags: list[FramingSpan]) -> SlantEvidence:
+    start, end = offset + word.start, offset + word.end
+    lexicon = any(f.start < end and start < f.end and f.technique in {LOADED, NAME_CALLING} for f in flags)
+    return SlantEvidence(start=start, end=end, text=text[start:end], weight=word.weight,
+                         source="lexicon" if lexicon else "model")
+
+
+def drop_neutral_flags(flags: list[FramingSpan], sentences: list[SentenceBias]) -> list[FramingSpan]:
+    """Return the flags outside sentences the slant model reads as neutral; a flag in a
+    quotation is kept, since the speaker's wording is reported whatever the sentence's tone."""
+    neutral = [(s.start, s.end) for s in sentences if s.label == "neutral"]
+    starts = [start for start, _ in neutral]
+    kept = []
+    for flag in flags:
+        at = bisect_right(starts, flag.start) - 1
+        if flag.in_quote or at < 0 or flag.start >= neutral[at][1]:
+            kept.append(flag)
+    return kept
 
 
 def _words(text: str) -> int:
@@ -453,13 +506,19 @@ def count_voices(article: Article) -> tuple[list[Voice], list[VoiceGroup], int]:
     return voices, groups, total
 
 
+def find_flags(doc: Doc, article: Article) -> list[FramingSpan]:
+    """Return the loaded-word, label and technique-pattern flags of the doc in text order."""
+    return _deduplicated(find_lexical_flags(doc, _Targets(doc, article)) + find_pattern_flags(text_of(doc)))
+
+
 def extract_framing(doc: Doc, document: Document, article: Article) -> Framing:
     """Return the article's framing: technique spans with targets, sentence bias, voices."""
     text = text_of(doc)
-    targets = _Targets(doc, article)
-    flags = _deduplicated(find_lexical_flags(doc, targets) + find_pattern_flags(text))
+    flags = find_flags(doc, article)
     attribute_flags(flags, article.quotes)
     sentences = score_sentences(doc, flags, article.quotes)
+    if DROP_FLAGS_IN_NEUTRAL_SENTENCES:
+        flags = drop_neutral_flags(flags, sentences)
     voices, groups, quoted_words = count_voices(article)
     all_words = _words(text)
     biased = sum(1 for s in sentences if s.label == "biased")
