@@ -264,9 +264,9 @@ def test_analyse_form_shows_a_pasted_article_inertly(server, watched):
 
 
 def test_no_payload_of_the_xss_corpus_runs_on_any_page_type(xss_server, xss_corpus, watched):
-    from test_xss import _pages
-
     import httpx
+
+    from test_xss import _pages
 
     _, by_id = xss_corpus
     with httpx.Client(base_url=xss_server) as api:
