@@ -2,8 +2,8 @@
 
 `Stores` hands each worker thread the store it queries. `ReconnectingRoute` runs a GET route
 again, once, on a fresh connection when the database server dropped the old one (PostgreSQL
-restarted, a proxy cut an idle link): a reader never sees the restart, and a route that still
-cannot reach the server answers 503 with one sentence instead of a traceback.
+restarted, a proxy cut an idle link): a reader never sees the restart, and while the server
+cannot be reached every page answers 503 with one sentence instead of a traceback.
 """
 
 from __future__ import annotations
@@ -27,12 +27,20 @@ class Stores:
         self.shared: SQLStore | None = None
         self.opened: list[SQLStore] = []
         self.lock = threading.Lock()
+        self.served = False  # whether a store was ever opened
 
     def get(self) -> SQLStore:
         """Return the store this thread reads, opening it on first use."""
         store = self.shared or getattr(self.local, "store", None)
         if store is None:
-            store = open_store(self.location, read_only=True, create=False)
+            try:
+                store = open_store(self.location, read_only=True, create=False)
+            except PresslensError as error:
+                if not self.served:
+                    raise  # at start-up: the command says why in one sentence
+                # Reachable before, not now (a server restarting): the page says so, as a 503.
+                raise HTTPException(503, _sentence(error)) from None
+            self.served = True
             with self.lock:
                 self.opened.append(store)
             if store.thread_safe():
@@ -76,10 +84,7 @@ class ReconnectingRoute(APIRoute):
                 # Only a read is run twice; a lost connection is known by the store, not guessed from the error.
                 if request.method != "GET" or stores is None or not stores.drop_lost():
                     raise
-            try:
-                return await handler(request)
-            except PresslensError as error:
-                raise HTTPException(503, _sentence(error)) from None
+            return await handler(request)
 
         return handle
 
