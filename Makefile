@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 
-.PHONY: install browser demo test bench bench-web bench-corpus eval lint clean
+.PHONY: install browser demo test bench bench-web bench-corpus bench-watch eval lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench-web: install
 
 bench-corpus: install
 	$(BIN)/python benchmarks/corpus.py --corpus $(DATA)/polnear/train/text
+
+# Local sites on 127.0.0.1 only; several CPU-minutes of analysis, so run it niced.
+bench-watch: install
+	mkdir -p out && nice -n 10 $(BIN)/python benchmarks/watch.py --out out/bench-watch.json
 
 eval: install
 	$(BIN)/presslens eval extraction $(DATA)/article-extraction

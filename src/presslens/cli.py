@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
 
     analyze = commands.add_parser("analyze", help="analyse articles (files, folders, JSON lines, CSV, feeds, WARC, or - for stdin)")
     analyze.add_argument("paths", nargs="+", metavar="PATH",
-                         help="a .txt/.html/.jsonl/.csv/feed/WARC file, a folder, or - for stdin")
+                         help="a .txt/.html/.jsonl/.csv/feed/WARC file, a folder, an http(s) address, or - for stdin")
     analyze.add_argument("-f", "--format", choices=FORMATS, default=None,
                          help="json (default for one article), jsonl (default for several), text or html")
     analyze.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     from presslens.web.commands import add_web_commands
 
     add_web_commands(commands)
+    from presslens.watch.commands import add_watch_commands
+
+    add_watch_commands(commands)
     from presslens.scale.commands import add_scale_commands
 
     add_scale_commands(commands)
@@ -147,7 +150,10 @@ def _analyze(args: argparse.Namespace) -> int:
 def _default_format(paths: list[str]) -> str:
     """Return json for one text or HTML file, jsonl when the paths may hold many articles."""
     from presslens.ingest.sources import HTML_SUFFIXES, TEXT_SUFFIXES
+    from presslens.ingest.web import is_url
 
+    if len(paths) == 1 and is_url(paths[0]):
+        return "json"  # one page is one record; a feed's or sitemap's pages come as a list
     if len(paths) == 1 and paths[0] != "-":
         path = Path(paths[0])
         single = TEXT_SUFFIXES | HTML_SUFFIXES | {".gz"}

@@ -26,7 +26,8 @@ def add_corpus_commands(subparsers) -> None:
     """Register the corpus sub-commands on the CLI's sub-parsers."""
     ingest = subparsers.add_parser("ingest", help="load articles (files, folders, JSONL, CSV, feeds, WARC) into a corpus")
     ingest.add_argument("sources", nargs="+", metavar="SOURCE",
-                        help="a file, a folder (recursive), a .jsonl/.csv/.rss/.atom/.warc(.gz) file, or -")
+                        help="a file, a folder (recursive), a .jsonl/.csv/.rss/.atom/.warc(.gz) file, an http(s) address "
+                             "(a page, feed or sitemap), or -")
     _add_db(ingest)
     ingest.add_argument("--model", default=None, help="spaCy pipeline to load (default: as for analyze)")
     ingest.add_argument("--batch-size", type=positive_int, default=BATCH_SIZE, metavar="N",
@@ -141,7 +142,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     load_pipeline(args.model)  # a missing model is one sentence before any work starts
     # Counting reads the sources once without parsing: cheap next to the parse, and what
     # gives the bar its time left. Standard input can only be read once.
-    counted = sys.stderr.isatty() and "-" not in args.sources
+    # Web addresses would be fetched twice.
+    counted = sys.stderr.isatty() and not any(s == "-" or s.startswith(("http://", "https://")) for s in args.sources)
     total = count_items(args.sources, args.max_bytes) if counted else None
     store = _open(args.db, must_exist=False)
     with stops_cleanly(store), store, progress_bar("ingesting", total, "articles") as progress:

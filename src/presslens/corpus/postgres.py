@@ -208,6 +208,41 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX story_articles_story ON story_articles (story_id)",
         *EXPORT_VIEWS.values(),
     ],
+    [
+        # What `presslens watch` remembers between runs (presslens.watch.state), as in SQLite.
+        """CREATE TABLE watch_sources (
+            url ctext PRIMARY KEY,
+            parent ctext,
+            title ctext,
+            kind ctext,
+            etag ctext,
+            last_modified ctext,
+            added ctext NOT NULL,
+            polls BIGINT NOT NULL DEFAULT 0,
+            last_poll ctext,
+            next_poll ctext,
+            last_result ctext,
+            last_new BIGINT NOT NULL DEFAULT 0,
+            last_seen BIGINT NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE watch_urls (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            url ctext NOT NULL UNIQUE,
+            address ctext NOT NULL,
+            source ctext NOT NULL,
+            published ctext,
+            found ctext NOT NULL,
+            state ctext NOT NULL,
+            tries BIGINT NOT NULL DEFAULT 0,
+            canonical ctext,
+            article_id ctext,
+            message ctext,
+            done ctext
+        )""",
+        "CREATE INDEX watch_urls_state ON watch_urls (state, seq)",
+        "CREATE INDEX watch_urls_canonical ON watch_urls (canonical)",
+        "CREATE INDEX watch_urls_source ON watch_urls (source)",
+    ],
 ]
 
 # Any fixed number will do: it names the lock that every presslens writer of a database takes.

@@ -211,6 +211,42 @@ MIGRATIONS: list[list[str]] = [
         EXPORT_VIEWS["articles"],
         EXPORT_VIEWS["stories"],
     ],
+    [
+        # What `presslens watch` remembers between runs (presslens.watch.state): the sources
+        # it polls with their validators and schedule, and every article address it found.
+        """CREATE TABLE watch_sources (
+            url TEXT PRIMARY KEY,
+            parent TEXT,
+            title TEXT,
+            kind TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            added TEXT NOT NULL,
+            polls INTEGER NOT NULL DEFAULT 0,
+            last_poll TEXT,
+            next_poll TEXT,
+            last_result TEXT,
+            last_new INTEGER NOT NULL DEFAULT 0,
+            last_seen INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE watch_urls (
+            seq INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            address TEXT NOT NULL,
+            source TEXT NOT NULL,
+            published TEXT,
+            found TEXT NOT NULL,
+            state TEXT NOT NULL,
+            tries INTEGER NOT NULL DEFAULT 0,
+            canonical TEXT,
+            article_id TEXT,
+            message TEXT,
+            done TEXT
+        )""",
+        "CREATE INDEX watch_urls_state ON watch_urls (state, seq)",
+        "CREATE INDEX watch_urls_canonical ON watch_urls (canonical)",
+        "CREATE INDEX watch_urls_source ON watch_urls (source)",
+    ],
 ]
 
 

@@ -263,6 +263,15 @@ class SQLStore(Store):
         """
         return self._dicts(sql, params)
 
+    def execute(self, sql: str, params: Iterable = ()) -> int:
+        """Return the number of rows one write statement changed, run in the current transaction.
+
+        For modules that keep tables of their own in the store, such as the watcher's state;
+        the statement is written as for `query`, and is durable at the next `commit()`.
+        """
+        self._begin()
+        return self._execute(sql, params).rowcount
+
     def matching(self, column: str) -> str:
         """Return a condition on the column that one `?`, given a `like_pattern`, completes; ASCII case is ignored."""
         # An explicit escape character: PostgreSQL's default is the backslash, SQLite has none.

@@ -18,19 +18,37 @@ CORPUS_SUFFIXES = READABLE_SUFFIXES | CSV_SUFFIXES | FEED_SUFFIXES
 def iter_corpus_articles(
     locations: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[RawArticle | InputError]:
-    """Yield every article in files, folders (recursive), JSONL, CSV, feeds, WARC or stdin ('-')."""
-    for location in map(str, locations):
-        path = Path(location)
-        if location != "-" and path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and _is_corpus_file(p))
-            if not files:
-                yield InputError("the folder holds no article, JSONL, CSV, feed or WARC files", location)
-            for file in files:
-                yield from _file_articles(file, max_bytes)
-        elif location != "-" and path.is_file():
-            yield from _file_articles(path, max_bytes)
-        else:
-            yield from iter_raw_articles([location], max_bytes)
+    """Yield every article in files, folders (recursive), JSONL, CSV, feeds, WARC, web addresses or stdin ('-')."""
+    from presslens.ingest.web import is_url
+
+    fetcher = None
+    try:
+        for location in map(str, locations):
+            if is_url(location):
+                from presslens.ingest.fetch import Fetcher, Politeness
+                from presslens.ingest.web import iter_url_articles
+
+                fetcher = fetcher or Fetcher(Politeness(max_bytes=max_bytes))
+                yield from iter_url_articles(location, fetcher)
+            else:
+                yield from _location_articles(location, max_bytes)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+
+
+def _location_articles(location: str, max_bytes: int) -> Iterator[RawArticle | InputError]:
+    path = Path(location)
+    if location != "-" and path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _is_corpus_file(p))
+        if not files:
+            yield InputError("the folder holds no article, JSONL, CSV, feed or WARC files", location)
+        for file in files:
+            yield from _file_articles(file, max_bytes)
+    elif location != "-" and path.is_file():
+        yield from _file_articles(path, max_bytes)
+    else:
+        yield from iter_raw_articles([location], max_bytes)
 
 
 def _is_corpus_file(path: Path) -> bool:

@@ -27,6 +27,7 @@ from presslens.corpus.store import open_store
 from presslens.errors import InputError, PresslensError
 from presslens.record import Article
 from presslens.render.html import article_body
+from presslens.watch.state import source_rows
 from presslens.web import queries
 from presslens.web.auth import TokenGate
 from presslens.web.limits import DEFAULT_PER_MINUTE, AnalyzeRateLimit
@@ -311,6 +312,17 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
     def errors_api(page: int = paging["page"], size: int = paging["size"]) -> dict:
         """Return a page of the items that failed ingest, with why."""
         return queries.errors(stores.get(), page_of(page, size))
+
+    # -- watched sources --------------------------------------------------------------
+
+    @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
+    def sources_page(request: Request):
+        return render("sources.html.j2", request, sources=source_rows(stores.get()))
+
+    @app.get("/api/sources", tags=["corpus"])
+    def sources_api() -> list[dict]:
+        """Return the sources `presslens watch` polls: when each was last polled, what it found, what became of it."""
+        return source_rows(stores.get())
 
     # -- analyse on the fly -----------------------------------------------------------
 
