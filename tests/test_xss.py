@@ -44,7 +44,7 @@ def _pages(client: TestClient, by_id: dict[str, str]) -> list[str]:
     stories = [s["id"] for s in client.get("/api/stories", params={"size": 200}).json()["items"]]
     some = list(hostile)[:8]
     return ["/", "/articles?size=200", "/articles?page=2&size=20", "/entities?size=200", "/speakers?size=200",
-            "/stories?size=200", "/events", "/errors?size=200", "/analyze", "/search?q=Lyon",
+            "/stories?size=200", "/events", "/errors?size=200", "/sources", "/analyze", "/search?q=Lyon",
             *(f"/articles/{i}" for i in by_id), *(f"/entities/{i}" for i in entities),
             *(f"/speakers/{quote(name, safe='')}" for name in speakers), *(f"/stories/{i}" for i in stories),
             *(f"/search?q={quote(p)}" for p in hostile), *(f"/events?place={quote(p)}" for p in some),
@@ -63,6 +63,8 @@ def test_every_page_type_stays_inert(client, xss_corpus):
         assert response.status_code in (200, 404, 422), (path, response.status_code)
         assert response.headers["content-type"].startswith("text/html"), path
         assert_inert(response.text)
+    watched = assert_inert(client.get("/sources").text)
+    assert all(p in watched for p in by_id.values())  # the watched feeds' titles, shown as text
 
 
 def test_each_article_page_shows_its_payloads_as_text(client, xss_corpus):

@@ -2,7 +2,7 @@
 
 Each payload goes into one article: its text (in a reported sentence and in a quote), its
 title, URL, outlet and author, the name of one of its entities, the speaker of its quotes,
-the place and actor of an event, and an ingest error. The records are analysed by the real
+the place and actor of an event, an ingest error and a watched feed. The records are analysed by the real
 pipeline and then given the payload names, since no named-entity model would name anyone
 `<svg onload=…>`. `assert_inert` parses a page with an HTML parser and fails on anything a
 browser would run: a script element other than the app's own, an event-handler attribute,
@@ -51,7 +51,7 @@ Two people were injured by falling trees in Porto.
 ALLOWED_TAGS = {"html", "head", "meta", "title", "link", "script", "style", "body", "header", "nav", "main", "section",
                 "article", "aside", "div", "span", "p", "a", "h1", "h2", "h3", "ul", "li", "table", "tr", "th", "td",
                 "form", "label", "input", "textarea", "button", "select", "option", "strong", "meter", "figure",
-                "figcaption", "svg", "g", "circle", "line", "polygon", "polyline", "rect", "text"}
+                "figcaption", "code", "br", "svg", "g", "circle", "line", "polygon", "polyline", "rect", "text"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset",
                   "ping", "cite", "codebase", "lowsrc", "dynsrc"}
 LOADING_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "img", "image", "video",
@@ -97,6 +97,7 @@ def build_xss_corpus(db: Path) -> dict[str, str]:
     from presslens.corpus.store import open_store
     from presslens.corpus.stories import build_stories
     from presslens.pipeline import analyze_stream
+    from presslens.watch.state import WatchState
 
     raws = hostile_articles()
     by_id = {raw.id: raw.title for raw in raws}
@@ -106,6 +107,12 @@ def build_xss_corpus(db: Path) -> dict[str, str]:
             store.add_article(named_after(result, by_id[result.id]))
         for payload in by_id.values():
             store.add_error(payload, f"the file could not be read: {payload}")
+        watched = WatchState(store)
+        for n, payload in enumerate(by_id.values()):
+            # Watched feeds, as a hostile site names them: the address, the title and the poll's result.
+            url = payload if n % 2 else f"https://feeds.example/{payload}"
+            watched.add_source(url, title=payload, parent=None)
+            watched.polled(url, result=f"failed: {payload}", every=600, kind=payload)
         store.commit()
         find_duplicates(store)
         build_stories(store)
