@@ -34,8 +34,10 @@ test: install browser
 bench: install
 	$(BIN)/python benchmarks/throughput.py
 
+# DB=store.db serves that store (a SQLite file built with `presslens ingest`); without it a
+# synthetic 10,000-article store is built for the run.
 bench-web: install
-	$(BIN)/python benchmarks/web_load.py
+	$(BIN)/python benchmarks/web_load.py $(if $(DB),--db $(DB))
 
 bench-corpus: install
 	$(BIN)/python benchmarks/corpus.py --corpus $(DATA)/polnear/train/text

@@ -60,3 +60,12 @@ def build_corpus(db, items: dict[str, RawArticle], error: str):
         ingest_items([*items.values(), InputError(error)], store)
         build_stories(store)
     return db, {name: raw.id for name, raw in items.items()}
+
+
+@pytest.fixture(scope="session")
+def xss_corpus(tmp_path_factory, nlp):
+    """Return (database path, payload by article id) of the corpus built from tests/xss-payloads.txt (see xss.py)."""
+    from xss import build_xss_corpus
+
+    db = tmp_path_factory.mktemp("xss") / "corpus.db"
+    return db, build_xss_corpus(db)

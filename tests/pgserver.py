@@ -13,7 +13,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
@@ -28,6 +28,17 @@ class Server:
 
     port: int
     databases: count
+    control: Callable[[str], None] = lambda action: None  # runs pg_ctl start, stop or restart
+
+    def restart(self) -> None:
+        """Stop the server, dropping every connection, and start it again on the same port."""
+        self.control("restart")
+
+    def stop(self) -> None:
+        self.control("stop")
+
+    def start(self) -> None:
+        self.control("start")
 
     def url(self, database: str = "postgres") -> str:
         """Return the URL of one database of the server."""
@@ -101,11 +112,20 @@ def running_server() -> Iterator[Server]:
     port = free_port()
     try:
         run(binaries / "initdb", "-D", data, "-A", "trust", "-U", "presslens", "-E", "UTF8", "--no-locale")
-        run(binaries / "pg_ctl", "-D", data, "-l", root / "server.log", "-w", "start",
-            "-o", f"-k {sockets} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off")
+        options = f"-k {sockets} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off"
+
+        def control(action: str) -> None:
+            # Fast: the server ends every session at once, as a crash or a restart by an admin does.
+            stop = ["-m", "fast"] if action in ("stop", "restart") else []
+            start = ["-l", root / "server.log", "-o", options] if action in ("start", "restart") else []
+            run(binaries / "pg_ctl", "-D", data, "-w", *start, action, *stop)
+
+        control("start")
+        server = Server(port, count(1), control)
         try:
-            yield Server(port, count(1))
+            yield server
         finally:
-            run(binaries / "pg_ctl", "-D", data, "-w", "stop", "-m", "fast")
+            if (data / "postmaster.pid").exists():
+                control("stop")
     finally:
         shutil.rmtree(root, ignore_errors=True)

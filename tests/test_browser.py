@@ -81,6 +81,18 @@ def corpus(tmp_path_factory, nlp):
 def server(corpus):
     """Return the base URL of the real app served by uvicorn on a free loopback port."""
     db, _ = corpus
+    yield from serving(db)
+
+
+@pytest.fixture(scope="module")
+def xss_server(xss_corpus):
+    """Return the base URL of the app serving the XSS corpus (tests/xss.py)."""
+    db, _ = xss_corpus
+    yield from serving(db)
+
+
+def serving(db):
+    """Yield the base URL of the app over this store, served by uvicorn on a free loopback port, until closed."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -249,3 +261,32 @@ def test_analyse_form_shows_a_pasted_article_inertly(server, watched):
     assert page.locator("#article-text [data-quote]").count() >= 1
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert watched.problems() == []
+
+
+def test_no_payload_of_the_xss_corpus_runs_on_any_page_type(xss_server, xss_corpus, watched):
+    import httpx
+
+    from test_xss import _pages
+
+    _, by_id = xss_corpus
+    with httpx.Client(base_url=xss_server) as api:
+        pages = _pages(api, by_id)
+    page = watched.page
+    # Every page type, each with payloads: all article pages, and a few of each other kind.
+    kinds: dict[str, list[str]] = {}
+    for path in pages:
+        kinds.setdefault(path.split("?")[0].split("/")[1] + ("?" if "?" in path else ""), []).append(path)
+    chosen = kinds.pop("articles") + [p for paths in kinds.values() for p in paths[:6]]
+    for path in chosen:
+        page.goto(xss_server + path)
+        assert page.evaluate("typeof window.__pwned") == "undefined", path
+        assert watched.dialogs == [], path
+    # The form, with every payload pasted at once.
+    page.goto(f"{xss_server}/analyze")
+    page.fill("textarea[name=content]", "Protest in Lyon\n\n" + "\n\n".join(f"They wrote {p} there." for p in by_id.values()))
+    with page.expect_navigation():
+        page.click("form.analyze button")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert watched.dialogs == [] and watched.page_errors == []
+    # The error pages visited log their own 404 and 422; nothing else may be reported.
+    assert [p for p in watched.problems() if "the server responded with a status of 4" not in p] == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -144,7 +145,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     # Web addresses would be fetched twice.
     counted = sys.stderr.isatty() and not any(s == "-" or s.startswith(("http://", "https://")) for s in args.sources)
     total = count_items(args.sources, args.max_bytes) if counted else None
-    with _open(args.db, must_exist=False) as store, progress_bar("ingesting", total, "articles") as progress:
+    store = _open(args.db, must_exist=False)
+    with stops_cleanly(store), store, progress_bar("ingesting", total, "articles") as progress:
         report = ingest(args.sources, store, model=args.model, batch_size=args.batch_size,
                         progress=progress, max_bytes=args.max_bytes, workers=args.workers)
         clusters = find_duplicates(store)
@@ -160,6 +162,28 @@ def run_ingest(args: argparse.Namespace) -> int:
           f"in {report.seconds:.1f} s ({report.rate:.1f} items/s); "
           f"{len(clusters)} near-duplicate clusters ({copies} copies), {len(stories)} stories in {shown}")
     return 1 if report.failed else 0
+
+
+@contextmanager
+def stops_cleanly(store):
+    """Turn a database failure in the block (a full disk, a server that went away) into one sentence.
+
+    Every batch is its own transaction, so what was committed before the failure is whole and
+    the next run, which skips stored articles, does only the rest.
+    """
+    try:
+        yield
+    except store.database_error as error:
+        from presslens.corpus.store import first_line
+
+        # What failed first says why ("database or disk is full"); the commit tried on the way
+        # out only fails after it.
+        while isinstance(error.__context__, store.database_error):
+            error = error.__context__
+        store.discard()
+        raise PresslensError(f"the database {store.name} failed during the ingest ({first_line(error)}); "
+                             "every batch stored before it is kept, so run the same command again to finish "
+                             "once the database is back (or has room).") from None
 
 
 # -- queries ----------------------------------------------------------------------------

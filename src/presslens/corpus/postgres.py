@@ -342,6 +342,10 @@ class PostgresStore(SQLStore):
         # a statement that fails cannot leave a transaction aborted for the next.
         return self.read_only
 
+    def connection_lost(self) -> bool:
+        # psycopg marks the connection broken when the server ended it (a restart, a dropped link).
+        return self.db is None or self.db.broken
+
     def _view_columns(self, view: str) -> list[tuple[str, str]]:
         kinds = {"bigint": "integer", "integer": "integer", "smallint": "integer",
                  "double precision": "real", "real": "real", "numeric": "real"}

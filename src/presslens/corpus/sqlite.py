@@ -307,8 +307,9 @@ class SQLiteStore(SQLStore):
         self._execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", (seq, title, text))
 
     def _search_rows(self, words: list[str], limit: int) -> list[dict]:
-        # Each word quoted: a phrase of one word, whatever FTS5 operator it spells.
-        query = " ".join(f'"{w}"' for w in words)
+        # Each word quoted: a phrase of one word, whatever FTS5 operator it spells. FTS5 reads
+        # a NUL as the end of the query, which would leave the quote open.
+        query = " ".join(f'"{w}"' for w in (w.replace("\x00", " ") for w in words))
         return self._dicts(
             """SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet,
                       snippet(articles_fts, 1, '', '', '…', 24) AS snippet

@@ -294,6 +294,19 @@ class SQLStore(Store):
         """Return True when threads may share this store to read; otherwise each thread opens its own."""
         return False
 
+    def connection_lost(self) -> bool:
+        """Return True when the database server dropped this store's connection (a file never does)."""
+        return False
+
+    def discard(self) -> None:
+        """Release a store whose connection was lost, without the commit `close` would try."""
+        db, self.db = self.db, None
+        if db is not None:
+            try:
+                db.close()
+            except self.database_error:
+                pass  # already gone: nothing is left to release
+
     # -- schema -----------------------------------------------------------------------
 
     def schema_version(self) -> int:

@@ -7,7 +7,6 @@ the highlighted body comes from `render.html.article_body`, which escapes each s
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -24,14 +23,17 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from presslens import __version__
-from presslens.corpus.store import SQLStore, open_store
-from presslens.errors import InputError
+from presslens.corpus.store import open_store
+from presslens.errors import InputError, PresslensError
 from presslens.record import Article
 from presslens.render.html import article_body
 from presslens.watch.state import source_rows
 from presslens.web import queries
+from presslens.web.auth import TokenGate
+from presslens.web.limits import DEFAULT_PER_MINUTE, AnalyzeRateLimit
 from presslens.web.queries import Page
 from presslens.web.safety import BodyLimit, SecurityHeaders
+from presslens.web.stores import ReconnectingRoute, Stores
 
 # An article pasted for analysis is text, not a crawl: a megabyte is a very long article.
 DEFAULT_MAX_BODY_BYTES = 1_000_000
@@ -53,41 +55,14 @@ def _environment() -> Environment:
     return env
 
 
-class _Stores:
-    """The read-only stores the worker threads query: one shared by all when the store allows it
-    (PostgreSQL), else one per thread (a SQLite connection is not shared across threads)."""
+def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, token: str | None = None,
+               analyses_per_minute: int = DEFAULT_PER_MINUTE) -> FastAPI:
+    """Return the web app serving the corpus at this location (a SQLite file or a postgresql:// URL), read-only.
 
-    def __init__(self, location: str):
-        self.location = location
-        self.local = threading.local()
-        self.shared: SQLStore | None = None
-        self.opened: list[SQLStore] = []
-        self.lock = threading.Lock()
-
-    def get(self) -> SQLStore:
-        """Return the store this thread reads, opening it on first use."""
-        store = self.shared or getattr(self.local, "store", None)
-        if store is None:
-            store = open_store(self.location, read_only=True, create=False)
-            with self.lock:
-                self.opened.append(store)
-            if store.thread_safe():
-                self.shared = store
-            else:
-                self.local.store = store
-        return store
-
-    def close(self) -> None:
-        with self.lock:
-            for store in self.opened:
-                store.close()
-            self.opened.clear()
-            self.shared = None
-
-
-def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
-    """Return the web app serving the corpus at this location (a SQLite file or a postgresql:// URL), read-only."""
-    stores = _Stores(str(location))
+    With a token, every request must carry it (see presslens.web.auth); each client may ask
+    for `analyses_per_minute` analyses (see presslens.web.limits).
+    """
+    stores = Stores(str(location))
     # A missing, foreign or outdated database is one sentence now, not a 500 on the first page.
     # The store is opened read-only, so it cannot run a migration itself.
     stores.get()
@@ -95,7 +70,14 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
                   description="The pages and data of a presslens corpus: articles, entities, speakers, events.")
     # The interactive docs pages load scripts from a CDN, which the CSP forbids; the
     # OpenAPI document itself stays at /openapi.json.
+    # A store whose server restarted is reopened and the read run again (GET routes only).
+    app.router.route_class = ReconnectingRoute
+    # The last added runs first: headers go on every answer, refusals included; a request
+    # without the token is turned away before it can spend anyone's analysis budget.
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(AnalyzeRateLimit, per_minute=analyses_per_minute)
+    if token:
+        app.add_middleware(TokenGate, token=token)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("presslens.web", "static")]), name="static")
     app.state.stores = stores
@@ -119,6 +101,13 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
         if wants_json(request):
             return JSONResponse({"error": message}, status_code=error.status_code)
         return render("error.html.j2", request, status=error.status_code, message=message)
+
+    @app.exception_handler(PresslensError)
+    async def user_error(request: Request, error: PresslensError):
+        # Something the request asked for that cannot be done, such as a search the store
+        # cannot read as a query: the user's error, in their words, never a 500.
+        text = str(error)
+        return await http_error(request, StarletteHTTPException(400, text[:1].upper() + text[1:]))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
+
+from presslens.web.auth import TOKEN_ENV
 
 
 def add_web_commands(subparsers) -> None:
@@ -12,19 +15,26 @@ def add_web_commands(subparsers) -> None:
                        help="the corpus database, a SQLite file or a postgresql:// URL, opened read-only")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--token", default=None, metavar="TOKEN",
+                       help=f"access token every request must carry (default: ${TOKEN_ENV}); required on any "
+                            "address but loopback; browsers open the address once with ?token=TOKEN")
     serve.set_defaults(run=run_serve)
 
 
 def run_serve(args: argparse.Namespace) -> int:
     """Return 0 once the server has been stopped."""
     from presslens.web.app import check_db
+    from presslens.web.auth import check_token
 
+    # The variable keeps the token out of the process list, where --token shows it.
+    token = check_token(args.host, args.token or os.environ.get(TOKEN_ENV))
     name = check_db(args.db)  # before importing the web stack: a wrong path or URL answers at once
     import uvicorn
 
     from presslens.web.app import create_app
 
-    app = create_app(args.db)
-    print(f"presslens: serving {name} on http://{args.host}:{args.port}/ (Ctrl-C stops)")
+    app = create_app(args.db, token=token)
+    access = "; requests must carry the access token" if token else ""
+    print(f"presslens: serving {name} on http://{args.host}:{args.port}/{access} (Ctrl-C stops)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
