@@ -11,8 +11,9 @@ conditions test are in ``lexicons/event-context.tsv``.
 For each trigger the dependency parse gives the actor (subject, agent, possessor or a
 national adjective), the target (object, "attack on X") and the location (a place entity
 under "in", "near", "at", "on"..., else the nearest place in the sentence, towns before
-countries). Time is the sentence's date expression resolved with dateparser against the
-publication date. Casualties come from the casualty amounts of the same sentence. Modality
+countries). Time is the date of the time expression (``article.times``) that modifies the
+trigger, else one of its sentence that modifies no other event, with its precision (day,
+week, month, year). Casualties come from the casualty amounts of the same sentence. Modality
 comes from hedges (``lexicons/hedges.tsv``), modal auxiliaries and negation; an event inside
 a quote's content, or in a sentence with "according to", is reported by that quote's speaker.
 
@@ -23,19 +24,18 @@ administrative events (decrees, referendums, mobilisation) merge by country.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from functools import cache
 
 from spacy.tokens import Doc, Token
 
 from presslens.extract.entities import entities_by_token
+from presslens.extract.times import calendar_date, precision_of
 from presslens.ingest.document import Document
 from presslens.lexicons import load_table
 from presslens.nlp import text_of
-from presslens.record import Article, Casualties, Entity, Event, ReportedBy, Span
+from presslens.record import Article, Casualties, Entity, Event, ReportedBy, Span, TimeExpression
 
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 ACTOR_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
@@ -52,8 +52,6 @@ MODALITY_ORDER = ("negated", "hypothetical", "suspected", "alleged", "planned", 
 # mobilisation, a referendum campaign), not separate incidents.
 COUNTRYWIDE_TYPES = {"decree", "referendum", "mobilisation", "annexation", "sanction", "sabotage",
                      "expulsion", "diplomatic", "talks", "agreement", "ceasefire", "curfew", "emergency"}
-DATE_LABELS = {"DATE", "TIME"}
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ class _Mention:
     actor: Entity | None = None
     target: Entity | None = None
     location: Entity | None = None
-    time: str | None = None
+    time: TimeExpression | None = None
     modality: str = "asserted"
     reported_by: ReportedBy | None = None
     casualties: dict[str, int] = field(default_factory=dict)
@@ -129,21 +127,30 @@ def extract_events(doc: Doc, document: Document, article: Article) -> list[Event
     words = [(t.lemma_.lower(), t.lower_) for t in doc]
     context = [frozenset(w for i in range(start, end) for w in words[i]) for start, end in sentences]
     index = entities_by_token(doc, article.entities)
-    mentions = _find_triggers(doc, words, sentence_of, context, index)
+    in_time = _time_tokens(doc, article.times)
+    mentions = _find_triggers(doc, words, sentence_of, context, index, in_time)
     if not mentions:
         return []
-    published = _published(article.published)
-    dates = _dates_by_sentence(doc, sentence_of)
     block_starts = sorted(block.start for block in document.blocks)
     for mention in mentions:
         _arguments(mention, index, sentences, _block_start(block_starts, mention.head.idx))
-        mention.time = _time(mention, dates.get(mention.sentence, ()), published)
         mention.modality = _modality(mention)
         mention.reported_by = _reported_by(mention, article, index, sentences)
         if mention.reported_by is not None and mention.modality == "asserted":
             mention.modality = "reported"
+    _attach_times(mentions, article.times, doc, sentence_of)
     _link_casualties(mentions, article, doc, sentence_of)
     return _merge(mentions, text, sentences)
+
+
+def _time_tokens(doc: Doc, times: list[TimeExpression]) -> set[int]:
+    """Return the indices of the tokens inside a time expression."""
+    inside: set[int] = set()
+    for time in times:
+        span = doc.char_span(time.start, time.end, alignment_mode="expand")
+        if span is not None:
+            inside.update(range(span.start, span.end))
+    return inside
 
 
 def _sentences(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
@@ -157,7 +164,7 @@ def _sentences(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
 
 
 def _find_triggers(doc: Doc, words: list[tuple[str, str]], sentence_of: list[int],
-                   context: list[frozenset[str]], index: dict[int, Entity]) -> list[_Mention]:
+                   context: list[frozenset[str]], index: dict[int, Entity], in_time: set[int]) -> list[_Mention]:
     rules = trigger_rules()
     found: list[_Mention] = []
     i = 0
@@ -165,7 +172,8 @@ def _find_triggers(doc: Doc, words: list[tuple[str, str]], sentence_of: list[int
     while i < n:
         candidates = rules.get(words[i][0], []) + (rules.get(words[i][1], []) if words[i][1] != words[i][0] else [])
         entity = index.get(i)
-        if not candidates or entity is not None and entity.type in NAME_TYPES:
+        # Names and time expressions ("in March", "Operation Storm") are not triggers.
+        if not candidates or entity is not None and entity.type in NAME_TYPES or i in in_time:
             i += 1
             continue
         matched = None
@@ -478,82 +486,49 @@ def _nearest_place(head: Token, index: dict[int, Entity], bounds: tuple[int, int
 # --- time
 
 
-def _published(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+def _attach_times(mentions: list[_Mention], times: list[TimeExpression], doc: Doc,
+                  sentence_of: list[int]) -> None:
+    """Give each mention the date of the time expression that modifies it; a time that
+    modifies no event of its sentence goes to the sentence's events that have none, an
+    explicit date before a relative one. Durations, frequencies and vague references date
+    nothing."""
+    starts = {t.idx: t for t in doc}
+    by_head: dict[int, _Mention] = {}
+    for mention in mentions:
+        by_head.setdefault(mention.head.i, mention)
+        # A nominal trigger is dated through its verb: "launched an attack on Thursday".
+        if mention.head.pos_ in ("NOUN", "PROPN") and mention.head.dep_ in ("dobj", "nsubj", "nsubjpass"):
+            by_head.setdefault(mention.head.head.i, mention)
+    free: dict[int, list[tuple[TimeExpression, int]]] = defaultdict(list)
+    for time in times:
+        if time.type not in ("DATE", "TIME") or calendar_date(time.value) is None:
+            continue
+        token = starts.get(time.start)
+        if token is None:
+            continue
+        owner = _owner(token, by_head)
+        if owner is not None:
+            if owner.time is None or owner.time.anchor is not None and time.anchor is None:
+                owner.time = time
+        else:
+            free[sentence_of[token.i]].append((time, token.i))
+    for mention in mentions:
+        candidates = free.get(mention.sentence)
+        if mention.time is None and candidates:
+            mention.time = min(candidates, key=lambda c: (c[0].anchor is not None, abs(c[1] - mention.head.i)))[0]
 
 
-def _dates_by_sentence(doc: Doc, sentence_of: list[int]) -> dict[int, list]:
-    dates: dict[int, list] = defaultdict(list)
-    for ent in doc.ents:
-        if ent.label_ in DATE_LABELS:
-            dates[sentence_of[ent.start]].append(ent)
-    return dates
-
-
-def _time(mention: _Mention, dates, published: date | None) -> str | None:
-    if not dates:
-        return None
-    head = mention.head
-    governor = head.head if head.pos_ in ("NOUN", "PROPN") else head
-
-    def attached(ent) -> bool:
-        node = ent.root
-        for _ in range(4):
-            if node == head or node == governor:
-                return True
-            if node.head == node:
-                return False
-            node = node.head
-        return False
-
-    ordered = sorted(dates, key=lambda e: (not attached(e), abs(e.start - head.i)))
-    for ent in ordered:
-        resolved = resolve_date(ent.text, published)
-        if resolved is not None:
-            return resolved
-    return None
-
-
-RELATIVE_WEEKS = {"this week": 0, "last week": -7, "next week": 7, "earlier this week": 0}
-DAY_WORDS = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
-             "yesterday": -1, "last night": -1, "tomorrow": 1}
-
-
-@cache
-def resolve_date(expression: str, published: date | None) -> str | None:
-    """Return the YYYY-MM-DD date a date expression names, counted from the publication date;
-    None when it names no day or month, or needs a publication date that is unknown."""
-    phrase = re.sub(r"^(on|in|since|by|from|during|early|late|earlier|later)\s+", "", expression.strip().lower())
-    phrase = re.sub(r"\s+", " ", phrase).strip(" .,")
-    if phrase in DAY_WORDS or phrase in RELATIVE_WEEKS:
-        if published is None:
+def _owner(token: Token, by_head: dict[int, _Mention]) -> _Mention | None:
+    """Return the mention a time token modifies: the first trigger (or a trigger's verb) up
+    its chain of heads, stopping at a verb that is no event."""
+    node = token
+    for _ in range(5):
+        if node.i in by_head and node is not token:
+            return by_head[node.i]
+        if node.head is node or node is not token and node.pos_ in ("VERB", "AUX"):
             return None
-        return (published + timedelta(days=DAY_WORDS.get(phrase, RELATIVE_WEEKS.get(phrase, 0)))).isoformat()
-    has_year = re.search(r"\b(1[89]|20)\d\d\b", phrase) is not None
-    if re.fullmatch(r"(the )?(\d{4}s?|(19|20)\d\d)", phrase):
-        return None  # a year alone names no day
-    if not has_year and published is None:
-        return None
-    if not re.search(r"\d|" + "|".join(WEEKDAYS) + r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ago|last|week|month|day",
-                     phrase):
-        return None
-    import dateparser
-
-    base = datetime(published.year, published.month, published.day) if published else datetime.now()
-    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first",
-                "RETURN_AS_TIMEZONE_AWARE": False}
-    try:
-        parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
-    except Exception:  # dateparser raises on some odd strings; a date we cannot read is no date
-        parsed = None
-    if parsed is None:
-        return None
-    return parsed.date().isoformat()
+        node = node.head
+    return None
 
 
 # --- modality and source
@@ -712,7 +687,7 @@ def _merge(mentions: list[_Mention], text: str, sentences: list[tuple[int, int]]
             actor=_first(m.actor for m in [lead, *ordered]),
             target=_first(m.target for m in [lead, *ordered]),
             location=_first(m.location for m in [lead, *ordered]),
-            time=next((m.time for m in [lead, *ordered] if m.time), None),
+            **_event_time(next((m.time for m in [lead, *ordered] if m.time), None)),
             casualties=Casualties(**casualties),
             modality=lead.modality,
             reported_by=next((m.reported_by for m in [lead, *ordered] if m.reported_by), None),
@@ -723,6 +698,13 @@ def _merge(mentions: list[_Mention], text: str, sentences: list[tuple[int, int]]
             mentions=[_span(m, text) for m in ordered],
         ))
     return events
+
+
+def _event_time(time: TimeExpression | None) -> dict:
+    """Return an event's time fields from the time expression that dates it."""
+    if time is None:
+        return {"time": None, "time_precision": "unknown", "time_id": None}
+    return {"time": calendar_date(time.value), "time_precision": precision_of(time.value), "time_id": time.id}
 
 
 def _weight(mention: _Mention) -> float:

@@ -36,6 +36,8 @@ FUTURE_AUX = {"will", "'ll", "shall", "wo"}
 FUTURE_GOVERNORS = {"plan", "expect", "schedule", "set", "due", "intend", "aim", "hope", "go", "prepare"}
 FORWARD_PREPS = {"until", "till", "through", "before"}
 BACKWARD_PREPS = {"since"}
+# Before a year, these make "in 2008 sales rose" a time even though the year precedes a noun.
+TEMPORAL_PREPS = {"in", "since", "by", "until", "from", "during", "before", "after", "through"}
 UNIT_DESIGNATOR = {"Y": "Y", "M": "M", "W": "W", "D": "D", "H": "TH", "MIN": "TM", "S": "TS",
                    "DE": "DE", "CE": "CE", "Q": "Q"}
 
@@ -106,7 +108,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         ("duration", r"(?<=\bfor\s)(?P<vague>decades|years|months|weeks|days|hours)\b"),
         ("duration", r"over\s+the\s+(?P<vague>years|decades)"),
         ("set", rf"(?P<set>{w.alternation('set')})\b"),
-        ("set", rf"(?:every|each)\s+(?P<unit>year|month|week|day)\b"),
+        ("set", r"(?:every|each)\s+(?P<unit>year|month|week|day)\b"),
         ("annual", rf"(?P<annual>{w.alternation('duration')})\b"),
         ("decade", r"(?:the\s+)?(?P<decade>(?:1[89]|20)\d0)s|(?:the\s+)?(?:'|’)?(?P<short_decade>[1-9]0)s\b"),
         ("year", rf"{edge}?{year}(?!\s*(?:%|percent))"),
@@ -292,7 +294,7 @@ def _counts_something(match: _Match, token, text: str) -> bool:
     head = token.head
     if token.dep_ == "nummod" and head.tag_ == "NNS" and head.lemma_.lower() not in _words().by_class["unit"]:
         previous = token.nbor(-1) if token.i > 0 else None
-        return previous is None or previous.pos_ != "ADP"
+        return previous is None or previous.lower_ not in TEMPORAL_PREPS
     return bool(re.match(r"\s*(?:-|–)\s*\d", text[match.end:match.end + 4]))
 
 
