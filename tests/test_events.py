@@ -219,3 +219,34 @@ def test_a_claim_by_one_side_keeps_its_source(analyze_text):
     assert article.events
     claim = article.events[0]
     assert claim.modality in ("reported", "alleged") and claim.reported_by is not None
+
+
+def test_a_leak_is_a_disaster_only_with_a_hazard(analyze_text):
+    article = analyze_text("A gas leak at the factory in Bhopal forced thousands to flee.\n")
+    assert event_of(article, "disaster")
+    article = analyze_text("Divers found leaks in the pipeline near Bornholm.\n")
+    assert all(e.type != "disaster" for e in article.events)
+
+
+SUBHEADED = """Talks resume in the capital
+
+The two sides met in Doha on Monday to resume negotiations.
+
+Prisoner swap
+
+Negotiators discussed the timetable for the next round.
+"""
+
+
+def test_a_subheading_alone_is_no_event(analyze_text):
+    article = analyze_text(SUBHEADED)
+    assert any(b.kind == "headline" and b.level == 2 for b in article.blocks)
+    assert all(e.trigger.text.lower() != "prisoner swap" for e in article.events)
+
+
+def test_mentions_dated_to_different_years_are_different_events(analyze_text):
+    article = analyze_text("Voters in Crimea took part in a referendum in 2014. Another referendum was held "
+                           "in Crimea this week.\n")
+    referendums = [e for e in article.events if e.type == "referendum"]
+    assert len(referendums) == 2
+    assert {e.time_precision for e in referendums} == {"year", "week"}

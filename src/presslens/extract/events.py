@@ -140,7 +140,7 @@ def extract_events(doc: Doc, document: Document, article: Article) -> list[Event
             mention.modality = "reported"
     _attach_times(mentions, article.times, doc, sentence_of)
     _link_casualties(mentions, article, doc, sentence_of)
-    return _merge(mentions, text, sentences)
+    return _merge(mentions, text, sentences, _subheadings(document))
 
 
 def _time_tokens(doc: Doc, times: list[TimeExpression]) -> set[int]:
@@ -635,8 +635,26 @@ def _link_casualties(mentions: list[_Mention], article: Article, doc: Doc, sente
 # --- merging mentions into events
 
 
+def _subheadings(document: Document) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets of the sub-headings: headlines below the title."""
+    return [(b.start, b.end) for b in document.blocks if b.kind == "headline" and b.level == 2]
+
+
+def _compatible_times(event: _Mention, other: _Mention) -> bool:
+    """Return False when two mentions are dated to different periods ("a referendum in 2014"
+    is not this week's referendum)."""
+    if event.time is None or other.time is None:
+        return True
+    first, second = event.time.value, other.time.value
+    if first[:4] != second[:4]:
+        return False
+    # A week and a month or day are compared by their year alone: weeks straddle months.
+    shared = 4 if "W" in first + second else min(len(first), len(second), 10)
+    return first[:shared] == second[:shared]
+
+
 def _same_event(event: _Mention, other: _Mention) -> bool:
-    if event.rule.type != other.rule.type:
+    if event.rule.type != other.rule.type or not _compatible_times(event, other):
         return False
     if event.location is not None and other.location is not None:
         if event.location.id == other.location.id:
@@ -655,7 +673,8 @@ def _countrywide(mention: _Mention) -> bool:
     return mention.rule.type in COUNTRYWIDE_TYPES
 
 
-def _merge(mentions: list[_Mention], text: str, sentences: list[tuple[int, int]]) -> list[Event]:
+def _merge(mentions: list[_Mention], text: str, sentences: list[tuple[int, int]],
+           subheadings: list[tuple[int, int]]) -> list[Event]:
     groups: list[list[_Mention]] = []
     for mention in mentions:
         group = next((g for g in groups if _same_event(g[0], mention)), None)
@@ -666,6 +685,9 @@ def _merge(mentions: list[_Mention], text: str, sentences: list[tuple[int, int]]
             # The placed mention speaks for the group.
             if group[0].location is None and mention.location is not None:
                 group[0], group[-1] = mention, group[0]
+    # A sub-heading ("Hostage swap") announces what the text below tells; alone it is no event.
+    groups = [g for g in groups
+              if not all(any(start <= m.head.idx < end for start, end in subheadings) for m in g)]
     events = []
     first_sentence = 0
     for group in sorted(groups, key=lambda g: min(m.first for m in g)):
