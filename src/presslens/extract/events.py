@@ -140,7 +140,7 @@ def extract_events(doc: Doc, document: Document, article: Article) -> list[Event
             mention.modality = "reported"
     _attach_times(mentions, article.times, doc, sentence_of)
     _link_casualties(mentions, article, doc, sentence_of)
-    return _merge(mentions, text, sentences, _subheadings(document))
+    return _merge(mentions, text, sentences, _subheadings(document), article.published)
 
 
 def _time_tokens(doc: Doc, times: list[TimeExpression]) -> set[int]:
@@ -640,12 +640,17 @@ def _subheadings(document: Document) -> list[tuple[int, int]]:
     return [(b.start, b.end) for b in document.blocks if b.kind == "headline" and b.level == 2]
 
 
-def _compatible_times(event: _Mention, other: _Mention) -> bool:
+def _compatible_times(event: _Mention, other: _Mention, published: str | None) -> bool:
     """Return False when two mentions are dated to different periods ("a referendum in 2014"
-    is not this week's referendum)."""
-    if event.time is None or other.time is None:
+    is not this week's referendum). An undated mention is taken to be of the publication's
+    year, so it does not absorb a mention dated to another year."""
+    first = event.time.value if event.time else None
+    second = other.time.value if other.time else None
+    if first is None and second is None:
         return True
-    first, second = event.time.value, other.time.value
+    if first is None or second is None:
+        dated = first or second
+        return published is not None and dated[:4] == published[:4]
     if first[:4] != second[:4]:
         return False
     # A week and a month or day are compared by their year alone: weeks straddle months.
@@ -653,8 +658,8 @@ def _compatible_times(event: _Mention, other: _Mention) -> bool:
     return first[:shared] == second[:shared]
 
 
-def _same_event(event: _Mention, other: _Mention) -> bool:
-    if event.rule.type != other.rule.type or not _compatible_times(event, other):
+def _same_event(event: _Mention, other: _Mention, published: str | None) -> bool:
+    if event.rule.type != other.rule.type or not _compatible_times(event, other, published):
         return False
     if event.location is not None and other.location is not None:
         if event.location.id == other.location.id:
@@ -674,10 +679,11 @@ def _countrywide(mention: _Mention) -> bool:
 
 
 def _merge(mentions: list[_Mention], text: str, sentences: list[tuple[int, int]],
-           subheadings: list[tuple[int, int]]) -> list[Event]:
+           subheadings: list[tuple[int, int]], published: str | None) -> list[Event]:
     groups: list[list[_Mention]] = []
     for mention in mentions:
-        group = next((g for g in groups if _same_event(g[0], mention)), None)
+        group = next((g for g in groups if all(_compatible_times(m, mention, published) for m in g)
+                      and _same_event(g[0], mention, published)), None)
         if group is None:
             groups.append([mention])
         else:
