@@ -250,3 +250,21 @@ def test_mentions_dated_to_different_years_are_different_events(analyze_text):
     referendums = [e for e in article.events if e.type == "referendum"]
     assert len(referendums) == 2
     assert {e.time_precision for e in referendums} == {"year", "week"}
+
+
+def test_arguments_as_written_name_unnamed_participants(analyze_text):
+    article = analyze_text("Security forces arrested dozens of protesters in Caracas on Sunday.\n")
+    event = next(e for e in article.events if e.trigger.text == "arrested")
+    roles = {a.role: (a.text, a.relation) for a in event.arguments}
+    assert roles["actor"] == ("Security forces", "subject")
+    assert roles["target"] == ("dozens of protesters", "object")
+    assert roles["location"][0] == "Caracas"
+    location = next(a for a in event.arguments if a.role == "location")
+    assert location.entity_id == event.location
+
+
+def test_victims_of_a_blast_are_its_target_and_the_bomb_no_actor(analyze_text):
+    article = analyze_text("Two women were killed in the blast near Lyon. A bomb exploded outside the station.\n")
+    blast = next(e for e in article.events if e.trigger.text == "blast")
+    assert {a.role: a.text for a in blast.arguments}["target"] == "Two women"
+    assert not any(a.role == "actor" and "bomb" in a.text.lower() for e in article.events for a in e.arguments)

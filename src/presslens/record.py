@@ -147,6 +147,15 @@ class TimeExpression(Span):
                                                           "resolved from; None when absolute")
 
 
+class EventArgument(Span):
+    """Who did it, to whom, or where, as the text writes it, with the entity when it names one."""
+
+    role: Literal["actor", "target", "location"]
+    relation: str = Field(description="how the text ties it to the trigger: subject, object, passive "
+                                      "subject, by, possessor, modifier, or a preposition ('on', 'in')")
+    entity_id: str | None = None
+
+
 class Event(Record):
     id: str
     type: str
@@ -165,6 +174,8 @@ class Event(Record):
     cameo: str | None = Field(default=None, description="CAMEO root code, e.g. '19'")
     salience: float = 0.0
     mentions: list[Span] = Field(default_factory=list, description="every mention, the trigger first")
+    arguments: list[EventArgument] = Field(default_factory=list, description="actor, target and location "
+                                                                             "as written, named or not")
 
 
 class FramingSpan(Record):

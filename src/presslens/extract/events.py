@@ -31,11 +31,12 @@ from functools import cache
 from spacy.tokens import Doc, Token
 
 from presslens.extract.entities import entities_by_token
+from presslens.extract.event_arguments import written_arguments
 from presslens.extract.times import calendar_date, precision_of
 from presslens.ingest.document import Document
 from presslens.lexicons import load_table
 from presslens.nlp import text_of
-from presslens.record import Article, Casualties, Entity, Event, ReportedBy, Span, TimeExpression
+from presslens.record import Article, Casualties, Entity, Event, EventArgument, ReportedBy, Span, TimeExpression
 
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 ACTOR_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
@@ -81,6 +82,7 @@ class _Mention:
     modality: str = "asserted"
     reported_by: ReportedBy | None = None
     casualties: dict[str, int] = field(default_factory=dict)
+    arguments: list[EventArgument] = field(default_factory=list)
 
 
 @cache
@@ -438,6 +440,27 @@ def _arguments(mention: _Mention, index: dict[int, Entity], sentences: list[tupl
         location = _nearest_place(head, index, sentences[mention.sentence], actor, countries=True)
     mention.actor = actor if actor is not location else None
     mention.target, mention.location = target, location
+    mention.arguments = _as_written(mention, subject, index)
+
+
+def _as_written(mention: _Mention, subject: Token | None, index: dict[int, Entity]) -> list[EventArgument]:
+    """Return the mention's actor, target and location as the text writes them."""
+    doc = mention.head.doc
+    found = []
+    for role, first, last, relation in written_arguments(mention.head, subject):
+        chosen = mention.actor if role == "actor" else mention.target
+        named = [index[i] for i in range(first, last + 1) if i in index]
+        entity = chosen if chosen is not None and chosen in named else (named[0] if named else None)
+        start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
+        found.append(EventArgument(role=role, relation=relation, entity_id=entity.id if entity else None,
+                                   start=start, end=end, text=doc.text[start:end]))
+    if mention.location is not None and mention.location.mentions:
+        place = min(mention.location.mentions, key=lambda m: abs(m.start - mention.head.idx))
+        token = next((t for t in doc if t.idx == place.start), None)
+        relation = token.head.lower_ if token is not None and token.dep_ == "pobj" else "nearby"
+        found.append(EventArgument(role="location", relation=relation, entity_id=mention.location.id,
+                                   start=place.start, end=place.end, text=place.text))
+    return found
 
 
 def _prepositional_place(token: Token, index: dict[int, Entity]) -> Entity | None:
@@ -724,8 +747,19 @@ def _merge(mentions: list[_Mention], text: str, sentences: list[tuple[int, int]]
             cameo=lead.rule.cameo,
             salience=round(salience, 2),
             mentions=[_span(m, text) for m in ordered],
+            arguments=_group_arguments([lead, *ordered]),
         ))
     return events
+
+
+def _group_arguments(mentions: list[_Mention]) -> list[EventArgument]:
+    """Return one argument per role for an event: the lead mention's, else the first other
+    mention's that has it."""
+    chosen: dict[str, EventArgument] = {}
+    for mention in mentions:
+        for argument in mention.arguments:
+            chosen.setdefault(argument.role, argument)
+    return [chosen[role] for role in ("actor", "target", "location") if role in chosen]
 
 
 def _event_time(time: TimeExpression | None) -> dict:
