@@ -36,7 +36,16 @@ from presslens.extract.times import calendar_date, precision_of
 from presslens.ingest.document import Document
 from presslens.lexicons import load_table
 from presslens.nlp import text_of
-from presslens.record import Article, Casualties, Entity, Event, EventArgument, ReportedBy, Span, TimeExpression
+from presslens.record import (
+    Article,
+    Casualties,
+    Entity,
+    Event,
+    EventArgument,
+    ReportedBy,
+    Span,
+    TimeExpression,
+)
 
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 ACTOR_TYPES = {"PERSON", "ORG", "GPE", "NORP"}

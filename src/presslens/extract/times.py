@@ -50,6 +50,10 @@ class _Words:
         words = sorted(self.by_class[cls], key=len, reverse=True)
         return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
 
+    def group(self, name: str, cls: str) -> str:
+        """Return a named regex group matching any word of a class."""
+        return rf"(?P<{name}>{self.alternation(cls)})"
+
 
 @cache
 def _words() -> _Words:
@@ -66,14 +70,12 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     full_months = "|".join(m for m in w.by_class["month"] if len(m) > 4 or m in ("may", "june", "july"))
     short_months = "|".join(m for m in w.by_class["month"] if len(m) <= 4 and m not in ("may", "june", "july"))
     month = rf"(?P<month>{full_months}|(?:{short_months})\.?)"
-    weekday = rf"(?P<weekday>{w.alternation('weekday')})"
+    weekday = w.group("weekday", "weekday")
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
     year = r"(?P<year>(?:1[6-9]|20)\d\d)"
     number = rf"(?P<number>\d+(?:\.\d+)?|{w.alternation('number')}|single)"
     unit = r"(?P<unit>year|month|week|day|hour|minute|second|decade|century|centurie|quarter)s?"
-    direction = rf"(?P<direction>{w.alternation('direction')})"
-    part = rf"(?P<part>{w.alternation('part_of_day')})"
-    season = rf"(?P<season>{w.alternation('season')})"
+    direction, part, season = w.group("direction", "direction"), w.group("part", "part_of_day"), w.group("season", "season")
     ordinal = r"(?P<ordinal>first|second|third|fourth|final|last)"
     edge = r"(?:(?P<edge>early|mid|late|end\s+of|beginning\s+of|start\s+of|middle\s+of)[\s-]+(?:the\s+)?)"
     not_counted = r"(?![\w-]*\s*-?\s*old\b)(?!\s+ago\b)"
