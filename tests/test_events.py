@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import presslens
-from presslens.extract.events import resolve_date, trigger_rules
+from presslens.extract.events import trigger_rules
 from presslens.lexicons import load_table
 
 PUBLISHED = "2024-05-10"  # a Friday
@@ -121,10 +121,15 @@ def test_relative_weekday_resolved_against_publication(analyze_text):
     assert article.events[0].time == "2024-05-09"
 
 
-def test_month_and_week_resolved():
-    assert resolve_date("in February", presslens_date(PUBLISHED)) == "2024-02-01"
-    assert resolve_date("this week", presslens_date(PUBLISHED)) == "2024-05-10"
-    assert resolve_date("yesterday", presslens_date(PUBLISHED)) == "2024-05-09"
+def test_month_and_week_dates_carry_their_precision(analyze_text):
+    article = analyze_text("Rebels attacked an army base in Mali in February.\n")
+    assert (article.events[0].time, article.events[0].time_precision) == ("2024-02-01", "month")
+    article = analyze_text("Rebels attacked an army base in Mali this week.\n")
+    assert (article.events[0].time, article.events[0].time_precision) == ("2024-05-06", "week")
+    article = analyze_text("Rebels attacked an army base in Mali yesterday.\n")
+    assert (article.events[0].time, article.events[0].time_precision) == ("2024-05-09", "day")
+    dated_by = next(t for t in article.times if t.id == article.events[0].time_id)
+    assert dated_by.text == "yesterday"
 
 
 def test_no_publication_date_no_relative_time(analyze_text):
@@ -173,7 +178,93 @@ def test_every_event_offset_points_into_the_text(analyze_text):
             assert article.text[mention.start:mention.end] == mention.text
 
 
-def presslens_date(value: str):
-    from datetime import date
+def test_same_weekday_past_event_is_dated_the_publication_day(analyze_text):
+    article = analyze_text("Protesters surrounded the statehouse later on Friday, police said.\n")
+    event = article.events[0]
+    assert (event.time, event.time_precision) == ("2024-05-10", "day")
 
-    return date.fromisoformat(value)
+
+def test_an_age_after_a_name_does_not_date_an_event(analyze_text):
+    article = analyze_text("Police arrested Mark Doyle, 55, after the attack on the depot.\n")
+    assert article.events
+    assert all(e.time is None and e.time_precision == "unknown" for e in article.events)
+
+
+def test_month_names_are_not_protests(analyze_text):
+    article = analyze_text("The senator spoke to supporters in March about the budget.\n")
+    assert all(e.type not in ("protest", "protest_intervened") for e in article.events)
+
+
+def test_a_planned_march_is_dated_ahead(analyze_text):
+    article = analyze_text("The farmers' union will march in March to protest against the tax.\n")
+    march = next(e for e in article.events if e.trigger.text == "march")
+    assert march.modality == "planned"
+    assert (march.time, march.time_precision) == ("2025-03-01", "month")
+
+
+def test_weekday_goes_to_the_event_it_modifies(analyze_text):
+    article = analyze_text("Officials said on Tuesday that militants bombed the bridge in Mosul on Sunday.\n")
+    bombing = next(e for e in article.events if e.trigger.text == "bombed")
+    assert bombing.time == "2024-05-05"
+
+
+def test_unknown_time_stays_unknown(analyze_text):
+    article = analyze_text("Militants bombed the bridge in Mosul.\n")
+    assert (article.events[0].time, article.events[0].time_precision, article.events[0].time_id) == (
+        None, "unknown", None)
+
+
+def test_a_claim_by_one_side_keeps_its_source(analyze_text):
+    article = analyze_text("The rebels said they shot down an army helicopter near Kunduz.\n")
+    assert article.events
+    claim = article.events[0]
+    assert claim.modality in ("reported", "alleged") and claim.reported_by is not None
+
+
+def test_a_leak_is_a_disaster_only_with_a_hazard(analyze_text):
+    article = analyze_text("A gas leak at the factory in Bhopal forced thousands to flee.\n")
+    assert event_of(article, "disaster")
+    article = analyze_text("Divers found leaks in the pipeline near Bornholm.\n")
+    assert all(e.type != "disaster" for e in article.events)
+
+
+SUBHEADED = """Talks resume in the capital
+
+The two sides met in Doha on Monday to resume negotiations.
+
+Prisoner swap
+
+Negotiators discussed the timetable for the next round.
+"""
+
+
+def test_a_subheading_alone_is_no_event(analyze_text):
+    article = analyze_text(SUBHEADED)
+    assert any(b.kind == "headline" and b.level == 2 for b in article.blocks)
+    assert all(e.trigger.text.lower() != "prisoner swap" for e in article.events)
+
+
+def test_mentions_dated_to_different_years_are_different_events(analyze_text):
+    article = analyze_text("Voters in Crimea took part in a referendum in 2014. Another referendum was held "
+                           "in Crimea this week.\n")
+    referendums = [e for e in article.events if e.type == "referendum"]
+    assert len(referendums) == 2
+    assert {e.time_precision for e in referendums} == {"year", "week"}
+
+
+def test_arguments_as_written_name_unnamed_participants(analyze_text):
+    article = analyze_text("Security forces arrested dozens of protesters in Caracas on Sunday.\n")
+    event = next(e for e in article.events if e.trigger.text == "arrested")
+    roles = {a.role: (a.text, a.relation) for a in event.arguments}
+    assert roles["actor"] == ("Security forces", "subject")
+    assert roles["target"] == ("dozens of protesters", "object")
+    assert roles["location"][0] == "Caracas"
+    location = next(a for a in event.arguments if a.role == "location")
+    assert location.entity_id == event.location
+
+
+def test_victims_of_a_blast_are_its_target_and_the_bomb_no_actor(analyze_text):
+    article = analyze_text("Two women were killed in the blast near Lyon. A bomb exploded outside the station.\n")
+    blast = next(e for e in article.events if e.trigger.text == "blast")
+    assert {a.role: a.text for a in blast.arguments}["target"] == "Two women"
+    assert not any(a.role == "actor" and "bomb" in a.text.lower() for e in article.events for a in e.arguments)

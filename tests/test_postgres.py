@@ -82,7 +82,9 @@ def _answers(location: str) -> dict:
             "events at": store.events(near="marseille"),
             "events near": store.events(near="Toulon"),  # 50 km away: found by coordinates
             "events far": store.events(near="Lyon"),
-            "events since": store.events(since="2024-03-01"),
+            # The protest was on Monday 2024-03-04, the day the article was published.
+            "events since": store.events(since="2024-03-05"),
+            "events from its day": store.events(since="2024-03-04"),
             "entities": store.top_entities(50),
             "stories": store.stories(),
             "columns": {t: store.columns(t) for t in store.tables()},
@@ -113,6 +115,7 @@ def test_postgres_answers_every_query_as_sqlite_does(stores):
     assert [r["trigger"] for r in sqlite["events by type"]] == ["protested"]
     assert sqlite["events at"] == sqlite["events near"] == sqlite["events by type"]
     assert sqlite["events far"] == sqlite["events since"] == []
+    assert sqlite["events from its day"] == sqlite["events by type"]
 
 
 def test_reingest_adds_nothing(stores, nlp):

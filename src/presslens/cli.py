@@ -19,7 +19,7 @@ from presslens.record import Article
 FORMATS = ("json", "jsonl", "text", "html", "csv")
 CSV_TABLES = ("events", "amounts", "quotes", "entities")
 # Each task is scored by presslens.eval.<task>: evaluate_<task>(path, progress) and format_<task>(result).
-EVAL_TASKS = ("extraction", "polnear", "case2021", "babe", "ptc", "newssd", "wnc")
+EVAL_TASKS = ("extraction", "polnear", "case2021", "babe", "ptc", "newssd", "wnc", "timex", "events")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,7 @@ def extractors() -> list[Extractor]:
     """Return the extractors in the order they run; each fills its part of the Article.
 
     Later steps read what earlier ones wrote: quotes read entities, events read entities,
-    quotes and amounts, framing reads all of them.
+    quotes, amounts and times, framing reads all of them.
     """
     from presslens.extract.amounts import extract_amounts
     from presslens.extract.entities import add_speaker_mentions, extract_entities
@@ -31,6 +31,7 @@ def extractors() -> list[Extractor]:
     from presslens.extract.framing import extract_framing
     from presslens.extract.places import geocode_entities
     from presslens.extract.quotes import extract_quotes
+    from presslens.extract.times import extract_times
 
     def entities(doc: Doc, document: Document, article: Article) -> None:
         article.entities = extract_entities(doc, document)
@@ -43,13 +44,16 @@ def extractors() -> list[Extractor]:
     def amounts(doc: Doc, document: Document, article: Article) -> None:
         article.amounts = extract_amounts(doc, document, article.entities)
 
+    def times(doc: Doc, document: Document, article: Article) -> None:
+        article.times = extract_times(doc, article.published)
+
     def events(doc: Doc, document: Document, article: Article) -> None:
         article.events = extract_events(doc, document, article)
 
     def framing(doc: Doc, document: Document, article: Article) -> None:
         article.framing = extract_framing(doc, document, article)
 
-    return [entities, quotes, amounts, events, framing]
+    return [entities, quotes, amounts, times, events, framing]
 
 
 def empty_article(document: Document) -> Article:

@@ -137,6 +137,25 @@ class ReportedBy(Record):
     quote_id: str | None = None
 
 
+class TimeExpression(Span):
+    """A date, time, duration or frequency the text names, normalised as TIMEX3."""
+
+    id: str
+    type: Literal["DATE", "TIME", "DURATION", "SET"]
+    value: str = Field(description="TIMEX3 value: 2022-09-29, 2022-W39, 2022-09, 2022-Q3, P3D, PRESENT_REF, ...")
+    anchor: str | None = Field(default=None, description="'published', or the id of the expression it was "
+                                                          "resolved from; None when absolute")
+
+
+class EventArgument(Span):
+    """Who did it, to whom, or where, as the text writes it, with the entity when it names one."""
+
+    role: Literal["actor", "target", "location"]
+    relation: str = Field(description="how the text ties it to the trigger: subject, object, passive "
+                                      "subject, by, possessor, modifier, or a preposition ('on', 'in')")
+    entity_id: str | None = None
+
+
 class Event(Record):
     id: str
     type: str
@@ -145,6 +164,8 @@ class Event(Record):
     target: str | None = None
     location: str | None = None
     time: str | None = None
+    time_precision: Literal["day", "week", "month", "year", "unknown"] = "unknown"
+    time_id: str | None = Field(default=None, description="id of the time expression the date comes from")
     casualties: Casualties = Casualties()
     modality: str = "asserted"
     reported_by: ReportedBy | None = None
@@ -153,6 +174,8 @@ class Event(Record):
     cameo: str | None = Field(default=None, description="CAMEO root code, e.g. '19'")
     salience: float = 0.0
     mentions: list[Span] = Field(default_factory=list, description="every mention, the trigger first")
+    arguments: list[EventArgument] = Field(default_factory=list, description="actor, target and location "
+                                                                             "as written, named or not")
 
 
 class FramingSpan(Record):
@@ -250,6 +273,7 @@ class Article(Record):
     quotes: list[Quote] = []
     amounts: list[Amount] = []
     events: list[Event] = []
+    times: list[TimeExpression] = []
     framing: Framing = Framing()
 
     def span(self, start: int, end: int) -> str:

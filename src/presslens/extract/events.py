@@ -11,8 +11,9 @@ conditions test are in ``lexicons/event-context.tsv``.
 For each trigger the dependency parse gives the actor (subject, agent, possessor or a
 national adjective), the target (object, "attack on X") and the location (a place entity
 under "in", "near", "at", "on"..., else the nearest place in the sentence, towns before
-countries). Time is the sentence's date expression resolved with dateparser against the
-publication date. Casualties come from the casualty amounts of the same sentence. Modality
+countries). Time is the date of the time expression (``article.times``) that modifies the
+trigger, else one of its sentence that modifies no other event, with its precision (day,
+week, month, year). Casualties come from the casualty amounts of the same sentence. Modality
 comes from hedges (``lexicons/hedges.tsv``), modal auxiliaries and negation; an event inside
 a quote's content, or in a sentence with "according to", is reported by that quote's speaker.
 
@@ -23,19 +24,28 @@ administrative events (decrees, referendums, mobilisation) merge by country.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from functools import cache
 
 from spacy.tokens import Doc, Token
 
 from presslens.extract.entities import entities_by_token
+from presslens.extract.event_arguments import written_arguments
+from presslens.extract.times import calendar_date, precision_of
 from presslens.ingest.document import Document
 from presslens.lexicons import load_table
 from presslens.nlp import text_of
-from presslens.record import Article, Casualties, Entity, Event, ReportedBy, Span
+from presslens.record import (
+    Article,
+    Casualties,
+    Entity,
+    Event,
+    EventArgument,
+    ReportedBy,
+    Span,
+    TimeExpression,
+)
 
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 ACTOR_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
@@ -52,8 +62,6 @@ MODALITY_ORDER = ("negated", "hypothetical", "suspected", "alleged", "planned", 
 # mobilisation, a referendum campaign), not separate incidents.
 COUNTRYWIDE_TYPES = {"decree", "referendum", "mobilisation", "annexation", "sanction", "sabotage",
                      "expulsion", "diplomatic", "talks", "agreement", "ceasefire", "curfew", "emergency"}
-DATE_LABELS = {"DATE", "TIME"}
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -79,10 +87,11 @@ class _Mention:
     actor: Entity | None = None
     target: Entity | None = None
     location: Entity | None = None
-    time: str | None = None
+    time: TimeExpression | None = None
     modality: str = "asserted"
     reported_by: ReportedBy | None = None
     casualties: dict[str, int] = field(default_factory=dict)
+    arguments: list[EventArgument] = field(default_factory=list)
 
 
 @cache
@@ -129,21 +138,30 @@ def extract_events(doc: Doc, document: Document, article: Article) -> list[Event
     words = [(t.lemma_.lower(), t.lower_) for t in doc]
     context = [frozenset(w for i in range(start, end) for w in words[i]) for start, end in sentences]
     index = entities_by_token(doc, article.entities)
-    mentions = _find_triggers(doc, words, sentence_of, context, index)
+    in_time = _time_tokens(doc, article.times)
+    mentions = _find_triggers(doc, words, sentence_of, context, index, in_time)
     if not mentions:
         return []
-    published = _published(article.published)
-    dates = _dates_by_sentence(doc, sentence_of)
     block_starts = sorted(block.start for block in document.blocks)
     for mention in mentions:
         _arguments(mention, index, sentences, _block_start(block_starts, mention.head.idx))
-        mention.time = _time(mention, dates.get(mention.sentence, ()), published)
         mention.modality = _modality(mention)
         mention.reported_by = _reported_by(mention, article, index, sentences)
         if mention.reported_by is not None and mention.modality == "asserted":
             mention.modality = "reported"
+    _attach_times(mentions, article.times, doc, sentence_of)
     _link_casualties(mentions, article, doc, sentence_of)
-    return _merge(mentions, text, sentences)
+    return _merge(mentions, text, sentences, _subheadings(document), article.published)
+
+
+def _time_tokens(doc: Doc, times: list[TimeExpression]) -> set[int]:
+    """Return the indices of the tokens inside a time expression."""
+    inside: set[int] = set()
+    for time in times:
+        span = doc.char_span(time.start, time.end, alignment_mode="expand")
+        if span is not None:
+            inside.update(range(span.start, span.end))
+    return inside
 
 
 def _sentences(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
@@ -157,7 +175,7 @@ def _sentences(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
 
 
 def _find_triggers(doc: Doc, words: list[tuple[str, str]], sentence_of: list[int],
-                   context: list[frozenset[str]], index: dict[int, Entity]) -> list[_Mention]:
+                   context: list[frozenset[str]], index: dict[int, Entity], in_time: set[int]) -> list[_Mention]:
     rules = trigger_rules()
     found: list[_Mention] = []
     i = 0
@@ -165,7 +183,8 @@ def _find_triggers(doc: Doc, words: list[tuple[str, str]], sentence_of: list[int
     while i < n:
         candidates = rules.get(words[i][0], []) + (rules.get(words[i][1], []) if words[i][1] != words[i][0] else [])
         entity = index.get(i)
-        if not candidates or entity is not None and entity.type in NAME_TYPES:
+        # Names and time expressions ("in March", "Operation Storm") are not triggers.
+        if not candidates or entity is not None and entity.type in NAME_TYPES or i in in_time:
             i += 1
             continue
         matched = None
@@ -430,6 +449,27 @@ def _arguments(mention: _Mention, index: dict[int, Entity], sentences: list[tupl
         location = _nearest_place(head, index, sentences[mention.sentence], actor, countries=True)
     mention.actor = actor if actor is not location else None
     mention.target, mention.location = target, location
+    mention.arguments = _as_written(mention, subject, index)
+
+
+def _as_written(mention: _Mention, subject: Token | None, index: dict[int, Entity]) -> list[EventArgument]:
+    """Return the mention's actor, target and location as the text writes them."""
+    doc = mention.head.doc
+    found = []
+    for role, first, last, relation in written_arguments(mention.head, subject):
+        chosen = mention.actor if role == "actor" else mention.target
+        named = [index[i] for i in range(first, last + 1) if i in index]
+        entity = chosen if chosen is not None and chosen in named else (named[0] if named else None)
+        start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
+        found.append(EventArgument(role=role, relation=relation, entity_id=entity.id if entity else None,
+                                   start=start, end=end, text=doc.text[start:end]))
+    if mention.location is not None and mention.location.mentions:
+        place = min(mention.location.mentions, key=lambda m: abs(m.start - mention.head.idx))
+        token = next((t for t in doc if t.idx == place.start), None)
+        relation = token.head.lower_ if token is not None and token.dep_ == "pobj" else "nearby"
+        found.append(EventArgument(role="location", relation=relation, entity_id=mention.location.id,
+                                   start=place.start, end=place.end, text=place.text))
+    return found
 
 
 def _prepositional_place(token: Token, index: dict[int, Entity]) -> Entity | None:
@@ -478,82 +518,49 @@ def _nearest_place(head: Token, index: dict[int, Entity], bounds: tuple[int, int
 # --- time
 
 
-def _published(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+def _attach_times(mentions: list[_Mention], times: list[TimeExpression], doc: Doc,
+                  sentence_of: list[int]) -> None:
+    """Give each mention the date of the time expression that modifies it; a time that
+    modifies no event of its sentence goes to the sentence's events that have none, an
+    explicit date before a relative one. Durations, frequencies and vague references date
+    nothing."""
+    starts = {t.idx: t for t in doc}
+    by_head: dict[int, _Mention] = {}
+    for mention in mentions:
+        by_head.setdefault(mention.head.i, mention)
+        # A nominal trigger is dated through its verb: "launched an attack on Thursday".
+        if mention.head.pos_ in ("NOUN", "PROPN") and mention.head.dep_ in ("dobj", "nsubj", "nsubjpass"):
+            by_head.setdefault(mention.head.head.i, mention)
+    free: dict[int, list[tuple[TimeExpression, int]]] = defaultdict(list)
+    for time in times:
+        if time.type not in ("DATE", "TIME") or calendar_date(time.value) is None:
+            continue
+        token = starts.get(time.start)
+        if token is None:
+            continue
+        owner = _owner(token, by_head)
+        if owner is not None:
+            if owner.time is None or owner.time.anchor is not None and time.anchor is None:
+                owner.time = time
+        else:
+            free[sentence_of[token.i]].append((time, token.i))
+    for mention in mentions:
+        candidates = free.get(mention.sentence)
+        if mention.time is None and candidates:
+            mention.time = min(candidates, key=lambda c: (c[0].anchor is not None, abs(c[1] - mention.head.i)))[0]
 
 
-def _dates_by_sentence(doc: Doc, sentence_of: list[int]) -> dict[int, list]:
-    dates: dict[int, list] = defaultdict(list)
-    for ent in doc.ents:
-        if ent.label_ in DATE_LABELS:
-            dates[sentence_of[ent.start]].append(ent)
-    return dates
-
-
-def _time(mention: _Mention, dates, published: date | None) -> str | None:
-    if not dates:
-        return None
-    head = mention.head
-    governor = head.head if head.pos_ in ("NOUN", "PROPN") else head
-
-    def attached(ent) -> bool:
-        node = ent.root
-        for _ in range(4):
-            if node == head or node == governor:
-                return True
-            if node.head == node:
-                return False
-            node = node.head
-        return False
-
-    ordered = sorted(dates, key=lambda e: (not attached(e), abs(e.start - head.i)))
-    for ent in ordered:
-        resolved = resolve_date(ent.text, published)
-        if resolved is not None:
-            return resolved
-    return None
-
-
-RELATIVE_WEEKS = {"this week": 0, "last week": -7, "next week": 7, "earlier this week": 0}
-DAY_WORDS = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
-             "yesterday": -1, "last night": -1, "tomorrow": 1}
-
-
-@cache
-def resolve_date(expression: str, published: date | None) -> str | None:
-    """Return the YYYY-MM-DD date a date expression names, counted from the publication date;
-    None when it names no day or month, or needs a publication date that is unknown."""
-    phrase = re.sub(r"^(on|in|since|by|from|during|early|late|earlier|later)\s+", "", expression.strip().lower())
-    phrase = re.sub(r"\s+", " ", phrase).strip(" .,")
-    if phrase in DAY_WORDS or phrase in RELATIVE_WEEKS:
-        if published is None:
+def _owner(token: Token, by_head: dict[int, _Mention]) -> _Mention | None:
+    """Return the mention a time token modifies: the first trigger (or a trigger's verb) up
+    its chain of heads, stopping at a verb that is no event."""
+    node = token
+    for _ in range(5):
+        if node.i in by_head and node is not token:
+            return by_head[node.i]
+        if node.head is node or node is not token and node.pos_ in ("VERB", "AUX"):
             return None
-        return (published + timedelta(days=DAY_WORDS.get(phrase, RELATIVE_WEEKS.get(phrase, 0)))).isoformat()
-    has_year = re.search(r"\b(1[89]|20)\d\d\b", phrase) is not None
-    if re.fullmatch(r"(the )?(\d{4}s?|(19|20)\d\d)", phrase):
-        return None  # a year alone names no day
-    if not has_year and published is None:
-        return None
-    if not re.search(r"\d|" + "|".join(WEEKDAYS) + r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ago|last|week|month|day",
-                     phrase):
-        return None
-    import dateparser
-
-    base = datetime(published.year, published.month, published.day) if published else datetime.now()
-    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first",
-                "RETURN_AS_TIMEZONE_AWARE": False}
-    try:
-        parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
-    except Exception:  # dateparser raises on some odd strings; a date we cannot read is no date
-        parsed = None
-    if parsed is None:
-        return None
-    return parsed.date().isoformat()
+        node = node.head
+    return None
 
 
 # --- modality and source
@@ -660,8 +667,31 @@ def _link_casualties(mentions: list[_Mention], article: Article, doc: Doc, sente
 # --- merging mentions into events
 
 
-def _same_event(event: _Mention, other: _Mention) -> bool:
-    if event.rule.type != other.rule.type:
+def _subheadings(document: Document) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets of the sub-headings: headlines below the title."""
+    return [(b.start, b.end) for b in document.blocks if b.kind == "headline" and b.level == 2]
+
+
+def _compatible_times(event: _Mention, other: _Mention, published: str | None) -> bool:
+    """Return False when two mentions are dated to different periods ("a referendum in 2014"
+    is not this week's referendum). An undated mention is taken to be of the publication's
+    year, so it does not absorb a mention dated to another year."""
+    first = event.time.value if event.time else None
+    second = other.time.value if other.time else None
+    if first is None and second is None:
+        return True
+    if first is None or second is None:
+        dated = first or second
+        return published is not None and dated[:4] == published[:4]
+    if first[:4] != second[:4]:
+        return False
+    # A week and a month or day are compared by their year alone: weeks straddle months.
+    shared = 4 if "W" in first + second else min(len(first), len(second), 10)
+    return first[:shared] == second[:shared]
+
+
+def _same_event(event: _Mention, other: _Mention, published: str | None) -> bool:
+    if event.rule.type != other.rule.type or not _compatible_times(event, other, published):
         return False
     if event.location is not None and other.location is not None:
         if event.location.id == other.location.id:
@@ -680,10 +710,12 @@ def _countrywide(mention: _Mention) -> bool:
     return mention.rule.type in COUNTRYWIDE_TYPES
 
 
-def _merge(mentions: list[_Mention], text: str, sentences: list[tuple[int, int]]) -> list[Event]:
+def _merge(mentions: list[_Mention], text: str, sentences: list[tuple[int, int]],
+           subheadings: list[tuple[int, int]], published: str | None) -> list[Event]:
     groups: list[list[_Mention]] = []
     for mention in mentions:
-        group = next((g for g in groups if _same_event(g[0], mention)), None)
+        group = next((g for g in groups if all(_compatible_times(m, mention, published) for m in g)
+                      and _same_event(g[0], mention, published)), None)
         if group is None:
             groups.append([mention])
         else:
@@ -691,6 +723,9 @@ def _merge(mentions: list[_Mention], text: str, sentences: list[tuple[int, int]]
             # The placed mention speaks for the group.
             if group[0].location is None and mention.location is not None:
                 group[0], group[-1] = mention, group[0]
+    # A sub-heading ("Hostage swap") announces what the text below tells; alone it is no event.
+    groups = [g for g in groups
+              if not all(any(start <= m.head.idx < end for start, end in subheadings) for m in g)]
     events = []
     first_sentence = 0
     for group in sorted(groups, key=lambda g: min(m.first for m in g)):
@@ -712,7 +747,7 @@ def _merge(mentions: list[_Mention], text: str, sentences: list[tuple[int, int]]
             actor=_first(m.actor for m in [lead, *ordered]),
             target=_first(m.target for m in [lead, *ordered]),
             location=_first(m.location for m in [lead, *ordered]),
-            time=next((m.time for m in [lead, *ordered] if m.time), None),
+            **_event_time(next((m.time for m in [lead, *ordered] if m.time), None)),
             casualties=Casualties(**casualties),
             modality=lead.modality,
             reported_by=next((m.reported_by for m in [lead, *ordered] if m.reported_by), None),
@@ -721,8 +756,26 @@ def _merge(mentions: list[_Mention], text: str, sentences: list[tuple[int, int]]
             cameo=lead.rule.cameo,
             salience=round(salience, 2),
             mentions=[_span(m, text) for m in ordered],
+            arguments=_group_arguments([lead, *ordered]),
         ))
     return events
+
+
+def _group_arguments(mentions: list[_Mention]) -> list[EventArgument]:
+    """Return one argument per role for an event: the lead mention's, else the first other
+    mention's that has it."""
+    chosen: dict[str, EventArgument] = {}
+    for mention in mentions:
+        for argument in mention.arguments:
+            chosen.setdefault(argument.role, argument)
+    return [chosen[role] for role in ("actor", "target", "location") if role in chosen]
+
+
+def _event_time(time: TimeExpression | None) -> dict:
+    """Return an event's time fields from the time expression that dates it."""
+    if time is None:
+        return {"time": None, "time_precision": "unknown", "time_id": None}
+    return {"time": calendar_date(time.value), "time_precision": precision_of(time.value), "time_id": time.id}
 
 
 def _weight(mention: _Mention) -> float:
