@@ -130,7 +130,8 @@ def test_bare_passive_belief_has_no_source(analyze):
 
 
 def test_headline_label_with_a_common_noun(analyze):
-    article = analyze("Brenner camp: Harbour levy will hurt small traders\n\nThe vote is on Friday.\n")
+    article = analyze("Brenner camp: Harbour levy will hurt small traders\n\n"
+                      "The Brenner camp said on Monday that traders would pay twice.\n")
     quote = quote_with(article, "Harbour levy will hurt small traders")
     assert quote.speaker.text == "Brenner camp"
 

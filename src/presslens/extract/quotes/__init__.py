@@ -6,7 +6,8 @@ Works on the one parse the pipeline made, one module a step:
 2. ``cues``: the cue lexicon (which words report, and of which class);
 3. ``clauses``: each cue's source and content read from the dependency tree;
 4. ``attach``: quoted spans given to attributions (direct, mixed, continued);
-5. ``speakers``: the source as written resolved to an article entity.
+5. ``filters``: what looks like a quote and is not (headline labels, dummy subjects);
+6. ``speakers``: the source as written resolved to an article entity, or left unresolved.
 
 ``extract_quotes`` runs them and returns the article's ``Quote`` records.
 """
@@ -20,8 +21,15 @@ from spacy.tokens import Doc, Token
 from presslens.extract.entities import entities_by_token
 from presslens.extract.quotes.attach import attach_quotes, token_range
 from presslens.extract.quotes.clauses import Attribution, find_attributions, trimmed_range
+from presslens.extract.quotes.filters import not_a_quote
 from presslens.extract.quotes.marks import find_quote_marks
-from presslens.extract.quotes.speakers import PERSON_PRONOUNS, Said, resolve_speaker, source_tokens
+from presslens.extract.quotes.speakers import (
+    PERSON_PRONOUNS,
+    Said,
+    resolve_speaker,
+    source_tokens,
+    speaker_name,
+)
 from presslens.ingest.document import Document
 from presslens.nlp import text_of
 from presslens.record import Cue, Entity, Quote, Span, Speaker
@@ -67,6 +75,7 @@ def extract_quotes(doc: Doc, document: Document, entities: list[Entity]) -> list
         return block_tokens[number], block_tokens[min(number + 1, len(block_tokens) - 1)]
 
     attributions = attach_quotes(doc, quotes, find_attributions(doc, quoted, paragraph), blocks, paragraph)
+    attributions = [a for a in attributions if not not_a_quote(a, attributions, document, blocks)]
     index = entities_by_token(doc, entities)
     history: list[Said] = []
     records: list[Quote] = []
@@ -126,9 +135,11 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
         tokens = tokens or [source]  # trimming can leave nothing (a source of punctuation only)
         block = blocks(source.idx)
         entity, how = resolve_speaker(source, index, entities, history, block)
+        if entity is None:
+            how = "unresolved"
         speaker_start, speaker_end = tokens[0].idx, _end_char(tokens[-1])
         written = text[speaker_start:speaker_end]
-        speaker = Speaker(entity_id=entity.id if entity else None, name=entity.name if entity else written,
+        speaker = Speaker(entity_id=entity.id if entity else None, name=speaker_name(tokens, source, entity),
                           start=speaker_start, end=speaker_end, text=written)
         confidence = CONFIDENCE[how]
         person = entity.type == "PERSON" if entity else source.lower_ in PERSON_PRONOUNS

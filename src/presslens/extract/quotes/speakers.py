@@ -1,23 +1,37 @@
-"""Speaker resolution: the entity a quote's source refers to.
+"""Speaker resolution: the entity a quote's source refers to, or an explicit "unresolved".
 
 Receives a source's head token, the article's entities and the speakers seen so far; returns
-the source as written and its entity, or None with "unresolved": the entity mentioned there,
-else for a pronoun the previous speaker or person, else for a nominal the entity whose name or
-title holds its head noun.
+its entity and how it was found ("named", "resolved" or "unresolved"): the entity mentioned
+there, else for a pronoun the previous speaker or person of the same sort, else for a nominal
+the entity whose name or title holds its head noun. Only people, organisations, places
+standing for their governments and groups speak: a date, a number or an event never does.
+``speaker_name`` then says what a reader is shown: the entity's name, the source as written
+when it describes someone ("the Estonian coastguard"), or None when it names nobody the
+article identifies (a pronoun left unresolved, "officials", "some").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Token
 
 from presslens.extract.quotes.clauses import RELATIVE_PRONOUNS, grammatical_subject
+from presslens.lexicons import load_list
+from presslens.nlp import text_of
 from presslens.record import Entity
 
-PERSON_PRONOUNS = {"he", "she", "him", "her"}
-GROUP_PRONOUNS = {"they", "it", "we", "them"}
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+GROUP_PRONOUNS = {"they", "it", "we", "them", "its", "their"}
+# Outside a quotation, "I" and "we" are the writer's own voice, not a source to resolve.
+FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "you", "your"}
+# The entity types that can speak; dates, numbers, events, works and laws never do.
+SPEAKER_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+# Words of a source phrase that describe a speaker beyond a vague head ("Officials in Riga",
+# "the Estonian coastguard" do; "officials", "the report" do not).
+DESCRIBING_POS = {"PROPN", "ADJ"}
 PRONOUN_REACH = 3  # paragraphs back in which a pronoun's antecedent is looked for
 
 
@@ -58,9 +72,13 @@ def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Enti
     if source.lower_ in RELATIVE_PRONOUNS and source.head.dep_ == "relcl":
         source = source.head.head  # "officials who said": the officials
     entity = _entity_at(source, index)
+    if entity is not None and entity.type not in SPEAKER_TYPES:
+        return None, "unresolved"  # "2001 said": a misparse, not a speaking date
     if entity is not None:
         return entity, "named" if source.pos_ == "PROPN" else "resolved"
     lowered = source.lower_
+    if lowered in FIRST_PERSON:
+        return None, "unresolved"
     if lowered in PERSON_PRONOUNS:
         return _antecedent(history, entities, source.idx, block, person=True, index=index), "resolved"
     if lowered in GROUP_PRONOUNS:
@@ -70,6 +88,31 @@ def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Enti
         if entity is not None:
             return entity, "resolved"
     return None, "unresolved"
+
+
+def speaker_name(tokens: list[Token], source: Token, entity: Entity | None) -> str | None:
+    """Return the name a reader is shown for a source: the entity's name, the source as
+    written when it describes a speaker, or None when it names nobody."""
+    if entity is not None:
+        return entity.name
+    head = source
+    words = [t for t in tokens if not t.is_punct and not t.is_space]
+    if not words or head.pos_ in ("PRON", "NUM", "DET") or head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS \
+            | FIRST_PERSON | RELATIVE_PRONOUNS or head.like_num or head.ent_type_ in ("DATE", "TIME", "CARDINAL"):
+        return None
+    if head.pos_ not in ("PROPN", "NOUN"):
+        return None  # "Republican", "A": a modifier left without its noun
+    if head.lower_ in _generic_heads() or head.lemma_.lower() in _generic_heads():
+        if not any(t.pos_ in DESCRIBING_POS and t != head for t in words):
+            return None
+    if head.pos_ == "PROPN" and head.text.isupper() and len(words) == 1 and head.lower_ in _generic_heads():
+        return None
+    return text_of(source.doc)[words[0].idx:words[-1].idx + len(words[-1].text)]
+
+
+@cache
+def _generic_heads() -> frozenset[str]:
+    return frozenset(load_list("generic-speakers.txt"))
 
 
 def _entity_at(head: Token, index: dict[int, Entity]) -> Entity | None:
@@ -109,6 +152,8 @@ def _nominal_referent(head: Token, entities: list[Entity]) -> Entity | None:
     word = head.lower_
     best: tuple[int, Entity] | None = None
     for entity in entities:
+        if entity.type not in SPEAKER_TYPES:
+            continue
         words = set(re.split(r"[\s\-]+", entity.name.casefold()))
         for title in entity.titles:
             words.update(re.split(r"[\s\-]+", title.casefold()))
