@@ -18,8 +18,9 @@ from functools import cache
 
 from spacy.tokens import Token
 
+from presslens.extract.entities import is_title_word
 from presslens.extract.quotes.clauses import RELATIVE_PRONOUNS, grammatical_subject
-from presslens.lexicons import load_list
+from presslens.lexicons import load_list, load_table
 from presslens.nlp import text_of
 from presslens.record import Entity
 
@@ -72,6 +73,12 @@ def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Enti
     if source.lower_ in RELATIVE_PRONOUNS and source.head.dep_ == "relcl":
         source = source.head.head  # "officials who said": the officials
     entity = _entity_at(source, index)
+    if entity is not None and source.pos_ == "NOUN" and source.i not in index and entity.type != "PERSON" \
+            and not any(c.dep_ == "appos" for c in source.children):
+        # "the Wikileaks founder", "some Indiana protesters": the name modifies the speaker,
+        # it is not the speaker; a person whose title holds the noun may be
+        entity = _nominal_referent(source, [e for e in entities if e.type == "PERSON"])
+        return entity, "resolved" if entity is not None else "unresolved"
     if entity is not None and entity.type not in SPEAKER_TYPES:
         return None, "unresolved"  # "2001 said": a misparse, not a speaking date
     if entity is not None:
@@ -83,6 +90,12 @@ def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Enti
         return _antecedent(history, entities, source.idx, block, person=True, index=index), "resolved"
     if lowered in GROUP_PRONOUNS:
         return _antecedent(history, entities, source.idx, block, person=False, index=index), "resolved"
+    owner = next((c for c in source.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS),
+                 None)
+    if source.pos_ == "NOUN" and owner is not None:  # "his office said": the office of the person meant
+        person = owner.lower_ in PERSON_PRONOUNS
+        entity = _antecedent(history, entities, source.idx, block, person=person, index=index)
+        return entity, "resolved" if entity is not None else "unresolved"
     if source.pos_ == "NOUN" and any(c.lower_ in ("the", "this", "that") for c in source.children):
         entity = _nominal_referent(source, entities)
         if entity is not None:
@@ -108,6 +121,25 @@ def speaker_name(tokens: list[Token], source: Token, entity: Entity | None) -> s
     if head.pos_ == "PROPN" and head.text.isupper() and len(words) == 1 and head.lower_ in _generic_heads():
         return None
     return text_of(source.doc)[words[0].idx:words[-1].idx + len(words[-1].text)]
+
+
+def _titles_before(doc, entity: Entity) -> set[str]:
+    """Return the title words written just before the entity's mentions ("Gov.", "Republican
+    Gov."), which the entity's own titles may have missed."""
+    text = text_of(doc)
+    found: set[str] = set()
+    for mention in entity.mentions:
+        for word in reversed(text[max(mention.start - 40, 0):mention.start].split()[-3:]):
+            word = word.casefold()
+            if word in _abbreviations() or is_title_word(word):
+                found.add(word)
+    return found
+
+
+@cache
+def _abbreviations() -> dict[str, str]:
+    """Return abbreviated titles with the role noun they stand for ("gov." -> "governor")."""
+    return {short: full for short, full in load_table("title-abbreviations.tsv")}
 
 
 @cache
@@ -157,6 +189,8 @@ def _nominal_referent(head: Token, entities: list[Entity]) -> Entity | None:
         words = set(re.split(r"[\s\-]+", entity.name.casefold()))
         for title in entity.titles:
             words.update(re.split(r"[\s\-]+", title.casefold()))
+        words.update(_titles_before(head.doc, entity))
+        words.update(_abbreviations().get(w, w) for w in list(words))
         if word not in words:
             continue
         earlier = [m.start for m in entity.mentions if m.start < head.idx]
