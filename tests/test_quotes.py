@@ -51,7 +51,7 @@ def test_polnear_scorer_on_a_tiny_folder(tmp_path, analyze):
     assert result["task"] == "polnear" and result["articles"] == 1
     metrics = result["metrics"]
     assert set(metrics) == {"cue_exact", "cue_overlap", "source_exact", "source_overlap",
-                            "content_exact", "content_overlap", "relation"}
+                            "content_exact", "content_overlap", "relation", "speaker_entity"}
     assert metrics["relation"]["f1"] == 1.0
     assert metrics["cue_exact"]["f1"] == 1.0
     assert metrics["content_overlap"]["r"] == 1.0
@@ -70,3 +70,23 @@ def test_scorer_leaves_out_nested_reports():
     # each inside the other (a parse error): neither is the outer one, both are kept
     crossed = Relation(cue=[(30, 34)], source=[], content=[(0, 12)])
     assert outermost([outer, crossed]) == [outer, crossed]
+
+
+def test_speaker_entity_scores_the_resolved_name_not_the_span():
+    from presslens.eval.polnear import ROLES, Relation, _Counts, score_article
+
+    # gold: "He" is the source of the first report, the proper name "Doe" of the second
+    text = "Jo Doe arrived. He said the vote was fair. Doe said it was late."
+    gold = [Relation(cue=[(19, 23)], source=[(16, 18)], content=[(24, 41)]),
+            Relation(cue=[(47, 51)], source=[(43, 46)], content=[(52, 63)])]
+    right = Relation(cue=[(47, 51)], source=[(43, 46)], content=[(52, 63)], speaker="Jo Doe")
+    wrong = Relation(cue=[(47, 51)], source=[(43, 46)], content=[(52, 63)], speaker="Ann Lee")
+
+    def speaker_entity(predicted):
+        counts = {f"{role}_{match}": _Counts() for role in ROLES for match in ("exact", "overlap")}
+        counts["relation"], counts["speaker_entity"] = _Counts(), _Counts()
+        score_article(text, gold, predicted, counts)
+        return counts["speaker_entity"].scores()
+
+    assert speaker_entity([right])["f1"] == 1.0  # only the named gold source counts
+    assert speaker_entity([wrong])["f1"] == 0.0  # the span overlaps, the name is wrong
