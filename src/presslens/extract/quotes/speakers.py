@@ -33,6 +33,7 @@ SPEAKER_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 # Words of a source phrase that describe a speaker beyond a vague head ("Officials in Riga",
 # "the Estonian coastguard" do; "officials", "the report" do not).
 DESCRIBING_POS = {"PROPN", "ADJ"}
+QUOTE_CHARACTERS = set("\"'“”‘’«»„‚")
 PRONOUN_REACH = 3  # paragraphs back in which a pronoun's antecedent is looked for
 
 
@@ -87,14 +88,17 @@ def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Enti
     if lowered in FIRST_PERSON:
         return None, "unresolved"
     if lowered in PERSON_PRONOUNS:
-        return _antecedent(history, entities, source.idx, block, person=True, index=index), "resolved"
+        entity = _recent_subject(source, index) or _antecedent(history, entities, source.idx, block, person=True,
+                                                               index=index)
+        return entity, "resolved"
     if lowered in GROUP_PRONOUNS:
         return _antecedent(history, entities, source.idx, block, person=False, index=index), "resolved"
     owner = next((c for c in source.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS),
                  None)
     if source.pos_ == "NOUN" and owner is not None:  # "his office said": the office of the person meant
         person = owner.lower_ in PERSON_PRONOUNS
-        entity = _antecedent(history, entities, source.idx, block, person=person, index=index)
+        entity = (_recent_subject(owner, index) if person else None) or _antecedent(
+            history, entities, source.idx, block, person=person, index=index)
         return entity, "resolved" if entity is not None else "unresolved"
     if source.pos_ == "NOUN" and any(c.lower_ in ("the", "this", "that") for c in source.children):
         entity = _nominal_referent(source, entities)
@@ -153,6 +157,32 @@ def _entity_at(head: Token, index: dict[int, Entity]) -> Entity | None:
     for child in head.children:
         if child.dep_ in ("appos", "compound") and child.i in index:
             return index[child.i]  # "the agency, Energoatom"
+    return None
+
+
+def _recent_subject(pronoun: Token, index: dict[int, Entity]) -> Entity | None:
+    """Return the person last named as a grammatical subject in the pronoun's sentence or the
+    one before, outside quotation marks; None when there is none.
+
+    The subject of the sentence before is the most salient referent ("Mr. Doe was blunt.
+    ‘…,’ he said"), more than the last speaker two paragraphs up.
+    """
+    sentence = pronoun.sent
+    start = sentence.start
+    if start > 0:
+        start = pronoun.doc[start - 1].sent.start
+    marks = 0
+    for token in reversed(pronoun.doc[start:pronoun.i]):
+        if token.is_quote or token.text in QUOTE_CHARACTERS:
+            marks += 1
+        entity = index.get(token.i)
+        if entity is None or entity.type != "PERSON" or marks % 2:
+            continue
+        head = token
+        while head.dep_ in ("compound", "flat", "appos") and head.head != head:
+            head = head.head
+        if head.dep_ in ("nsubj", "nsubjpass") and head.head.dep_ == "ROOT" and head.i < pronoun.i:
+            return entity  # the subject of a main clause, not of "in the event that X faces Y"
     return None
 
 
