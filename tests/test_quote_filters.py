@@ -45,3 +45,4 @@ def test_spoke_before_lawmakers_is_an_audience_not_words(analyze):
 def test_avoided_criticism_reports_nothing_said(analyze):
     article = analyze("Mayor Pia Drell avoided direct criticism of teachers or school districts.\n")
     assert not any("teachers or school districts" == c for c in contents(article))
+

@@ -99,3 +99,10 @@ def test_role_noun_matches_an_abbreviated_title(analyze):
                       "The governor said lawmakers had ignored the deficit.\n")
     quote = quote_with(article, "lawmakers had ignored the deficit")
     assert speaker_name(quote) == "Harald Vesk"
+
+
+def test_party_member_described_by_party_is_a_person_not_the_party(analyze):
+    article = analyze("Republicans met in Tarnby on Friday.\n\n"
+                      "The Ostland Republican said the tax cut would pass by June.\n")
+    quote = quote_with(article, "the tax cut would pass by June")
+    assert quote.speaker.name != "Republican" and quote.speaker.name != "Republicans"

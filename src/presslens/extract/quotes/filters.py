@@ -4,7 +4,7 @@ Receives one attribution, all of the article's attributions and the document's b
 returns True when the attribution is not somebody's words:
 
 - a headline label ("Smith: rates will rise") is the headline's summary, unless the article
-  body attributes words to the same speaker;
+  body attributes words to the same speaker; a fact box's field ("TARGET: ...") is a heading;
 - a dummy subject ("It seems unfair to ...") reports nobody;
 - a verb that is not speech in context: "avoided criticism of teachers" reports what was not
   said; "spoke before lawmakers" with no reported words names an audience, not content.
@@ -26,8 +26,17 @@ DUMMY_VERBS = {"seem", "appear", "look", "sound", "emerge", "transpire"}
 def not_a_quote(attribution: Attribution, attributions: list[Attribution], document: Document, blocks) -> bool:
     """Return True when the attribution is a headline label, a dummy subject or a verb that
     reports no words."""
-    return _headline_label(attribution, attributions, document, blocks) or _dummy_subject(attribution) \
-        or _no_words_reported(attribution)
+    return _headline_label(attribution, attributions, document, blocks) or _field_label(attribution) \
+        or _dummy_subject(attribution) or _no_words_reported(attribution)
+
+
+def _field_label(attribution: Attribution) -> bool:
+    """Return True for a field of a fact box ("TARGET: ...", "UPDATE: ..."): one capitalised
+    word before a colon names a heading, not a speaker ("AMY GOODMAN: ..." names one)."""
+    if attribution.lemma != ":" or attribution.source is None or not attribution.cue:
+        return False
+    label = [t for t in attribution.source.subtree if t.i < attribution.cue[0].i and not t.is_punct]
+    return len(label) == 1 and label[0].text.isupper() and len(label[0].text) > 1
 
 
 def _headline_label(attribution: Attribution, attributions: list[Attribution], document: Document, blocks) -> bool:

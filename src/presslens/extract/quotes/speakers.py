@@ -80,6 +80,11 @@ def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Enti
         # it is not the speaker; a person whose title holds the noun may be
         entity = _nominal_referent(source, [e for e in entities if e.type == "PERSON"])
         return entity, "resolved" if entity is not None else "unresolved"
+    if entity is not None and entity.type == "NORP" and source.tag_ in ("NN", "NNP") \
+            and any(c.dep_ == "det" for c in source.children):
+        # "The Louisiana Republican said": one person described by party, not the party
+        entity = _nominal_referent(source, [e for e in entities if e.type == "PERSON"])
+        return entity, "resolved" if entity is not None else "unresolved"
     if entity is not None and entity.type not in SPEAKER_TYPES:
         return None, "unresolved"  # "2001 said": a misparse, not a speaking date
     if entity is not None:
