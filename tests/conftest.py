@@ -62,20 +62,6 @@ def build_corpus(db, items: dict[str, RawArticle], error: str):
     return db, {name: raw.id for name, raw in items.items()}
 
 
-def document_analyzer():
-    """Return a function running the real pipeline on a plain text, through the document builder."""
-    from presslens.ingest.structure import build_document
-    from presslens.pipeline import analyze_documents
-
-    load_pipeline()
-
-    def run(text: str):
-        document = build_document(RawArticle(id="t", content=text, is_html=False))
-        [(_, article)] = list(analyze_documents([document]))
-        return article
-
-    return run
-
 
 def quote_with(article, words: str):
     """Return the quote whose content holds the words."""

@@ -5,15 +5,7 @@ People and places in the texts are invented.
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import document_analyzer, parsed, quote_with, speaker_and_content, speaker_name
-
-
-@pytest.fixture(scope="module")
-def analyze():
-    """Return a function running the real pipeline on a text, the model loaded once."""
-    return document_analyzer()
+from conftest import parsed, quote_with, speaker_and_content, speaker_name
 
 
 def test_indirect_said_that(analyze):

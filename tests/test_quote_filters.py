@@ -5,16 +5,6 @@ People and places in the texts are invented.
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import document_analyzer
-
-
-@pytest.fixture(scope="module")
-def analyze():
-    """Return a function running the real pipeline on a text, the model loaded once."""
-    return document_analyzer()
-
 
 def contents(article) -> list[str]:
     return [q.content.text for q in article.quotes]

@@ -5,15 +5,7 @@ People and places in the texts are invented.
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import document_analyzer, quote_with, speaker_name
-
-
-@pytest.fixture(scope="module")
-def analyze():
-    """Return a function running the real pipeline on a text, the model loaded once."""
-    return document_analyzer()
+from conftest import quote_with, speaker_name
 
 
 def test_pronoun_speaker_resolved_to_previous_person(analyze):

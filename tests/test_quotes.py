@@ -5,16 +5,6 @@ People and places in the texts are invented.
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import document_analyzer
-
-
-@pytest.fixture(scope="module")
-def analyze():
-    """Return a function running the real pipeline on a text, the model loaded once."""
-    return document_analyzer()
-
 
 def test_quote_ids_in_text_order(analyze):
     text = ("Minister Hanne Lyst said taxes would rise. Opposition leader Per Omdal said that they would not.\n")
