@@ -69,3 +69,38 @@ def xss_corpus(tmp_path_factory, nlp):
 
     db = tmp_path_factory.mktemp("xss") / "corpus.db"
     return db, build_xss_corpus(db)
+
+
+def quote_with(article, words: str):
+    """Return the quote whose content holds the words."""
+    found = [q for q in article.quotes if words in q.content.text]
+    assert found, f"no quote holds {words!r}: {[q.content.text for q in article.quotes]}"
+    return found[0]
+
+
+def speaker_name(quote) -> str | None:
+    return quote.speaker.name if quote.speaker else None
+
+
+# The rules that repair what the parser sometimes gets wrong are tested on such a wrong parse
+# written out by hand, so that they hold whatever the model does with a sentence.
+
+def parsed(rows: str):
+    """Return a Doc from one token a line: word, part of speech, tag, relation, head, lemma."""
+    import spacy
+    from spacy.tokens import Doc
+
+    cells = [line.split() for line in rows.strip().splitlines()]
+    words = [c[0] for c in cells]
+    spaces = [i + 1 < len(words) and words[i + 1] not in (",", ".", "”") and w not in ("“",) for i, w in enumerate(words)]
+    return Doc(spacy.blank("en").vocab, words=words, spaces=spaces, pos=[c[1] for c in cells], tags=[c[2] for c in cells],
+               deps=[c[3] for c in cells], heads=[int(c[4]) for c in cells], lemmas=[c[5] for c in cells])
+
+
+def speaker_and_content(doc, cue: int) -> tuple[str, str]:
+    """Return the subject the rules find for the cue word at ``cue`` and the content they give it."""
+    from presslens.extract.quotes.clauses import _clause_content, grammatical_subject
+
+    subject = grammatical_subject(doc[cue])
+    start, end = _clause_content(doc[cue], "speech", subject)
+    return subject.text, doc[start:end].text

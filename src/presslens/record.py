@@ -82,10 +82,16 @@ class Entity(Record):
 
 class Speaker(Record):
     entity_id: str | None
-    name: str
+    name: str | None = Field(description="who spoke: the resolved entity's name, else the source as written when it "
+                             "names someone; None when it names nobody the article identifies ('they', 'officials')")
     start: int
     end: int
     text: str
+
+    @property
+    def label(self) -> str:
+        """Return the name to show a reader: the speaker's name, or "unresolved"."""
+        return self.name or "unresolved"
 
 
 class Cue(Span):

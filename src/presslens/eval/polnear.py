@@ -45,6 +45,13 @@ relation's source, or when presslens resolved its source to an entity, one of th
 mentions overlaps the gold source (the gold source's coreferent mention: "he" resolved to
 Smith matches a gold "Smith"); when the gold relation has no source, content alone decides; a
 prediction with no source cannot match a gold relation that has one.
+
+``speaker_entity`` measures the speaker's name rather than its span: over the gold relations
+whose source is a proper name (a capitalised word other than a pronoun or determiner), a
+prediction is correct when its content overlaps the gold content and its resolved speaker's
+canonical name shares a name word with the gold source ("he" resolved to "Jo Doe" matches a
+gold "Doe"; "Doe's campaign" matches "Jo Doe"). Precision counts the predictions with a
+resolved speaker whose content overlaps such a gold relation.
 """
 
 from __future__ import annotations
@@ -73,6 +80,8 @@ class Relation:
     content: Spans = field(default_factory=list)
     # predicted only: the other mentions of the entity the source was resolved to
     coreferent: Spans = field(default_factory=list)
+    # predicted only: the resolved speaker's canonical name (None when unresolved)
+    speaker: str | None = None
 
 
 def read_brat(path: Path) -> list[Relation]:
@@ -147,6 +156,7 @@ def predicted_relations(document, article) -> list[Relation]:
             source=[raw(quote.speaker.start, quote.speaker.end)] if quote.speaker else [],
             content=[raw(p.start, p.end) for p in parts],
             coreferent=mentions.get(quote.speaker.entity_id, []) if quote.speaker else [],
+            speaker=quote.speaker.name if quote.speaker and quote.speaker.entity_id else None,
         ))
     return outermost(relations)
 
@@ -193,6 +203,36 @@ def score_article(text: str, gold: list[Relation], predicted: list[Relation], co
         sum(1 for p in predicted if any(matches(p, g) for g in gold)), len(predicted),
         sum(1 for g in gold if any(matches(p, g) for p in predicted)), len(gold))
 
+    # speaker_entity: among gold relations whose source is a proper name, the predicted
+    # relation overlapping the content must name the same referent.
+    named = [(g, name_words(" ".join(text[s:e] for s, e in g.source))) for g in gold if g.source]
+    named = [(g, words) for g, words in named if words]
+
+    def same_speaker(p: Relation, g: Relation, words: set[str]) -> bool:
+        return bool(p.speaker) and _overlaps(p.content, g.content) and bool(name_words(p.speaker) & words)
+
+    attempted = [p for p in predicted if p.speaker and any(_overlaps(p.content, g.content) for g, _ in named)]
+    counts["speaker_entity"].add(
+        sum(1 for p in attempted if any(same_speaker(p, g, w) for g, w in named)), len(attempted),
+        sum(1 for g, w in named if any(same_speaker(p, g, w) for p in predicted)), len(named))
+
+
+# Capitalised words that do not make a source a proper name ("The governor", "He").
+NOT_NAME_WORDS = {"he", "she", "it", "they", "we", "i", "you", "the", "a", "an", "his", "her", "its", "their",
+                  "this", "that", "these", "those", "who", "which", "our", "my", "some", "many", "mr.", "mrs.",
+                  "ms.", "dr."}
+
+
+def name_words(text: str) -> set[str]:
+    """Return the capitalised words of a source that name someone, casefolded, without a
+    possessive ("Clinton's campaign" -> {"clinton"})."""
+    words = set()
+    for word in text.replace("’", "'").split():
+        word = word.strip(EDGE_STRIP).removesuffix("'s")
+        if len(word) > 1 and word[:1].isupper() and word.casefold() not in NOT_NAME_WORDS:
+            words.add(word.casefold())
+    return words
+
 
 def evaluate_polnear(path: str | Path, progress: Callable[[int, int], None] | None = None,
                      limit: int | None = None) -> dict:
@@ -217,6 +257,7 @@ def evaluate_polnear(path: str | Path, progress: Callable[[int, int], None] | No
     documents = (build_document(RawArticle(id=name, content=raw_texts[name], is_html=False)) for name in names)
     counts = {f"{role}_{match}": _Counts() for role in ROLES for match in ("exact", "overlap")}
     counts["relation"] = _Counts()
+    counts["speaker_entity"] = _Counts()
     done = 0
     for document, article in analyze_documents(documents):
         text = raw_texts[document.id]
@@ -224,7 +265,7 @@ def evaluate_polnear(path: str | Path, progress: Callable[[int, int], None] | No
         done += 1
         if progress is not None:
             progress(done, len(names))
-    order = [f"{role}_{match}" for role in ROLES for match in ("exact", "overlap")] + ["relation"]
+    order = [f"{role}_{match}" for role in ROLES for match in ("exact", "overlap")] + ["relation", "speaker_entity"]
     return {"task": "polnear", "metrics": {key: counts[key].scores() for key in order}, "articles": done}
 
 

@@ -479,8 +479,8 @@ def count_voices(article: Article) -> tuple[list[Voice], list[VoiceGroup], int]:
     for quote in article.quotes:
         words = sum(_words(article.text[p.start:p.end]) for p in quote.parts or [quote.content])
         speaker = quote.speaker
-        if speaker is None:
-            key = (None, "unattributed")
+        if speaker is None or speaker.name is None:
+            key = (None, "unattributed")  # a source naming nobody is no side
         elif speaker.entity_id and speaker.entity_id in by_id:
             key = (speaker.entity_id, by_id[speaker.entity_id].name)
         else:

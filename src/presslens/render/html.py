@@ -32,9 +32,9 @@ def article_body(article: Article) -> Markup:
     speakers: dict[str, int] = {}
     spans: list[Highlight] = []
     for quote in article.quotes:
-        key = (quote.speaker.entity_id or quote.speaker.name) if quote.speaker else ""
+        key = (quote.speaker.entity_id or quote.speaker.name or "") if quote.speaker else ""
         colour = speakers.setdefault(key, len(speakers) % SPEAKER_COLOURS)
-        who = quote.speaker.name if quote.speaker else "no speaker found"
+        who = quote.speaker.label if quote.speaker else "no speaker found"
         pieces = quote.parts or [quote.content]
         for piece in pieces:
             spans.append(Highlight(piece.start, piece.end, f"quote quote-{quote.kind} speaker-{colour}",

@@ -48,7 +48,7 @@ def summary(article: Article) -> Group:
     for column in ("speaker", "kind", "quote"):
         quotes.add_column(column, overflow="fold")
     for quote in article.quotes:
-        speaker = quote.speaker.name if quote.speaker else "—"
+        speaker = quote.speaker.label if quote.speaker else "—"
         if quote.speaker and quote.speaker.text != quote.speaker.name:
             speaker += f" ({quote.speaker.text})"
         _row(quotes, speaker, quote.kind, _shorten(quote.words, 160))

@@ -49,7 +49,7 @@ def rows(article: Article, table: str) -> list[dict]:
     if table == "quotes":
         return [{
             "article_id": article.id, "quote_id": q.id, "kind": q.kind,
-            "speaker": q.speaker.name if q.speaker else "", "speaker_entity_id": q.speaker.entity_id or "" if q.speaker else "",
+            "speaker": q.speaker.name or "" if q.speaker else "", "speaker_entity_id": q.speaker.entity_id or "" if q.speaker else "",
             "speaker_text": q.speaker.text if q.speaker else "", "cue": q.cue.text if q.cue else "",
             "content": q.words, "start": q.content.start, "end": q.content.end, "confidence": q.confidence,
         } for q in article.quotes]

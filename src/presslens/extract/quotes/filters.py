@@ -1,0 +1,76 @@
+"""Not-a-quote filters: attributions that read like quotes and are not.
+
+Receives one attribution, all of the article's attributions and the document's blocks;
+returns True when the attribution is not somebody's words:
+
+- a headline label ("Smith: rates will rise") is the headline's summary, unless the article
+  body attributes words to the same speaker; a fact box's field ("TARGET: ...") is a heading;
+- a dummy subject ("It seems unfair to ...") reports nobody;
+- a verb that is not speech in context: "avoided criticism of teachers" reports what was not
+  said; "spoke before lawmakers" with no reported words names an audience, not content.
+"""
+
+from __future__ import annotations
+
+from presslens.extract.quotes.clauses import Attribution
+from presslens.ingest.document import Document
+
+# Verbs that report speech only through a clause or quotation; with a bare object or an
+# audience they say that someone spoke, or did not, and not what was said.
+AUDIENCE_VERBS = {"speak", "testify", "address", "avoid", "decline", "refuse"}
+# Verbs by which a cue noun is what was not said ("avoided criticism of", "refrained from comment").
+AVOIDING_VERBS = {"avoid", "refrain", "forgo", "withhold", "shun", "sidestep", "dodge"}
+DUMMY_VERBS = {"seem", "appear", "look", "sound", "emerge", "transpire"}
+
+
+def not_a_quote(attribution: Attribution, attributions: list[Attribution], document: Document, blocks) -> bool:
+    """Return True when the attribution is a headline label, a dummy subject or a verb that
+    reports no words."""
+    return _headline_label(attribution, attributions, document, blocks) or _field_label(attribution) \
+        or _dummy_subject(attribution) or _no_words_reported(attribution)
+
+
+def _field_label(attribution: Attribution) -> bool:
+    """Return True for a field of a fact box ("TARGET: ...", "UPDATE: ..."): one capitalised
+    word before a colon names a heading, not a speaker ("AMY GOODMAN: ..." names one)."""
+    if attribution.lemma != ":" or attribution.source is None or not attribution.cue:
+        return False
+    label = [t for t in attribution.source.subtree if t.i < attribution.cue[0].i and not t.is_punct]
+    return len(label) == 1 and label[0].text.isupper() and len(label[0].text) > 1
+
+
+def _headline_label(attribution: Attribution, attributions: list[Attribution], document: Document, blocks) -> bool:
+    if attribution.lemma != ":" or not attribution.cue or attribution.source is None:
+        return False
+    block = blocks(attribution.cue[0].idx)
+    if block >= len(document.blocks) or document.blocks[block].kind != "headline":
+        return False
+    name = attribution.source.lower_
+    return not any(other is not attribution and other.source is not None and other.source.lower_ == name
+                   and blocks(other.source.idx) != block for other in attributions)
+
+
+def _dummy_subject(attribution: Attribution) -> bool:
+    source = attribution.source
+    if source is None or source.lower_ != "it":
+        return False
+    # "It seems unfair to ask ...": "it" is the subject of "seems", lent to the cue by the parse
+    return source.dep_ == "expl" or attribution.lemma in DUMMY_VERBS or source.head.lemma_ in DUMMY_VERBS \
+        or source.head.lemma_ == "be" or bool(attribution.cue) and source.head != attribution.cue[0] \
+        and source.head.pos_ in ("VERB", "AUX") and attribution.cue[0].dep_ in ("xcomp", "ccomp", "acomp")
+
+
+def _no_words_reported(attribution: Attribution) -> bool:
+    cue = attribution.cue[0] if attribution.cue else None
+    if cue is not None and cue.pos_ == "NOUN" and cue.head.lemma_ in AVOIDING_VERBS and not attribution.quotes:
+        return True  # "avoided direct criticism of teachers": the criticism was not made
+    if attribution.lemma not in AUDIENCE_VERBS or attribution.quotes or attribution.content is None:
+        return False
+    if not attribution.cue:
+        return False
+    doc = attribution.cue[0].doc
+    first = doc[attribution.content[0]]
+    # a reported clause ("declined to say whether", "spoke of a crisis that ...") keeps the report
+    return not any(t.dep_ in ("ccomp", "xcomp") or t.lower_ in ("that", "whether") for t in
+                   doc[attribution.content[0]:attribution.content[1]]) and first.pos_ in ("NOUN", "ADP", "DET",
+                                                                                         "PROPN", "ADJ")

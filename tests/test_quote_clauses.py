@@ -1,0 +1,276 @@
+"""Attributions from the parse: the source and the content each cue is given.
+
+People and places in the texts are invented.
+"""
+
+from __future__ import annotations
+
+from conftest import parsed, quote_with, speaker_and_content, speaker_name
+
+
+def test_indirect_said_that(analyze):
+    article = analyze("Energy minister Bruno Hallett said that prices would fall by winter.\n")
+    quote = quote_with(article, "prices would fall by winter")
+    assert quote.kind == "indirect"
+    assert "Hallett" in speaker_name(quote)
+
+
+def test_indirect_told_reporters(analyze):
+    article = analyze("Coach Ines Berglund told reporters on Sunday that the team would appeal the ban.\n")
+    quote = quote_with(article, "the team would appeal the ban")
+    assert quote.kind == "indirect"
+    assert quote.cue.lemma == "tell"
+    assert "Berglund" in speaker_name(quote)
+
+
+def test_according_to(analyze):
+    article = analyze("The dam was built in 1962, according to the Orvale Water Authority.\n")
+    quote = quote_with(article, "The dam was built in 1962")
+    assert quote.cue.text == "according to"
+    assert "Orvale Water Authority" in quote.speaker.text
+
+
+def test_stance_verb_takes_its_object_as_content(analyze):
+    article = analyze("Councillor Brenna Osk supports the new tram line through Westhaven.\n")
+    quote = quote_with(article, "the new tram line")
+    assert "Osk" in speaker_name(quote)
+    assert quote.cue.lemma == "support" and quote.cue.category == "intent"
+    assert quote.confidence <= 0.6
+
+
+def test_speech_verb_with_object_is_spoken_of(analyze):
+    article = analyze("Governor Ilsa Marrow criticized the harbour authority for the delays.\n")
+    quote = quote_with(article, "the harbour authority")
+    assert "Marrow" in speaker_name(quote)
+    assert quote.cue.category == "speech"
+
+
+def test_noun_cue_with_possessor(analyze):
+    text = "Ralf Denning’s claim that the stadium would pay for itself drew laughter in the chamber.\n"
+    article = analyze(text)
+    quote = quote_with(article, "the stadium would pay for itself")
+    assert quote.cue.lemma == "claim"
+    assert "Denning" in speaker_name(quote)
+
+
+def test_addressee_is_not_content(analyze):
+    article = analyze("Pellor Grant told reporters on Tuesday.\n")
+    assert all("reporters" not in q.content.text for q in article.quotes)
+
+
+def test_perception_needs_a_clause(analyze):
+    article = analyze("Hundreds of residents saw the parade through the old town.\n")
+    assert all("the parade" not in q.content.text for q in article.quotes)
+
+
+def test_passive_with_agent_gives_subject_as_content(analyze):
+    article = analyze("The new budget was praised by Finance Minister Odile Brandt.\n")
+    quote = quote_with(article, "The new budget")
+    assert "Brandt" in speaker_name(quote)
+
+
+def test_participle_after_report_belongs_to_the_reporter(analyze):
+    text = "The ministry said the strike would not stop repairs, vowing a ‘swift’ response.\n"
+    article = analyze(text)
+    quote = quote_with(article, "‘swift’ response")
+    assert speaker_name(quote) == "The ministry"
+
+
+def test_report_inside_reported_words_stays_in_them(analyze):
+    text = ("Senator Ada Pruitt argued that the levy will hurt farmers and that she fears "
+            "the same is true of fishermen.\n")
+    article = analyze(text)
+    quote = quote_with(article, "the levy will hurt farmers")
+    assert "Pruitt" in speaker_name(quote)
+    assert "she fears the same is true" in quote.content.text
+    assert all(q.cue.lemma != "fear" for q in article.quotes if q.cue)
+
+
+def test_contrasting_report_is_its_own(analyze):
+    text = ("Mayor Tilda Varnum pledged that the ferry will run all winter, while the harbour "
+            "master said that the pier needs repairs.\n")
+    article = analyze(text)
+    assert "Varnum" in speaker_name(quote_with(article, "the ferry will run all winter"))
+    assert speaker_name(quote_with(article, "the pier needs repairs")) == "the harbour master"
+
+
+def test_participle_after_preposition_takes_the_governing_subject(analyze):
+    text = "Councillor Brenna Osk defended the budget by saying that the reserves were never touched.\n"
+    article = analyze(text)
+    quote = quote_with(article, "the reserves were never touched")
+    assert "Osk" in speaker_name(quote)
+
+
+def test_cue_noun_with_preposition_takes_the_light_verbs_subject(analyze):
+    article = analyze("Ada Brenner took a swipe at the harbour board on Monday.\n")
+    quote = quote_with(article, "the harbour board")
+    assert quote.speaker.text == "Ada Brenner"
+    assert quote.cue.text == "swipe at"
+
+
+def test_cue_noun_with_preposition_needs_a_holder(analyze):
+    # nobody is written as criticising: no attribution
+    article = analyze("Criticism of the levy grew through the winter.\n")
+    assert not [q for q in article.quotes if "levy" in q.content.text]
+
+
+def test_bare_passive_belief_has_no_source(analyze):
+    article = analyze("The harbour board is expected to approve the levy next week.\n")
+    quote = quote_with(article, "to approve the levy")
+    assert quote.speaker is None
+    assert quote.cue.category == "cognition"
+
+
+def test_headline_label_with_a_common_noun(analyze):
+    article = analyze("Brenner camp: Harbour levy will hurt small traders\n\n"
+                      "The Brenner camp said on Monday that traders would pay twice.\n")
+    quote = quote_with(article, "Harbour levy will hurt small traders")
+    assert quote.speaker.text == "Brenner camp"
+
+
+def test_label_naming_two_speakers(analyze):
+    article = analyze("Ada Brenner and Tomas Lind: “The levy is the wrong answer to the wrong question.”\n")
+    quote = quote_with(article, "The levy is the wrong answer")
+    assert quote.speaker.text == "Ada Brenner and Tomas Lind"
+
+
+def test_cue_set_inside_the_clause_it_reports(analyze):
+    article = analyze("The new ferry line, harbour chief Odile Marsk said, will carry 2,000 passengers a day.\n")
+    quote = quote_with(article, "will carry 2,000 passengers a day")
+    assert quote.kind == "indirect" and "Marsk" in speaker_name(quote)
+    # two pieces around the cue's own words, the cue left out of both
+    assert [p.text for p in quote.parts] == ["The new ferry line", "will carry 2,000 passengers a day"]
+
+
+def test_as_clause_cue_reports_the_main_clause(analyze):
+    article = analyze("As the statistics office noted on Friday, exports of timber fell for a third month.\n")
+    quote = quote_with(article, "exports of timber fell for a third month")
+    assert quote.speaker.text == "the statistics office"
+    assert quote.cue.lemma == "note"
+
+
+def test_interview_turn_labels_are_not_speakers(analyze):
+    article = analyze("Q: What comes after the strike?\n\nA: I think the port will reopen within a week. "
+                      "We do not want another closure.\n")
+    assert all(q.speaker is None or q.speaker.text not in ("A", "Q") for q in article.quotes)
+    quote = quote_with(article, "the port will reopen within a week")
+    assert quote.speaker.text == "I" and quote.cue.lemma == "think"
+
+
+def test_answers_standing_for_the_words(analyze):
+    article = analyze("Asked whether the levy should rise, 61 percent of farmers said yes.\n")
+    quote = quote_with(article, "yes")
+    assert quote.speaker.text == "61 percent of farmers"
+
+
+def test_questions_and_requests_report_what_is_asked(analyze):
+    article = analyze("The auditor asked the board if the accounts were complete.\n")
+    assert quote_with(article, "if the accounts were complete").cue.lemma == "ask"
+    article = analyze("Fishermen called on the council on Monday to reopen the northern quay.\n")
+    request = quote_with(article, "to reopen the northern quay")
+    assert request.cue.lemma == "call on" and "council" not in request.content.text
+
+
+def test_beliefs_written_as_seeing_one_thing_as_another(analyze):
+    article = analyze("Most residents see the new dam as a threat to the valley. The coach hopes the team "
+                      "will recover before the final.\n")
+    assert quote_with(article, "the new dam as a threat").cue.category == "cognition" or \
+        quote_with(article, "the new dam as a threat").cue.category == "perception"
+    hope = quote_with(article, "the team will recover before the final")
+    assert hope.cue.text == "hopes" and hope.cue.category == "intent"
+
+
+def test_sentence_ending_tags_read_from_the_words(analyze):
+    article = analyze("So the council had to borrow millions of crowns from its school fund last winter, "
+                      "treasury documents show.\n")
+    records = quote_with(article, "had to borrow millions of crowns")
+    assert records.cue.text == "show" and "documents" in records.speaker.text
+    article = analyze("The closure of the quarry marks \"the start of a long decline\" for the valley, "
+                      "said Brenna Holt, a historian at the county museum.\n")
+    era = quote_with(article, "The closure of the quarry")
+    assert "Holt" in speaker_name(era) and "said" not in era.content.text
+
+
+def test_as_reported_by_a_source(analyze):
+    article = analyze("The mill stopped buying timber from the northern estates, as reported by the Valley "
+                      "Courier.\n")
+    quote = quote_with(article, "The mill stopped buying timber")
+    assert quote.speaker.text == "the Valley Courier"
+
+
+def test_cue_noun_said_to_be_a_clause(analyze):
+    article = analyze("The harbour master's answer was that the town cannot afford a second pier.\n")
+    quote = quote_with(article, "the town cannot afford a second pier")
+    assert quote.cue.lemma == "answer" and "harbour master" in quote.speaker.text
+
+
+def test_speaker_of_a_cue_under_an_adjective_or_an_infinitive(analyze):
+    article = analyze("The harbour workers are quick to point out that the cranes are forty years old.\n\n"
+                      "The mayor gave a long speech to defend the levy.\n")
+    assert quote_with(article, "the cranes are forty years old").speaker.text == "The harbour workers"
+    assert quote_with(article, "the levy").speaker.text == "The mayor"
+
+
+def test_tag_read_from_the_words_when_the_verb_is_read_as_a_noun():
+    from presslens.extract.quotes.clauses import find_attributions
+
+    doc = parsed("""
+        So        ADV   RB  advmod   3  so
+        the       DET   DT  det      2  the
+        council   NOUN  NN  nsubj    3  council
+        borrowed  VERB  VBD ROOT     3  borrow
+        money     NOUN  NN  dobj     3  money
+        last      ADJ   JJ  amod     6  last
+        winter    NOUN  NN  npadvmod 3  winter
+        ,         PUNCT ,   punct    3  ,
+        treasury  NOUN  NN  compound 9  treasury
+        documents NOUN  NNS compound 10 document
+        show      NOUN  NN  npadvmod 3  show
+        .         PUNCT .   punct    3  .
+    """)
+    [found] = find_attributions(doc, [], lambda i: (0, len(doc)))
+    assert found.cue[0].text == "show" and found.source.text == "documents"
+    assert doc[found.content[0]:found.content[1]].text == "So the council borrowed money last winter"
+
+
+def test_postposed_cue_keeps_its_own_subject_when_the_parser_gives_it_two():
+    doc = parsed("""
+        The    DET   DT  det   1  the
+        storm  NOUN  NN  nsubj 2  storm
+        left   VERB  VBD ROOT  2  leave
+        it     PRON  PRP nsubj 4  it
+        hard   ADJ   JJ  ccomp 2  hard
+        for    SCONJ IN  mark  11 for
+        crews  NOUN  NNS nsubj 11 crew
+        to     PART  TO  aux   8  to
+        fish   VERB  VB  acl   6  fish
+        ,      PUNCT ,   punct 11 ,
+        she    PRON  PRP nsubj 11 she
+        said   VERB  VBD advcl 2  say
+        .      PUNCT .   punct 2  .
+    """)
+    assert speaker_and_content(doc, 11) == ("she", "The storm left it hard for crews to fish")
+
+
+def test_cue_in_a_relative_clause_has_the_noun_it_describes_as_object(analyze):
+    article = analyze("The council raised the harbour levy, something the harbour master opposed last spring.\n\n"
+                      "The town never built the northern bypass, which the mayor favors.\n")
+    opposed = next(q for q in article.quotes if q.cue and q.cue.lemma == "oppose")
+    assert opposed.content.text == "something" and opposed.speaker.text == "the harbour master"
+    favors = next(q for q in article.quotes if q.cue and q.cue.lemma == "favor")
+    assert "the northern bypass" in favors.content.text
+
+
+def test_active_belief_about_a_course_of_action(analyze):
+    article = analyze("For a time, the baker considered selling the shop to pay off the loan.\n")
+    quote = quote_with(article, "selling the shop")
+    assert quote.cue.category == "cognition" and quote.speaker.text == "the baker"
+
+
+def test_according_to_inside_and_after_the_clause(analyze):
+    article = analyze("The night ferry, according to the operator, will resume on Monday.\n\n"
+                      "Some 59 percent of the islanders want a second pier, according to a council survey.\n")
+    ferry = next(q for q in article.quotes if q.speaker and q.speaker.text == "the operator")
+    assert [p.text for p in ferry.parts] == ["The night ferry", "will resume on Monday"]
+    survey = next(q for q in article.quotes if q.speaker and q.speaker.text == "a council survey")
+    assert survey.content.text == "Some 59 percent of the islanders want a second pier"

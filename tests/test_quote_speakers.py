@@ -1,0 +1,100 @@
+"""Speakers: the entity a quote's source refers to, or none.
+
+People and places in the texts are invented.
+"""
+
+from __future__ import annotations
+
+from conftest import quote_with, speaker_name
+
+
+def test_pronoun_speaker_resolved_to_previous_person(analyze):
+    text = ("Health minister Dorota Welke visited the new clinic in Brask on Monday.\n\n"
+            "‘This clinic will serve forty thousand people,’ she said.\n")
+    article = analyze(text)
+    quote = quote_with(article, "This clinic will serve forty thousand people")
+    assert quote.speaker.text == "she"
+    assert speaker_name(quote) == "Dorota Welke"
+    assert quote.speaker.entity_id is not None
+
+
+def test_nominal_speaker_institute(analyze):
+    text = ("The Halden Institute for Coastal Research published a study on Tuesday.\n\n"
+            "Sea levels in the bay rose faster than expected, the institute said.\n")
+    article = analyze(text)
+    quote = quote_with(article, "Sea levels in the bay rose faster")
+    assert quote.speaker.text == "the institute"
+    assert "Halden Institute" in speaker_name(quote)
+
+
+def test_nominal_speaker_minister(analyze):
+    text = ("Finance Minister Karl Oderbrink presented the budget on Friday.\n\n"
+            "‘There will be no new taxes,’ the minister said.\n")
+    article = analyze(text)
+    quote = quote_with(article, "There will be no new taxes")
+    assert quote.speaker.text == "the minister"
+    assert speaker_name(quote) == "Karl Oderbrink"
+
+
+def speakers(article) -> list[tuple[str, str | None]]:
+    return [(q.speaker.text, q.speaker.name) for q in article.quotes if q.speaker]
+
+
+def test_unresolved_pronoun_has_no_name(analyze):
+    article = analyze("They said the ferry would not run again before spring.\n")
+    assert speakers(article) == [("They", None)]
+    assert article.quotes[0].speaker.entity_id is None
+    assert article.quotes[0].speaker.label == "unresolved"
+
+
+def test_writer_first_person_is_not_a_speaker(analyze):
+    article = analyze("I think the council has misjudged how angry the island families are.\n")
+    assert all(name is None for _, name in speakers(article))
+
+
+def test_vague_noun_names_nobody_but_a_description_does(analyze):
+    article = analyze("Officials said the dam would hold.\n\n"
+                      "Officials in Varnholm said the roads would reopen on Friday.\n")
+    named = dict(speakers(article))
+    assert named["Officials"] is None
+    assert named["Officials in Varnholm"] == "Officials in Varnholm"
+
+
+def test_a_year_is_never_a_speaker(analyze):
+    article = analyze("Since the attacks of September 11, 2001, roughly 9,000 soldiers remain in the valley, "
+                      "the ministry said.\n")
+    assert all(q.speaker is None or q.speaker.name != "September 11, 2001" for q in article.quotes)
+
+
+def test_organisation_in_a_role_noun_is_not_the_speaker(analyze):
+    article = analyze("Some Tarnland protesters said the fence should come down.\n")
+    [quote] = article.quotes
+    assert quote.speaker.entity_id is None
+
+
+def test_founder_of_an_organisation_is_its_founder(analyze):
+    article = analyze("Brannoc founder Ilmar Sode was questioned for six hours.\n\n"
+                      "The Brannoc founder said he had done nothing wrong.\n")
+    quote = quote_with(article, "he had done nothing wrong")
+    assert speaker_name(quote) == "Ilmar Sode"
+
+
+def test_possessive_pronoun_source_is_the_person_meant(analyze):
+    article = analyze("Governor Ada Lumme signed the water bill on Monday.\n\n"
+                      "His office said the bill would take effect in May.\n")
+    quote = quote_with(article, "the bill would take effect in May")
+    assert speaker_name(quote) == "Ada Lumme"
+
+
+def test_role_noun_matches_an_abbreviated_title(analyze):
+    article = analyze("Gov. Harald Vesk vetoed the budget on Tuesday.\n\n"
+                      "The governor said lawmakers had ignored the deficit.\n")
+    quote = quote_with(article, "lawmakers had ignored the deficit")
+    assert speaker_name(quote) == "Harald Vesk"
+
+
+def test_party_member_described_by_party_is_a_person_not_the_party(analyze):
+    article = analyze("Republicans met in Tarnby on Friday.\n\n"
+                      "The Ostland Republican said the tax cut would pass by June.\n")
+    quote = quote_with(article, "the tax cut would pass by June")
+    assert quote.speaker.name != "Republican" and quote.speaker.name != "Republicans"
