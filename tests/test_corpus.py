@@ -229,9 +229,9 @@ def test_search_uses_full_text(corpus, capsys):
     assert main(["search", "apple harvest", "--db", str(db), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["title"] for r in rows] == ["Farmers report record harvest"]
-    # Query syntax in the user's words is searched as words, not parsed.
-    assert main(["search", 'tram" line (', "--db", str(db)]) == 0
-    assert "Council approves" in capsys.readouterr().out
+    # A query that does not parse is one sentence and exit 2, not an empty answer.
+    assert main(["search", 'tram" line (', "--db", str(db)]) == 2
+    assert "never closed" in capsys.readouterr().err
 
 
 def test_entities_merge_across_articles(corpus, capsys):

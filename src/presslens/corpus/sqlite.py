@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from presslens.corpus.store import EXPORT_VIEWS, SQLStore, no_corpus
+from presslens.corpus.search import fts5
+from presslens.corpus.store import COPY_COUNTS, EXPORT_VIEWS, SQLStore, no_corpus
 from presslens.errors import PresslensError
 
 # Each step moves the schema from version i to i + 1; steps are only ever appended, so an
@@ -211,6 +212,21 @@ MIGRATIONS: list[list[str]] = [
         EXPORT_VIEWS["articles"],
         EXPORT_VIEWS["stories"],
     ],
+    [
+        # Quotes searched by their words, as articles are: an external-content FTS5 index kept
+        # up to date by triggers, filled once here from the quotes already stored.
+        """CREATE VIRTUAL TABLE quotes_fts USING fts5(
+            content, content='quotes', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
+            INSERT INTO quotes_fts (rowid, content) VALUES (new.rowid, new.content);
+        END""",
+        """CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
+            INSERT INTO quotes_fts (quotes_fts, rowid, content) VALUES ('delete', old.rowid, old.content);
+        END""",
+        "INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')",
+        *COPY_COUNTS,
+    ],
 ]
 
 
@@ -270,16 +286,17 @@ class SQLiteStore(SQLStore):
         # An external-content FTS5 table is not updated by SQLite itself.
         self._execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", (seq, title, text))
 
-    def _search_rows(self, words: list[str], limit: int) -> list[dict]:
-        # Each word quoted: a phrase of one word, whatever FTS5 operator it spells.
-        query = " ".join(f'"{w}"' for w in words)
+    def _search_rows(self, query, where: list[str], params: list, limit: int) -> list[dict]:
         return self._dicts(
-            """SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet,
-                      snippet(articles_fts, 1, '', '', '…', 24) AS snippet
-               FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
-               WHERE articles_fts MATCH ? ORDER BY rank, a.seq LIMIT ?""",
-            (query, limit),
+            f"""SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet,
+                       snippet(articles_fts, 1, '', '', '…', 24) AS snippet
+                FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
+                WHERE {' AND '.join(['articles_fts MATCH ?', *where])} ORDER BY rank, a.seq LIMIT ?""",
+            (fts5(query), *params, limit),
         )
+
+    def _quote_match(self, query) -> tuple[str, list]:
+        return "q.rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)", [fts5(query)]
 
     def starts_with_date(self, column: str) -> str:
         return f"{column} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"

@@ -20,12 +20,14 @@ import math
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from presslens.corpus.rows import json_list, record_rows
+from presslens.corpus.search import parse as parse_query
 from presslens.errors import PresslensError
 from presslens.record import Article, Entity
 
@@ -76,6 +78,40 @@ EXPORT_VIEWS = {
             SELECT source, message, seen FROM errors ORDER BY id""",
 }
 
+# True for an article that is not a near-duplicate copy of another (the articles table named `a`).
+CANONICAL = "NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.article_id = a.id AND d.canonical_id != a.id)"
+# What the copies add to each corpus entity's counts, so that counts without them need no
+# scan of the entities table. Recomputed with the duplicates (REFRESH_COPY_COUNTS).
+REFRESH_COPY_COUNTS = (
+    "DELETE FROM corpus_entity_copies",
+    """INSERT INTO corpus_entity_copies (corpus_entity_id, articles, mentions)
+       SELECT e.corpus_entity_id, COUNT(*), SUM(e.mentions) FROM entities e
+       JOIN duplicates d ON d.article_id = e.article_id AND d.canonical_id != d.article_id
+       WHERE e.corpus_entity_id IS NOT NULL GROUP BY e.corpus_entity_id""",
+)
+# The schema step that adds them (the same text for every backend), and the stories' count of copies.
+COPY_COUNTS = (
+    """CREATE TABLE corpus_entity_copies (
+        corpus_entity_id BIGINT PRIMARY KEY REFERENCES corpus_entities (id),
+        articles BIGINT NOT NULL,
+        mentions BIGINT NOT NULL
+    )""",
+    REFRESH_COPY_COUNTS[1],
+    "ALTER TABLE stories ADD COLUMN copies BIGINT NOT NULL DEFAULT 0",
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a query to some articles: dates, outlet, story, speaker, and whether copies count."""
+
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    story: str | None = None
+    speaker: str | None = None
+    include_copies: bool = False
+
 
 class Store(ABC):
     """What presslens needs from a corpus store, whatever the database behind it."""
@@ -99,21 +135,25 @@ class Store(ABC):
         """Make everything added since the last commit durable."""
 
     @abstractmethod
-    def search(self, text: str, limit: int = 20) -> list[dict]:
-        """Return the articles that contain every word of the text, best match first."""
+    def search(self, text: str, limit: int = 20, filters: Filters | None = None) -> list[dict]:
+        """Return the articles matching a query in the search syntax (presslens.corpus.search), best match first.
+
+        Raises QuerySyntaxError when the query does not parse; copies are left out unless the filters include them.
+        """
 
     @abstractmethod
-    def quotes(self, speaker: str | None = None, about: str | None = None, limit: int = 100) -> list[dict]:
-        """Return quotes, optionally by a speaker (name or alias) and about some words."""
+    def quotes(self, speaker: str | None = None, about: str | None = None, limit: int = 100,
+               filters: Filters | None = None) -> list[dict]:
+        """Return quotes, optionally by a speaker (name or alias) and whose words match a query in the search syntax."""
 
     @abstractmethod
     def events(self, type: str | None = None, near: str | None = None, since: str | None = None,
-               limit: int = 100) -> list[dict]:
-        """Return events, optionally of one type, near a place, on or after a date."""
+               limit: int = 100, filters: Filters | None = None) -> list[dict]:
+        """Return events, optionally of one type, near a place, on or after a date; an unknown type or place is an error."""
 
     @abstractmethod
-    def top_entities(self, n: int = 20) -> list[dict]:
-        """Return the n corpus entities mentioned most, with their counts."""
+    def top_entities(self, n: int = 20, include_copies: bool = False) -> list[dict]:
+        """Return the n corpus entities mentioned most, with their counts (copies left out unless included)."""
 
     @abstractmethod
     def tables(self) -> tuple[str, ...]:
@@ -144,8 +184,10 @@ class Store(ABC):
         """Return (article id, canonical id) of every article in a near-duplicate cluster."""
 
     @abstractmethod
-    def set_stories(self, stories: list[tuple[str, str, list[str], str | None, str | None, list[str]]]) -> None:
-        """Replace the stories: (id, label, article ids, first date, last date, outlets) each."""
+    def set_stories(self, stories: list[tuple[str, str, list[str], str | None, str | None, list[str]]],
+                    copies: dict[str, int] | None = None) -> None:
+        """Replace the stories: (id, label, article ids, first date, last date, outlets) each, and the number
+        of near-duplicate copies among each story's articles."""
 
     @abstractmethod
     def stories(self, top: int = 20) -> list[dict]:
@@ -236,8 +278,13 @@ class SQLStore(Store):
         """Add a new article's words to the full-text index, where the database does not do it itself."""
 
     @abstractmethod
-    def _search_rows(self, words: list[str], limit: int) -> list[dict]:
-        """Return the articles holding every one of the words, best match first, each with a snippet."""
+    def _search_rows(self, query, where: list[str], params: list, limit: int) -> list[dict]:
+        """Return the articles matching a parsed query (presslens.corpus.search) and the conditions
+        on the articles table `a`, best match first, each with a snippet."""
+
+    @abstractmethod
+    def _quote_match(self, query) -> tuple[str, list]:
+        """Return a condition on quotes, named `q`, true when the quote's words match the parsed query, and its parameters."""
 
     @abstractmethod
     def _view_columns(self, view: str) -> list[tuple[str, str]]:
@@ -443,66 +490,124 @@ class SQLStore(Store):
         self._executemany(f"INSERT INTO duplicates VALUES ({_marks(3)})",
                           [(member, canonical, similarity)
                            for canonical, members in clusters for member, similarity in members])
+        for statement in REFRESH_COPY_COUNTS:
+            self._execute(statement)
         self.commit()
 
-    def set_stories(self, stories: list[tuple[str, str, list[str], str | None, str | None, list[str]]]) -> None:
+    def set_stories(self, stories: list[tuple[str, str, list[str], str | None, str | None, list[str]]],
+                    copies: dict[str, int] | None = None) -> None:
+        copies = copies or {}
         self._begin()
         self._execute("DELETE FROM story_articles")
         self._execute("DELETE FROM stories")
-        self._executemany(f"INSERT INTO stories VALUES ({_marks(6)})",
-                          [(sid, label, len(ids), json_list(outlets), first, last)
-                           for sid, label, ids, first, last, outlets in stories])
+        # A story's size counts its articles once: copies are counted apart.
+        self._executemany(
+            "INSERT INTO stories (id, label, articles, outlets, first_date, last_date, copies)"
+            f" VALUES ({_marks(7)})",
+            [(sid, label, len(ids) - copies.get(sid, 0), json_list(outlets), first, last, copies.get(sid, 0))
+             for sid, label, ids, first, last, outlets in stories])
         self._executemany(f"INSERT INTO story_articles VALUES ({_marks(2)})",
                           [(aid, sid) for sid, _, ids, *_ in stories for aid in ids])
         self.commit()
 
     # -- reading ----------------------------------------------------------------------
 
-    def search(self, text: str, limit: int = 20) -> list[dict]:
-        # The user's text is words to find, never query syntax: pieces without a letter or
-        # digit are dropped, and each backend quotes or parses the rest as plain words.
-        words = [w for w in text.replace('"', " ").split() if any(c.isalnum() for c in w)]
-        return self._search_rows(words, limit) if words else []
+    def search(self, text: str, limit: int = 20, filters: Filters | None = None) -> list[dict]:
+        query = parse_query(text)
+        where, params = self.article_filters(filters or Filters())
+        return self._search_rows(query, where, params, limit)
 
-    def quotes(self, speaker: str | None = None, about: str | None = None, limit: int = 100) -> list[dict]:
+    def article_filters(self, filters: Filters) -> tuple[list[str], list]:
+        """Return conditions on the articles table, named `a`, for the filters, and their parameters."""
         where, params = [], []
-        if speaker:
-            key = name_key(speaker)
-            where.append(f"""({self.matching('q.speaker')} OR q.corpus_entity_id IN
-                             (SELECT corpus_entity_id FROM corpus_entity_names
-                              WHERE key = ? OR {self.matching('key')}))""")
-            params += [like_pattern(speaker, within=True), key, "% " + like_pattern(key)]
+        if filters.since:
+            where.append("a.published >= ?")
+            params.append(filters.since)
+        if filters.until:
+            # Published values may carry a time: anything on the last day is in.
+            where.append("a.published < ?")
+            params.append(_next_day(filters.until))
+        if filters.outlet:
+            where.append(f"({self.matching('a.outlet')} OR (a.outlet IS NULL AND {self.matching('a.url')}))")
+            params += [like_pattern(filters.outlet, within=True)] * 2
+        if filters.story:
+            where.append("a.id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
+            params.append(filters.story)
+        if filters.speaker:
+            speaker, speaker_params = self._speaker_condition(filters.speaker)
+            where.append(f"a.id IN (SELECT q.article_id FROM quotes q WHERE {speaker})")
+            params += speaker_params
+        if not filters.include_copies:
+            where.append(CANONICAL)
+        return where, params
+
+    def _speaker_condition(self, speaker: str) -> tuple[str, list]:
+        """Return a condition on quotes, named `q`, true for a speaker's quotes (by name or alias), and its parameters."""
+        key = name_key(speaker)
+        return (f"""({self.matching('q.speaker')} OR q.corpus_entity_id IN
+                    (SELECT corpus_entity_id FROM corpus_entity_names
+                     WHERE key = ? OR {self.matching('key')}))""",
+                [like_pattern(speaker, within=True), key, "% " + like_pattern(key)])
+
+    def quotes(self, speaker: str | None = None, about: str | None = None, limit: int = 100,
+               filters: Filters | None = None) -> list[dict]:
+        filters = filters or Filters()
+        # The speaker is a condition on the quote itself here, not on its article.
+        where, params = self.article_filters(replace(filters, speaker=None))
+        if speaker or filters.speaker:
+            condition, more = self._speaker_condition(speaker or filters.speaker)
+            where.append(condition)
+            params += more
         if about:
-            where.append(self.matching("q.content"))
-            params.append(like_pattern(about, within=True))
-        sql = f"""SELECT q.article_id, a.title, a.published, COALESCE(a.url, a.path) AS source, q.quote_id,
+            condition, more = self._quote_match(parse_query(about))
+            where.append(condition)
+            params += more
+        sql = f"""SELECT q.article_id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet, q.quote_id,
                          q.kind, q.speaker, q.corpus_entity_id, q.cue, q.content, q.start, q."end"
                   FROM quotes q JOIN articles a ON a.id = q.article_id
                   {'WHERE ' + ' AND '.join(where) if where else ''}
                   ORDER BY a.published NULLS FIRST, a.seq, q.start LIMIT ?"""
         return self._dicts(sql, [*params, limit])
 
+    def event_types(self) -> list[str]:
+        """Return the event types a query may name: presslens's own and ACLED's, as the trigger lexicon gives them."""
+        from presslens.extract.events import trigger_rules
+
+        rules = [rule for found in trigger_rules().values() for rule in found]
+        ours = {rule.type for rule in rules}
+        acled = {rule.acled_event_type for rule in rules if rule.acled_event_type}
+        return sorted(ours) + sorted(acled)
+
     def events(self, type: str | None = None, near: str | None = None, since: str | None = None,
-               limit: int = 100, within_km: float = 100.0) -> list[dict]:
-        where, params = [], []
+               limit: int = 100, within_km: float = 100.0, filters: Filters | None = None) -> list[dict]:
+        filters = filters or Filters()
+        if type and type.casefold() not in {t.casefold() for t in self.event_types()}:
+            raise PresslensError(f"there is no event type '{type}'; choose one of {', '.join(self.event_types())}.")
+        # An event's own time, when it has one, stands for the article's date.
+        where, params = self.article_filters(replace(filters, since=None, until=None))
         if type:
             where.append("(lower(e.type) = lower(?) OR lower(e.acled_event_type) = lower(?))")
             params += [type, type]
-        if since:
+        if since or filters.since:
             where.append("COALESCE(e.time, a.published) >= ?")
-            params.append(since)
+            params.append(since or filters.since)
+        if filters.until:
+            where.append("COALESCE(e.time, a.published) < ?")
+            params.append(_next_day(filters.until))
         centre = None
         if near:
             centre = _place_coordinates(near)
+            if centre is None:
+                raise PresslensError(f"'{near}' is not a place in the gazetteer; give a city, region or country"
+                                     " as it is usually written in English.")
             clause = self.matching("e.location")
             params.append(like_pattern(near, within=True))
-            if centre:
-                # A box around the place narrows the rows; the exact distance is checked below.
-                lat, lon = centre
-                dlat = within_km / 111.0
-                dlon = within_km / max(111.0 * math.cos(math.radians(lat)), 1.0)
-                clause += " OR (e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?)"
-                params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+            # A box around the place narrows the rows; the exact distance is checked below.
+            lat, lon = centre
+            dlat = within_km / 111.0
+            dlon = within_km / max(111.0 * math.cos(math.radians(lat)), 1.0)
+            clause += " OR (e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?)"
+            params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
             where.append(f"({clause})")
         sql = f"""SELECT e.article_id, a.title, a.published, COALESCE(a.url, a.path) AS source, e.event_id,
                          e.type, e.trigger, e.actor, e.target, e.location, e.lat, e.lon, e.time, e.killed,
@@ -520,12 +625,16 @@ class SQLStore(Store):
                 break
         return found
 
-    def top_entities(self, n: int = 20) -> list[dict]:
+    def top_entities(self, n: int = 20, include_copies: bool = False) -> list[dict]:
+        counts = ("c.articles AS articles, c.mentions AS mentions" if include_copies else
+                  "c.articles - COALESCE(k.articles, 0) AS articles, c.mentions - COALESCE(k.mentions, 0) AS mentions")
         return self._dicts(
-            """SELECT c.id, c.name, c.type, c.articles, c.mentions, c.geonames_id,
-                      (SELECT MIN(day) FROM corpus_entity_days d WHERE d.corpus_entity_id = c.id AND day != '') AS first_seen,
-                      (SELECT MAX(day) FROM corpus_entity_days d WHERE d.corpus_entity_id = c.id AND day != '') AS last_seen
-               FROM corpus_entities c ORDER BY c.mentions DESC, c.articles DESC, c.name LIMIT ?""",
+            f"""SELECT t.*,
+                      (SELECT MIN(day) FROM corpus_entity_days d WHERE d.corpus_entity_id = t.id AND day != '') AS first_seen,
+                      (SELECT MAX(day) FROM corpus_entity_days d WHERE d.corpus_entity_id = t.id AND day != '') AS last_seen
+               FROM (SELECT c.id, c.name, c.type, {counts}, c.geonames_id
+                     FROM corpus_entities c LEFT JOIN corpus_entity_copies k ON k.corpus_entity_id = c.id) t
+               WHERE t.articles > 0 ORDER BY t.mentions DESC, t.articles DESC, t.name, t.id LIMIT ?""",
             (n,),
         )
 
@@ -580,7 +689,8 @@ class SQLStore(Store):
             yield row[0], row[1]
 
     def stories(self, top: int = 20) -> list[dict]:
-        rows = self._dicts("SELECT * FROM export_stories LIMIT ?", (top,))
+        rows = self._dicts("""SELECT id, label, articles, copies, outlets, first_date, last_date FROM stories
+                              ORDER BY articles DESC, first_date IS NULL, first_date, id LIMIT ?""", (top,))
         return [{**r, "outlets": json.loads(r["outlets"] or "[]")} for r in rows]
 
     def story(self, story_id: str) -> dict | None:
@@ -639,6 +749,11 @@ def like_pattern(text: str, within: bool = False) -> str:
     """Return the pattern for `SQLStore.matching` that matches this text, or any text holding it when `within`."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%" if within else escaped
+
+
+def _next_day(day: str) -> str:
+    """Return the ISO date after this one."""
+    return (date.fromisoformat(day[:10]) + timedelta(days=1)).isoformat()
 
 
 def _marks(n: int) -> str:

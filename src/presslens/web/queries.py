@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from presslens.corpus.store import SQLStore, like_pattern, name_key
+from presslens.corpus.store import Filters, SQLStore, like_pattern, name_key
 
 ARTICLE_COLUMNS = "a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet"
 
@@ -53,10 +53,20 @@ def _count(store: SQLStore, sql: str, params: tuple | list = ()) -> int:
     return store.query(sql, params)[0]["n"]
 
 
-def search(store: SQLStore, text: str, page: Page) -> dict:
-    """Return a page of the articles matching the words of the text, best first."""
-    # The store owns the FTS query syntax; one row past the page tells whether more follow.
-    found = store.search(text, limit=page.offset + page.size + 1)
+SEARCH_KINDS = ("articles", "quotes")
+
+
+def search(store: SQLStore, text: str, page: Page, kind: str = "articles", filters: Filters | None = None) -> dict:
+    """Return a page of the articles (best first) or quotes (oldest first) matching a query in the search syntax.
+
+    Raises QuerySyntaxError when the query does not parse.
+    """
+    # The store owns the query syntax; one row past the page tells whether more follow.
+    limit = page.offset + page.size + 1
+    if kind == "quotes":
+        found = store.quotes(about=text, limit=limit, filters=filters)
+    else:
+        found = store.search(text, limit=limit, filters=filters)
     items = found[page.offset:page.offset + page.size]
     result = paged(items, page, None)
     result["has_more"] = len(found) > page.offset + page.size
