@@ -19,7 +19,14 @@ from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from presslens.corpus.search import tsquery
-from presslens.corpus.store import COPY_COUNTS, EXPORT_VIEWS, SQLStore, first_line, no_corpus
+from presslens.corpus.store import (
+    COPY_COUNTS,
+    FIRST_EXPORT_VIEWS,
+    REPLACE_EXPORT_VIEWS,
+    SQLStore,
+    first_line,
+    no_corpus,
+)
 from presslens.errors import PresslensError
 
 # The schema history, as for SQLite: steps are only ever appended. Types follow SQLite's
@@ -207,7 +214,7 @@ MIGRATIONS: list[list[str]] = [
             story_id ctext NOT NULL REFERENCES stories (id)
         )""",
         "CREATE INDEX story_articles_story ON story_articles (story_id)",
-        *EXPORT_VIEWS.values(),
+        *FIRST_EXPORT_VIEWS.values(),
     ],
     [
         # Quotes searched by their words, as articles are.
@@ -215,6 +222,7 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX quotes_words ON quotes USING GIN (words)",
         *COPY_COUNTS,
     ],
+    list(REPLACE_EXPORT_VIEWS),
 ]
 
 # Any fixed number will do: it names the lock that every presslens writer of a database takes.

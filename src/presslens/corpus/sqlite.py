@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from presslens.corpus.search import fts5
-from presslens.corpus.store import COPY_COUNTS, EXPORT_VIEWS, SQLStore, no_corpus
+from presslens.corpus.store import COPY_COUNTS, FIRST_EXPORT_VIEWS, REPLACE_EXPORT_VIEWS, SQLStore, no_corpus
 from presslens.errors import PresslensError
 
 # Each step moves the schema from version i to i + 1; steps are only ever appended, so an
@@ -179,18 +179,18 @@ MIGRATIONS: list[list[str]] = [
             seen TEXT NOT NULL,
             UNIQUE (source, message)
         )""",
-        # The export views (see EXPORT_VIEWS); this first export_articles is replaced in step 2.
+        # The export views (see FIRST_EXPORT_VIEWS); this first export_articles is replaced in step 2.
         """CREATE VIEW export_articles AS
             SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.url, a.path,
                    a.outlet, a.language,
                    CASE WHEN d.canonical_id != a.id THEN d.canonical_id END AS duplicate_of, a.text
             FROM articles a LEFT JOIN duplicates d ON d.article_id = a.id ORDER BY a.seq""",
-        EXPORT_VIEWS["entities"],
-        EXPORT_VIEWS["quotes"],
-        EXPORT_VIEWS["amounts"],
-        EXPORT_VIEWS["events"],
-        EXPORT_VIEWS["framing"],
-        EXPORT_VIEWS["errors"],
+        FIRST_EXPORT_VIEWS["entities"],
+        FIRST_EXPORT_VIEWS["quotes"],
+        FIRST_EXPORT_VIEWS["amounts"],
+        FIRST_EXPORT_VIEWS["events"],
+        FIRST_EXPORT_VIEWS["framing"],
+        FIRST_EXPORT_VIEWS["errors"],
     ],
     [
         # Stories are rebuilt whole after each ingest, so they live in their own tables
@@ -209,8 +209,8 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX story_articles_story ON story_articles (story_id)",
         "DROP VIEW export_articles",
-        EXPORT_VIEWS["articles"],
-        EXPORT_VIEWS["stories"],
+        FIRST_EXPORT_VIEWS["articles"],
+        FIRST_EXPORT_VIEWS["stories"],
     ],
     [
         # Quotes searched by their words, as articles are: an external-content FTS5 index kept
@@ -227,6 +227,7 @@ MIGRATIONS: list[list[str]] = [
         "INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')",
         *COPY_COUNTS,
     ],
+    list(REPLACE_EXPORT_VIEWS),
 ]
 
 
@@ -310,6 +311,13 @@ class SQLiteStore(SQLStore):
         return f"json_extract({column}, '$.{'.'.join(keys)}')"
 
     def _view_columns(self, view: str) -> list[tuple[str, str]]:
-        kinds = {"INTEGER": "integer", "REAL": "real"}
-        return [(r["name"], kinds.get((r["type"] or "").upper(), "text"))
-                for r in self._execute(f"PRAGMA table_info({view})")]
+        return [(r["name"], _kind((r["type"] or "").upper())) for r in self._execute(f"PRAGMA table_info({view})")]
+
+
+def _kind(declared: str) -> str:
+    """Return integer, real or text for a declared column type, by SQLite's own affinity rules."""
+    if "INT" in declared:
+        return "integer"
+    if any(word in declared for word in ("REAL", "FLOA", "DOUB")):
+        return "real"
+    return "text"

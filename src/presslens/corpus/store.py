@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from presslens.corpus.rows import json_list, record_rows
+from presslens.corpus.rows import ROW_COLUMNS, json_list, record_rows
 from presslens.corpus.search import parse as parse_query
 from presslens.errors import PresslensError
 from presslens.record import Article, Entity
@@ -34,7 +34,8 @@ from presslens.record import Article, Entity
 if TYPE_CHECKING:
     from presslens.corpus.stories import StoryArticle
 
-EXPORT_TABLES = ("articles", "entities", "quotes", "amounts", "events", "framing", "stories", "errors")
+EXPORT_TABLES = ("articles", "entities", "corpus_entities", "mentions", "quotes", "amounts", "events", "framing",
+                 "removals", "duplicates", "stories", "story_articles", "errors")
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -42,7 +43,7 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 # that tables join in pandas or DuckDB. Every backend creates them from these texts, so an
 # export reads the same from any of them. Released migration steps hold these texts: a view
 # that must change gets a new text, created by a new migration step of each backend.
-EXPORT_VIEWS = {
+FIRST_EXPORT_VIEWS = {
     "articles": """CREATE VIEW export_articles AS
             SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.url, a.path,
                    a.outlet, a.language,
@@ -76,6 +77,72 @@ EXPORT_VIEWS = {
             ORDER BY articles DESC, first_date IS NULL, first_date, id""",
     "errors": """CREATE VIEW export_errors AS
             SELECT source, message, seen FROM errors ORDER BY id""",
+}
+
+# The views of schema step 4 on: every table, entity ids beside the names events give, and
+# what quotes lost before (cue category, the pieces of a split quote). Lists are JSON text
+# here; EXPORT_TYPES says which columns an export turns into lists, booleans and dates.
+_ENTITY_OF = """(SELECT MIN(x.{column}) FROM entities x WHERE x.article_id = e.article_id AND x.name = e.{role})"""
+EXPORT_VIEWS = {
+    **{name: FIRST_EXPORT_VIEWS[name] for name in ("articles", "entities", "amounts", "framing", "errors")},
+    "corpus_entities": """CREATE VIEW export_corpus_entities AS
+            SELECT c.id AS corpus_entity_id, c.name, c.type, c.articles - COALESCE(k.articles, 0) AS articles,
+                   c.mentions - COALESCE(k.mentions, 0) AS mentions, c.articles AS articles_with_copies,
+                   c.mentions AS mentions_with_copies, c.geonames_id, c.lat, c.lon, c.country_code
+            FROM corpus_entities c LEFT JOIN corpus_entity_copies k ON k.corpus_entity_id = c.id ORDER BY c.id""",
+    "mentions": """CREATE VIEW export_mentions AS
+            SELECT m.article_id, m.entity_id, e.corpus_entity_id, m.start, m."end", m.text, m.kind
+            FROM mentions m JOIN articles a ON a.id = m.article_id
+                 LEFT JOIN entities e ON e.article_id = m.article_id AND e.entity_id = m.entity_id
+            ORDER BY a.seq, m.start""",
+    "quotes": """CREATE VIEW export_quotes AS
+            SELECT q.article_id, q.quote_id, q.kind, q.speaker, q.speaker_entity_id, q.corpus_entity_id,
+                   q.cue, q.cue_lemma, q.cue_category, q.content, q.parts, q.start, q."end", q.confidence
+            FROM quotes q JOIN articles a ON a.id = q.article_id ORDER BY a.seq, q.start""",
+    "events": """CREATE VIEW export_events AS
+            SELECT e.article_id, e.event_id, e.type, e.trigger, e.actor, """
+            + _ENTITY_OF.format(column="entity_id", role="actor") + """ AS actor_entity_id, """
+            + _ENTITY_OF.format(column="corpus_entity_id", role="actor") + """ AS actor_corpus_entity_id, e.target, """
+            + _ENTITY_OF.format(column="entity_id", role="target") + """ AS target_entity_id, """
+            + _ENTITY_OF.format(column="corpus_entity_id", role="target") + """ AS target_corpus_entity_id, e.location, """
+            + _ENTITY_OF.format(column="entity_id", role="location") + """ AS location_entity_id, """
+            + _ENTITY_OF.format(column="corpus_entity_id", role="location") + """ AS location_corpus_entity_id,
+                   e.location_geonames_id, e.lat, e.lon, e.time, a.published, e.killed, e.wounded,
+                   e.missing, e.arrested, e.displaced, e.modality, e.reported_by, e.acled_event_type,
+                   e.acled_sub_event_type, e.cameo, e.salience, e.start, e."end"
+            FROM events e JOIN articles a ON a.id = e.article_id ORDER BY a.seq, e.start""",
+    "removals": """CREATE VIEW export_removals AS
+            SELECT r.article_id, r.kind, r.text FROM removals r JOIN articles a ON a.id = r.article_id
+            ORDER BY a.seq""",
+    "duplicates": """CREATE VIEW export_duplicates AS
+            SELECT article_id, canonical_id, similarity FROM duplicates
+            WHERE article_id != canonical_id ORDER BY canonical_id, article_id""",
+    "stories": """CREATE VIEW export_stories AS
+            SELECT id AS story_id, label, articles, copies, outlets, first_date, last_date FROM stories
+            ORDER BY articles DESC, first_date IS NULL, first_date, id""",
+    "story_articles": """CREATE VIEW export_story_articles AS
+            SELECT s.story_id, s.article_id FROM story_articles s JOIN articles a ON a.id = s.article_id
+            ORDER BY s.story_id, a.seq""",
+}
+# Schema step 4, the same for every backend: quotes keep the cue's category and the pieces of
+# a split quote (JSON [[start, end, text], ...]), and the export views are replaced.
+REPLACE_EXPORT_VIEWS = (
+    "ALTER TABLE quotes ADD COLUMN cue_category TEXT",
+    "ALTER TABLE quotes ADD COLUMN parts TEXT",
+    *(f"DROP VIEW export_{name}" for name in FIRST_EXPORT_VIEWS),
+    *EXPORT_VIEWS.values(),
+)
+# Columns whose export type is more than the database's: the rest are integer, real or text.
+EXPORT_TYPES = {
+    "articles": {"published": "date"},
+    "entities": {"aliases": "list", "titles": "list"},
+    "quotes": {"parts": "spans"},
+    "amounts": {"approximate": "boolean"},
+    # Computed columns, which SQLite gives no declared type.
+    "corpus_entities": {"articles": "integer", "mentions": "integer"},
+    "events": {"published": "date", **{f"{role}_corpus_entity_id": "integer" for role in ("actor", "target", "location")}},
+    "framing": {"in_quote": "boolean"},
+    "stories": {"outlets": "list", "first_date": "date", "last_date": "date"},
 }
 
 # True for an article that is not a near-duplicate copy of another (the articles table named `a`).
@@ -434,10 +501,12 @@ class SQLStore(Store):
             entities.append((*row[:2], merged[entity.id], *row[2:]))
         self._executemany(f"INSERT INTO entities VALUES ({_marks(14)})", _last_per_key(entities))
         self._executemany(f"INSERT INTO mentions VALUES ({_marks(6)})", tables["mentions"])
+        columns = ROW_COLUMNS["quotes"]
         self._executemany(
-            f"INSERT INTO quotes VALUES ({_marks(12)})",
-            # The speaker's corpus entity id goes after its article entity id.
-            _last_per_key([(*row[:10], merged.get(row[9]) if row[9] else None, *row[10:]) for row in tables["quotes"]]),
+            f"INSERT INTO quotes ({', '.join(_quoted(c) for c in columns)}, corpus_entity_id)"
+            f" VALUES ({_marks(len(columns) + 1)})",
+            # The speaker's corpus entity id goes last, looked up from its article entity id.
+            _last_per_key([(*row, merged.get(row[9]) if row[9] else None) for row in tables["quotes"]]),
         )
         self._executemany(f"INSERT INTO amounts VALUES ({_marks(11)})", tables["amounts"])
         self._executemany(f"INSERT INTO events VALUES ({_marks(24)})", _last_per_key(tables["events"]))
@@ -648,14 +717,19 @@ class SQLStore(Store):
 
     def columns(self, table: str) -> list[tuple[str, str]]:
         self._check_table(table)
-        return self._view_columns(f"export_{table}")
+        types = EXPORT_TYPES.get(table, {})
+        return [(name, types.get(name, kind)) for name, kind in self._view_columns(f"export_{table}")]
 
     def rows(self, table: str) -> Iterator[dict]:
-        self._check_table(table)
-        names = [name for name, _ in self.columns(table)]
+        columns = self.columns(table)
+        names = [name for name, _ in columns]
+        typed = [(i, kind) for i, (_, kind) in enumerate(columns) if kind in ("date", "list", "spans", "boolean")]
         # Streamed: memory stays flat however large the table.
         for row in self._stream(f"SELECT * FROM export_{table}"):
-            yield dict(zip(names, row))
+            values = list(row)
+            for i, kind in typed:
+                values[i] = _typed(values[i], kind)
+            yield dict(zip(names, values))
 
     def _check_table(self, table: str) -> None:
         if table not in EXPORT_TABLES:
@@ -751,9 +825,30 @@ def like_pattern(text: str, within: bool = False) -> str:
     return f"%{escaped}%" if within else escaped
 
 
+def _typed(value, kind: str):
+    """Return a stored value as its export type: a date, a list, a list of spans or a boolean."""
+    if value is None:
+        return None
+    if kind == "boolean":
+        return bool(value)
+    if kind == "date":
+        try:
+            return date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return None  # a date the source gave in no form presslens reads
+    items = json.loads(value)
+    if kind == "spans":
+        return [{"start": start, "end": end, "text": text} for start, end, text in items]
+    return items
+
+
 def _next_day(day: str) -> str:
     """Return the ISO date after this one."""
     return (date.fromisoformat(day[:10]) + timedelta(days=1)).isoformat()
+
+
+def _quoted(column: str) -> str:
+    return f'"{column}"' if column == "end" else column
 
 
 def _marks(n: int) -> str:

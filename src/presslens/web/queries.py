@@ -270,7 +270,7 @@ def said_about(store: SQLStore, entity_id: int, limit: int = 100) -> list[dict]:
 
 def stories(store: SQLStore, page: Page) -> dict:
     """Return a page of stories, largest first: id, label, article count, outlets, first and last date."""
-    rows = store.query("""SELECT * FROM export_stories
+    rows = store.query("""SELECT id, label, articles, copies, outlets, first_date, last_date FROM stories
                           ORDER BY articles DESC, first_date IS NULL, first_date, id LIMIT ? OFFSET ?""",
                        (page.size, page.offset))
     items = [{**r, "outlets": json.loads(r["outlets"] or "[]")} for r in rows]
