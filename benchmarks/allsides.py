@@ -111,17 +111,12 @@ def describe(db: Path) -> None:
 
 
 def run_workers(data: Path, work: Path, subset: int) -> None:
-    from presslens.nlp import load_pipeline
+    from corpus import bare_parse_rate  # benchmarks/corpus.py, beside this script
 
     source = work / f"subset-{subset}.jsonl"
     write_articles(data, source, subset)
     texts = [json.loads(line)["text"] for line in source.read_text(encoding="utf-8").splitlines()]
-    nlp = load_pipeline(None)
-    list(nlp.pipe(texts[:20]))
-    started = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=32):
-        pass
-    bare = len(texts) / (time.perf_counter() - started)
+    bare = bare_parse_rate(texts)
     print(f"bare spaCy parse, one process: {bare:.2f} articles/s ({len(texts):,} articles)")
     rates = {}
     for n in (1, 2):
@@ -159,7 +154,7 @@ def run_queries(db: Path) -> None:
                     started = time.perf_counter()
                     function()
                     times.append((time.perf_counter() - started) * 1000)
-            p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+            p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else times[0]
             worst = max(worst, p95)
             print(f"  {kind:<12} {len(functions):>7} {statistics.median(times):>8.1f} {p95:>8.1f} {max(times):>8.1f}")
         print(f"  slowest p95: {worst:.0f} ms ({'under' if worst < 1000 else 'OVER'} 1 s)")

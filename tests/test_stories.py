@@ -177,7 +177,7 @@ def test_export_includes_stories(corpus, tmp_path, fmt):
         def read(table):
             return pq.read_table(written[table]).to_pylist()
     exported = read("stories")
-    assert {r["id"] for r in exported} == {s.id for s in stories}
+    assert {r["story_id"] for r in exported} == {s.id for s in stories}
     assert {"label", "articles", "outlets", "first_date", "last_date"} <= set(exported[0])
     members = {aid: s.id for s in stories for aid in s.article_ids}
     assert all(row["story_id"] == members[row["id"]] for row in read("articles"))
