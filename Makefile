@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 
-.PHONY: install browser demo test bench bench-web bench-corpus eval lint clean
+.PHONY: install browser demo test bench bench-web bench-corpus bench-allsides eval lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,10 @@ bench-web: install
 	$(BIN)/python benchmarks/web_load.py
 
 bench-corpus: install
-	$(BIN)/python benchmarks/corpus.py --corpus $(DATA)/polnear/train/text
+	$(BIN)/python benchmarks/corpus.py --corpus $(DATA)/polnear/train/text --skip memory
+
+bench-allsides: install
+	nice -n 10 $(BIN)/python benchmarks/allsides.py ingest workers queries --data $(DATA)/allsides/articles.jsonl.gz --work bench-allsides
 
 eval: install
 	$(BIN)/presslens eval extraction $(DATA)/article-extraction
