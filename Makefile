@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 
-.PHONY: install browser demo test bench bench-web bench-corpus bench-watch bench-timex eval lint clean
+.PHONY: install browser demo test bench bench-web bench-corpus bench-allsides bench-watch bench-timex eval lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,10 @@ bench-web: install
 	$(BIN)/python benchmarks/web_load.py $(if $(DB),--db $(DB))
 
 bench-corpus: install
-	$(BIN)/python benchmarks/corpus.py --corpus $(DATA)/polnear/train/text
+	$(BIN)/python benchmarks/corpus.py --corpus $(DATA)/polnear/train/text --skip memory
+
+bench-allsides: install
+	nice -n 10 $(BIN)/python benchmarks/allsides.py ingest workers queries --data $(DATA)/allsides/articles.jsonl.gz --work bench-allsides
 
 # Local sites on 127.0.0.1 only; several CPU-minutes of analysis, so run it niced.
 bench-watch: install

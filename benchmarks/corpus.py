@@ -162,17 +162,22 @@ def kill_and_resume(sources: list[str], full: Path, work: Path) -> None:
           else "  DIFFERENT:\n    " + "\n    ".join(differences))
 
 
-def workers(sources: list[str], work: Path) -> None:
-    """Print articles/s of ingest with 1 and 2 workers and of the bare parse, same texts, same run."""
+def bare_parse_rate(texts: list[str]) -> float:
+    """Return the articles/s of the bare spaCy parse of the texts in this process (nlp.pipe), after a warm-up."""
     from presslens.nlp import load_pipeline
 
-    texts = [p.read_text(encoding="utf-8") for s in sources for p in sorted(Path(s).glob("*.txt"))]
     nlp = load_pipeline(None)
     list(nlp.pipe(texts[:20]))
     started = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=32):
         pass
-    bare = len(texts) / (time.perf_counter() - started)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def workers(sources: list[str], work: Path) -> None:
+    """Print articles/s of ingest with 1 and 2 workers and of the bare parse, same texts, same run."""
+    texts = [p.read_text(encoding="utf-8") for s in sources for p in sorted(Path(s).glob("*.txt"))]
+    bare = bare_parse_rate(texts)
     print(f"bare spaCy parse, one process: {bare:.2f} articles/s ({len(texts)} articles)")
     rates = {}
     for n in (1, 2):

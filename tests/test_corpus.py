@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
 
@@ -175,8 +176,8 @@ def test_every_source_kind_keeps_its_metadata(corpus):
     with open_store(db) as store:
         articles = {row["title"]: row for row in store.rows("articles")}
     assert articles["Mayor defends budget"]["source"] == "https://example.org/budget"
-    assert articles["Mayor defends budget"]["published"] == "2024-03-05"
-    assert articles["Farmers report record harvest"]["published"] == "2024-03-09"
+    assert articles["Mayor defends budget"]["published"] == date(2024, 3, 5)
+    assert articles["Farmers report record harvest"]["published"] == date(2024, 3, 9)
     assert articles["Farmers report record harvest"]["url"] == "https://example.org/harvest"
     assert articles["Dock workers protest"]["source"] == "https://example.org/protest"
     assert articles["Storm closes mountain passes"]["url"] == "https://example.org/storm"
@@ -229,9 +230,9 @@ def test_search_uses_full_text(corpus, capsys):
     assert main(["search", "apple harvest", "--db", str(db), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["title"] for r in rows] == ["Farmers report record harvest"]
-    # Query syntax in the user's words is searched as words, not parsed.
-    assert main(["search", 'tram" line (', "--db", str(db)]) == 0
-    assert "Council approves" in capsys.readouterr().out
+    # A query that does not parse is one sentence and exit 2, not an empty answer.
+    assert main(["search", 'tram" line (', "--db", str(db)]) == 2
+    assert "never closed" in capsys.readouterr().err
 
 
 def test_entities_merge_across_articles(corpus, capsys):
@@ -247,7 +248,8 @@ def test_export_reads_back(corpus, tmp_path, fmt):
     db, _, _ = corpus
     with open_store(db) as store:
         written = export(store, tmp_path / fmt, fmt)
-    assert set(written) == {"articles", "entities", "quotes", "amounts", "events", "framing", "stories", "errors"}
+    assert set(written) == {"articles", "entities", "corpus_entities", "mentions", "quotes", "amounts", "events",
+                            "framing", "removals", "duplicates", "stories", "story_articles", "errors"}
     path = written["articles"]
     if fmt == "jsonl":
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

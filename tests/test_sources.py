@@ -85,3 +85,31 @@ def test_gzipped_page_is_read(tmp_path):
     [item] = _items(path)
     assert not isinstance(item, InputError)
     assert "bridge reopened" in item.content
+
+
+def test_a_date_in_a_file_name_dates_a_text_without_one(tmp_path):
+    from presslens.ingest.sources import date_in_name, iter_raw_articles
+    from presslens.ingest.structure import build_document
+
+    path = tmp_path / "valley_2016-10-02_harvest.txt"
+    path.write_text("Harvest ends early\n\nFarmers in the valley finished the apple harvest a week early.\n",
+                    encoding="utf-8")
+    (raw,) = list(iter_raw_articles([str(path)]))
+    assert build_document(raw).published == "2016-10-02"
+    assert date_in_name("report-20190315.html") == "2019-03-15"
+    assert date_in_name("draft-2023-02-30.txt") is None and date_in_name("notes.txt") is None
+
+
+def test_a_page_date_comes_before_the_crawl_date():
+    from presslens.ingest.document import RawArticle
+    from presslens.ingest.structure import build_document
+
+    page = ("<html><head><title>Harvest ends early</title>"
+            '<meta property="article:published_time" content="2016-10-02T08:00:00Z"></head><body><article>'
+            "<h1>Harvest ends early</h1><p>Farmers in the valley finished the apple harvest a week early this year,"
+            " after a warm and dry summer that ripened the fruit sooner than usual.</p></article></body></html>")
+    crawled = RawArticle(id="x", content=page, is_html=True, fallback_date="2021-05-01")
+    assert build_document(crawled).published == "2016-10-02"
+    undated = page.replace('<meta property="article:published_time" content="2016-10-02T08:00:00Z">', "")
+    assert build_document(RawArticle(id="y", content=undated, is_html=True, fallback_date="2021-05-01")).published \
+        == "2021-05-01"

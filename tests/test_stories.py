@@ -141,7 +141,8 @@ def test_stories_and_story_commands(corpus, capsys):
     db, _, _ = corpus
     assert main(["stories", "--db", str(db), "--top", "2", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 2 and all(r["articles"] == 2 for r in rows)
+    # A report and its wire copy are one article of their story, with the copy counted apart.
+    assert [(r["articles"], r["copies"]) for r in rows] == [(2, 0), (1, 1)]
     assert main(["story", rows[0]["id"], "--db", str(db), "--json"]) == 0
     story = json.loads(capsys.readouterr().out)
     assert story["label"] == rows[0]["label"]
@@ -176,7 +177,7 @@ def test_export_includes_stories(corpus, tmp_path, fmt):
         def read(table):
             return pq.read_table(written[table]).to_pylist()
     exported = read("stories")
-    assert {r["id"] for r in exported} == {s.id for s in stories}
+    assert {r["story_id"] for r in exported} == {s.id for s in stories}
     assert {"label", "articles", "outlets", "first_date", "last_date"} <= set(exported[0])
     members = {aid: s.id for s in stories for aid in s.article_ids}
     assert all(row["story_id"] == members[row["id"]] for row in read("articles"))

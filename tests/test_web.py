@@ -161,11 +161,28 @@ def test_speaker_page_lists_quotes_from_both_articles(client, corpus):
     assert any(s["name"] == "Liesl Brandt" for s in client.get("/api/speakers").json())
 
 
+def test_search_finds_quotes_by_their_words_with_filters(client, corpus):
+    _, ids = corpus
+    found = client.get("/api/search", params={"q": "promise OR business", "in": "quotes"}).json()["items"]
+    assert {row["article_id"] for row in found} == {ids["council"], ids["harbour"]}
+    later = client.get("/api/search", params={"q": "promise OR business", "in": "quotes",
+                                              "since": "2024-03-06"}).json()["items"]
+    assert {row["article_id"] for row in later} == {ids["council"]}
+    assert client.get("/api/search", params={"q": "promis", "in": "quotes"}).json()["items"] == []
+    assert len(client.get("/api/search", params={"q": "promis*", "in": "quotes"}).json()["items"]) == 1
+    page = client.get("/search", params={"q": '"kept every promise"', "in": "quotes"})
+    assert page.status_code == 200 and "kept every promise on transport" in page.text
+    bad = client.get("/search", params={"q": "NOT promise"})
+    assert bad.status_code == 400 and "NOT needs a term before it" in bad.text
+
+
 def test_search_events_entities_and_errors_api(client, corpus):
     _, ids = corpus
     found = client.get("/api/search", params={"q": "tram budget"}).json()["items"]
     assert [row["id"] for row in found] == [ids["council"]]
-    assert client.get("/api/search", params={"q": '" OR *'}).json()["items"] == []
+    # A query that does not parse is the client's error, said in one sentence.
+    bad = client.get("/api/search", params={"q": '" OR *'})
+    assert bad.status_code == 400 and "never closed" in bad.json()["error"]
     events = client.get("/api/events").json()
     assert events["total"] == len(events["items"]) > 0
     assert client.get("/api/events", params={"since": "2099-01-01"}).json()["total"] == 0

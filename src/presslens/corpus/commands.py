@@ -14,12 +14,14 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from presslens.corpus.search import SYNTAX_HELP
 from presslens.errors import PresslensError
 from presslens.ingest.sources import DEFAULT_MAX_BYTES
 
 # presslens.nlp's BATCH_SIZE; not imported from there, since that loads spaCy on every
 # command-line start.
 BATCH_SIZE = 32
+ID_COLUMNS = ("id", "article_id")
 
 
 def add_corpus_commands(subparsers) -> None:
@@ -37,29 +39,42 @@ def add_corpus_commands(subparsers) -> None:
                         help=f"refuse inputs larger than this (default {DEFAULT_MAX_BYTES:,})")
     ingest.set_defaults(run=run_ingest)
 
-    search = subparsers.add_parser("search", help="find corpus articles containing words")
-    search.add_argument("text", metavar="TEXT")
+    search = subparsers.add_parser(
+        "search", help="find corpus articles: words, \"phrases\", prefix*, OR, NOT",
+        description=f"Find corpus articles. The query: {SYNTAX_HELP}.")
+    search.add_argument("text", metavar="QUERY")
     _add_db(search)
+    _add_filters(search, speaker="articles quoting this person or organisation (name or alias)")
     _add_output(search, limit=20)
     search.set_defaults(run=run_search)
 
     quotes = subparsers.add_parser("quotes", help="who said what: quotes in the corpus")
     _add_db(quotes)
-    quotes.add_argument("--speaker", metavar="NAME", help="quotes by this person or organisation (name or alias)")
-    quotes.add_argument("--about", metavar="TEXT", help="quotes whose words contain this text")
+    quotes.add_argument("--about", metavar="QUERY",
+                        help=f"quotes whose words match this query: {SYNTAX_HELP}")
+    _add_filters(quotes, speaker="quotes by this person or organisation (name or alias)")
     _add_output(quotes, limit=100)
     quotes.set_defaults(run=run_quotes)
 
     events = subparsers.add_parser("events", help="what happened where: events in the corpus")
     _add_db(events)
-    events.add_argument("--type", metavar="T", help="events of this type (e.g. attack, protest, statement)")
+    events.add_argument("--type", metavar="T",
+                        help="events of this type, presslens's or ACLED's (e.g. attack, protest, Battles)")
     events.add_argument("--near", metavar="PLACE", help="events at or within 100 km of this place")
-    events.add_argument("--since", metavar="DATE", type=_date, help="events on or after this date (YYYY-MM-DD)")
+    _add_filters(events)
     _add_output(events, limit=100)
     events.set_defaults(run=run_events)
 
+    article = subparsers.add_parser("article", help="one stored article's record, as `analyze` prints it")
+    article.add_argument("id", metavar="ID", help="an article id, as `search`, `quotes` and `events` print it")
+    _add_db(article)
+    article.add_argument("-f", "--format", choices=("text", "json", "html"), default="text",
+                         help="text (default), json or html")
+    article.set_defaults(run=run_article)
+
     entities = subparsers.add_parser("entities", help="the people, organisations and places mentioned most")
     _add_db(entities)
+    _add_copies(entities)
     entities.add_argument("--top", type=positive_int, default=20, metavar="N", help="how many (default 20)")
     entities.add_argument("--timeline", action="store_true",
                           help="also show each entity's articles and mentions per published date")
@@ -94,6 +109,31 @@ def add_workers_option(parser: argparse.ArgumentParser) -> None:
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", required=True, metavar="DB",
                         help="the corpus database: a SQLite file, or a postgresql://user@host:port/dbname URL")
+
+
+def _add_filters(parser: argparse.ArgumentParser, speaker: str | None = None) -> None:
+    """Add the options that narrow a query to some articles: dates, outlet, story, speaker, copies."""
+    parser.add_argument("--since", metavar="DATE", type=_date, help="published on or after this date (YYYY-MM-DD)")
+    parser.add_argument("--until", metavar="DATE", type=_date, help="published on or before this date (YYYY-MM-DD)")
+    parser.add_argument("--outlet", metavar="NAME", help="from outlets whose name (or web address) holds this text")
+    parser.add_argument("--story", metavar="ID", help="from the articles of this story, as `presslens stories` prints it")
+    if speaker:
+        parser.add_argument("--speaker", metavar="NAME", help=speaker)
+    _add_copies(parser)
+
+
+def _add_copies(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--include-copies", action="store_true",
+                        help="also count near-duplicate copies of an article (left out by default)")
+
+
+def _filters(args: argparse.Namespace):
+    from presslens.corpus.store import Filters
+
+    if args.since and args.until and args.since > args.until:
+        raise PresslensError(f"--since {args.since} is after --until {args.until}; nothing can match.")
+    return Filters(since=args.since, until=args.until, outlet=args.outlet, story=args.story,
+                   speaker=getattr(args, "speaker", None), include_copies=args.include_copies)
 
 
 def _add_output(parser: argparse.ArgumentParser, limit: int) -> None:
@@ -191,45 +231,74 @@ def stops_cleanly(store):
 
 def run_search(args: argparse.Namespace) -> int:
     """Return 0 after printing the matching articles."""
+    from presslens.corpus.search import parse, words
+
+    query = parse(args.text)  # bad syntax is one sentence before the store is opened
     with _open(args.db) as store:
-        rows = store.search(args.text, limit=args.limit)
+        rows = store.search(args.text, limit=args.limit, filters=_filters(args))
     if args.json:
         return _print_json(rows)
-    words = [w for w in args.text.replace('"', " ").split() if w]
-    _print_table(rows, [("published", "Published"), ("title", "Title"), ("snippet", "Match"), ("source", "Source")],
-                 highlight=words, empty="No article matches.")
+    _print_table(rows, [("id", "Article"), ("published", "Published"), ("outlet", "Outlet"), ("title", "Title"),
+                        ("snippet", "Match")], highlight=words(query), empty="No article matches.")
     return 0
 
 
 def run_quotes(args: argparse.Namespace) -> int:
     """Return 0 after printing the quotes found."""
+    from presslens.corpus.search import parse
+
+    if args.about is not None:
+        parse(args.about)
     with _open(args.db) as store:
-        rows = store.quotes(speaker=args.speaker, about=args.about, limit=args.limit)
+        rows = store.quotes(about=args.about, limit=args.limit, filters=_filters(args))
     if args.json:
         return _print_json(rows)
-    _print_table(rows, [("published", "Published"), ("speaker", "Speaker"), ("cue", "Cue"), ("content", "Quote"),
-                        ("source", "Source")], empty="No quote found.")
+    _print_table(rows, [("article_id", "Article"), ("published", "Published"), ("speaker", "Speaker"),
+                        ("cue", "Cue"), ("content", "Quote")], empty="No quote found.")
     return 0
 
 
 def run_events(args: argparse.Namespace) -> int:
     """Return 0 after printing the events found."""
     with _open(args.db) as store:
-        rows = store.events(type=args.type, near=args.near, since=args.since, limit=args.limit)
+        rows = store.events(type=args.type, near=args.near, limit=args.limit, filters=_filters(args))
     if args.json:
         return _print_json(rows)
     for row in rows:
         row["when"] = row["time"] or row["published"]
-    _print_table(rows, [("when", "When"), ("type", "Type"), ("trigger", "Trigger"), ("actor", "Actor"),
-                        ("target", "Target"), ("location", "Where"), ("source", "Source")],
+    _print_table(rows, [("article_id", "Article"), ("when", "When"), ("type", "Type"), ("trigger", "Trigger"),
+                        ("actor", "Actor"), ("target", "Target"), ("location", "Where")],
                  empty="No event found.")
+    return 0
+
+
+def run_article(args: argparse.Namespace) -> int:
+    """Return 0 after printing one stored article's record."""
+    with _open(args.db) as store:
+        found = store.article(args.id)
+        where = store.name
+    if found is None:
+        raise PresslensError(f"there is no article {args.id} in {where}; `presslens search QUERY --db {where}`"
+                             " lists article ids.")
+    if args.format == "json":
+        print(found.model_dump_json(indent=2))
+    elif args.format == "html":
+        from presslens.render.html import render_html
+
+        sys.stdout.write(render_html([found]))
+    else:
+        from rich.console import Console
+
+        from presslens.render.summary import summary
+
+        Console().print(summary(found))
     return 0
 
 
 def run_entities(args: argparse.Namespace) -> int:
     """Return 0 after printing the most mentioned corpus entities."""
     with _open(args.db) as store:
-        rows = store.top_entities(args.top)
+        rows = store.top_entities(args.top, include_copies=args.include_copies)
         if args.timeline:
             for row in rows:
                 row["days"] = store.entity_days(row["id"])
@@ -324,8 +393,12 @@ def _print_table(rows: list[dict], columns: list[tuple[str, str]], empty: str,
         console.print(Text(empty))
         return
     table = Table(show_lines=False)
-    for _, header in columns:
-        table.add_column(header, overflow="fold")
+    for key, header in columns:
+        if key in ID_COLUMNS:
+            # An id is copied into the next command: never folded over two lines.
+            table.add_column(header, no_wrap=True, min_width=max(len(str(r.get(key) or "")) for r in rows))
+        else:
+            table.add_column(header, overflow="fold")
     for row in rows:
         cells = []
         for key, _ in columns:

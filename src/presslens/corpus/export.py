@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from datetime import date
 from itertools import islice
 from pathlib import Path
 
@@ -43,7 +44,8 @@ def export(store: Store, directory: str | Path, format: str = "jsonl") -> dict[s
 def _write_jsonl(rows: Iterator[dict], path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            # Lists and booleans are JSON's own; a date is its ISO text.
+            out.write(json.dumps(row, ensure_ascii=False, default=date.isoformat) + "\n")
 
 
 def _write_csv(rows: Iterator[dict], names: list[str], path: Path) -> None:
@@ -51,17 +53,34 @@ def _write_csv(rows: Iterator[dict], names: list[str], path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=names)
         writer.writeheader()
-        writer.writerows(rows)
+        # A cell holds text: a list is written as JSON, a boolean as true or false.
+        writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def arrow_type(kind: str):
+    """Return the Arrow type an export column of this kind is written as in Parquet."""
+    import pyarrow as pa
+
+    return {"integer": pa.int64(), "real": pa.float64(), "text": pa.string(), "boolean": pa.bool_(),
+            "date": pa.date32(), "list": pa.list_(pa.string()),
+            "spans": pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())]))}[kind]
 
 
 def _write_parquet(rows: Iterator[dict], columns: list[tuple[str, str]], path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    types = {"integer": pa.int64(), "real": pa.float64(), "text": pa.string()}
     # The schema comes from the store's column types, not from the first rows, so that a
     # column empty at the start keeps its type and every chunk matches.
-    schema = pa.schema([(name, types[kind]) for name, kind in columns])
+    schema = pa.schema([(name, arrow_type(kind)) for name, kind in columns])
     with pq.ParquetWriter(path, schema) as writer:
         while chunk := list(islice(rows, CHUNK_ROWS)):
             data = {name: [_cast(row[name], kind) for row in chunk] for name, kind in columns}
@@ -76,4 +95,25 @@ def _cast(value, kind: str):
         return int(value)
     if kind == "real":
         return float(value)
-    return value if isinstance(value, str) else str(value)
+    if kind == "text":
+        return value if isinstance(value, str) else str(value)
+    return value  # already typed by the store
+
+
+# What each export type is in each format, for the schema document.
+TYPE_NAMES = {"integer": "int64", "real": "double", "text": "string", "boolean": "bool", "date": "date32",
+              "list": "list<string>", "spans": "list<struct<start: int64, end: int64, text: string>>"}
+
+
+def schema_markdown(store: Store) -> str:
+    """Return the Markdown document of every export table: its columns and their Parquet types."""
+    lines = ["# The export tables", "",
+             "`presslens export --db DB --to DIR --format parquet` writes one file per table below. Every",
+             "row of an article's records carries `article_id`, which joins to `articles.id`; `corpus_entity_id`",
+             "joins to `corpus_entities.corpus_entity_id`; `story_id` to `stories.story_id`. In CSV a list is",
+             "JSON text and a boolean `true`/`false`; in JSON lines a date is ISO text.", ""]
+    for table in store.tables():
+        lines += [f"## {table}", "", "| column | type |", "|---|---|"]
+        lines += [f"| {name} | {TYPE_NAMES[kind]} |" for name, kind in store.columns(table)]
+        lines.append("")
+    return "\n".join(lines)

@@ -18,7 +18,7 @@ ROW_COLUMNS: dict[str, tuple[str, ...]] = {
                  "mentions", "geonames_id", "lat", "lon", "country_code"),
     "mentions": ("article_id", "entity_id", "start", "end", "text", "kind"),
     "quotes": ("article_id", "quote_id", "kind", "content", "start", "end", "cue", "cue_lemma", "speaker",
-               "speaker_entity_id", "confidence"),
+               "speaker_entity_id", "confidence", "cue_category", "parts"),
     "amounts": ("article_id", "value", "value_max", "approximate", "qualifier", "unit", "counts", "kind", "start",
                 "end", "text"),
     "events": ("article_id", "event_id", "type", "trigger", "start", "end", "actor", "target", "location",
@@ -46,7 +46,9 @@ def record_rows(article: Article) -> dict[str, list[tuple]]:
         tables["mentions"] += [(aid, entity.id, m.start, m.end, m.text, m.kind) for m in entity.mentions]
     tables["quotes"] = [
         (aid, q.id, q.kind, q.words, q.content.start, q.content.end, q.cue and q.cue.text, q.cue and q.cue.lemma,
-         q.speaker and q.speaker.name, q.speaker and q.speaker.entity_id, q.confidence)
+         q.speaker and q.speaker.name, q.speaker and q.speaker.entity_id, q.confidence, q.cue and q.cue.category,
+         # The pieces of a split quote, so that a reader can tell its words from the attribution between them.
+         json.dumps([[p.start, p.end, p.text] for p in q.parts], ensure_ascii=False) if q.parts else None)
         for q in article.quotes]
     tables["amounts"] = [
         (aid, a.value, a.value_max, int(a.approximate), a.qualifier, a.unit, a.counts, a.kind, a.start, a.end,

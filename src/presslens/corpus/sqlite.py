@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from presslens.corpus.store import EXPORT_VIEWS, SQLStore, no_corpus
+from presslens.corpus.search import fts5
+from presslens.corpus.store import COPY_COUNTS, FIRST_EXPORT_VIEWS, REPLACE_EXPORT_VIEWS, SQLStore, no_corpus
 from presslens.errors import PresslensError
 
 # Each step moves the schema from version i to i + 1; steps are only ever appended, so an
@@ -178,18 +179,18 @@ MIGRATIONS: list[list[str]] = [
             seen TEXT NOT NULL,
             UNIQUE (source, message)
         )""",
-        # The export views (see EXPORT_VIEWS); this first export_articles is replaced in step 2.
+        # The export views (see FIRST_EXPORT_VIEWS); this first export_articles is replaced in step 2.
         """CREATE VIEW export_articles AS
             SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.url, a.path,
                    a.outlet, a.language,
                    CASE WHEN d.canonical_id != a.id THEN d.canonical_id END AS duplicate_of, a.text
             FROM articles a LEFT JOIN duplicates d ON d.article_id = a.id ORDER BY a.seq""",
-        EXPORT_VIEWS["entities"],
-        EXPORT_VIEWS["quotes"],
-        EXPORT_VIEWS["amounts"],
-        EXPORT_VIEWS["events"],
-        EXPORT_VIEWS["framing"],
-        EXPORT_VIEWS["errors"],
+        FIRST_EXPORT_VIEWS["entities"],
+        FIRST_EXPORT_VIEWS["quotes"],
+        FIRST_EXPORT_VIEWS["amounts"],
+        FIRST_EXPORT_VIEWS["events"],
+        FIRST_EXPORT_VIEWS["framing"],
+        FIRST_EXPORT_VIEWS["errors"],
     ],
     [
         # Stories are rebuilt whole after each ingest, so they live in their own tables
@@ -208,8 +209,8 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX story_articles_story ON story_articles (story_id)",
         "DROP VIEW export_articles",
-        EXPORT_VIEWS["articles"],
-        EXPORT_VIEWS["stories"],
+        FIRST_EXPORT_VIEWS["articles"],
+        FIRST_EXPORT_VIEWS["stories"],
     ],
     [
         # What `presslens watch` remembers between runs (presslens.watch.state): the sources
@@ -247,6 +248,22 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX watch_urls_canonical ON watch_urls (canonical)",
         "CREATE INDEX watch_urls_source ON watch_urls (source)",
     ],
+    [
+        # Quotes searched by their words, as articles are: an external-content FTS5 index kept
+        # up to date by triggers, filled once here from the quotes already stored.
+        """CREATE VIRTUAL TABLE quotes_fts USING fts5(
+            content, content='quotes', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
+            INSERT INTO quotes_fts (rowid, content) VALUES (new.rowid, new.content);
+        END""",
+        """CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
+            INSERT INTO quotes_fts (quotes_fts, rowid, content) VALUES ('delete', old.rowid, old.content);
+        END""",
+        "INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')",
+        *COPY_COUNTS,
+    ],
+    list(REPLACE_EXPORT_VIEWS),
 ]
 
 
@@ -306,17 +323,17 @@ class SQLiteStore(SQLStore):
         # An external-content FTS5 table is not updated by SQLite itself.
         self._execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", (seq, title, text))
 
-    def _search_rows(self, words: list[str], limit: int) -> list[dict]:
-        # Each word quoted: a phrase of one word, whatever FTS5 operator it spells. FTS5 reads
-        # a NUL as the end of the query, which would leave the quote open.
-        query = " ".join(f'"{w}"' for w in (w.replace("\x00", " ") for w in words))
+    def _search_rows(self, query, where: list[str], params: list, limit: int) -> list[dict]:
         return self._dicts(
-            """SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet,
-                      snippet(articles_fts, 1, '', '', '…', 24) AS snippet
-               FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
-               WHERE articles_fts MATCH ? ORDER BY rank, a.seq LIMIT ?""",
-            (query, limit),
+            f"""SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet,
+                       snippet(articles_fts, 1, '', '', '…', 24) AS snippet
+                FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
+                WHERE {' AND '.join(['articles_fts MATCH ?', *where])} ORDER BY rank, a.seq LIMIT ?""",
+            (fts5(query), *params, limit),
         )
+
+    def _quote_match(self, query) -> tuple[str, list]:
+        return "q.rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)", [fts5(query)]
 
     def starts_with_date(self, column: str) -> str:
         return f"{column} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
@@ -330,6 +347,13 @@ class SQLiteStore(SQLStore):
         return f"json_extract({column}, '$.{'.'.join(keys)}')"
 
     def _view_columns(self, view: str) -> list[tuple[str, str]]:
-        kinds = {"INTEGER": "integer", "REAL": "real"}
-        return [(r["name"], kinds.get((r["type"] or "").upper(), "text"))
-                for r in self._execute(f"PRAGMA table_info({view})")]
+        return [(r["name"], _kind((r["type"] or "").upper())) for r in self._execute(f"PRAGMA table_info({view})")]
+
+
+def _kind(declared: str) -> str:
+    """Return integer, real or text for a declared column type, by SQLite's own affinity rules."""
+    if "INT" in declared:
+        return "integer"
+    if any(word in declared for word in ("REAL", "FLOA", "DOUB")):
+        return "real"
+    return "text"

@@ -20,19 +20,22 @@ import math
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from presslens.corpus.rows import json_list, record_rows
+from presslens.corpus.rows import ROW_COLUMNS, json_list, record_rows
+from presslens.corpus.search import parse as parse_query
 from presslens.errors import PresslensError
 from presslens.record import Article, Entity
 
 if TYPE_CHECKING:
     from presslens.corpus.stories import StoryArticle
 
-EXPORT_TABLES = ("articles", "entities", "quotes", "amounts", "events", "framing", "stories", "errors")
+EXPORT_TABLES = ("articles", "entities", "corpus_entities", "mentions", "quotes", "amounts", "events", "framing",
+                 "removals", "duplicates", "stories", "story_articles", "errors")
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -40,7 +43,7 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 # that tables join in pandas or DuckDB. Every backend creates them from these texts, so an
 # export reads the same from any of them. Released migration steps hold these texts: a view
 # that must change gets a new text, created by a new migration step of each backend.
-EXPORT_VIEWS = {
+FIRST_EXPORT_VIEWS = {
     "articles": """CREATE VIEW export_articles AS
             SELECT a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.url, a.path,
                    a.outlet, a.language,
@@ -76,6 +79,106 @@ EXPORT_VIEWS = {
             SELECT source, message, seen FROM errors ORDER BY id""",
 }
 
+# The views of schema step 4 on: every table, entity ids beside the names events give, and
+# what quotes lost before (cue category, the pieces of a split quote). Lists are JSON text
+# here; EXPORT_TYPES says which columns an export turns into lists, booleans and dates.
+_ENTITY_OF = """(SELECT MIN(x.{column}) FROM entities x WHERE x.article_id = e.article_id AND x.name = e.{role})"""
+EXPORT_VIEWS = {
+    **{name: FIRST_EXPORT_VIEWS[name] for name in ("articles", "entities", "amounts", "framing", "errors")},
+    "corpus_entities": """CREATE VIEW export_corpus_entities AS
+            SELECT c.id AS corpus_entity_id, c.name, c.type, c.articles - COALESCE(k.articles, 0) AS articles,
+                   c.mentions - COALESCE(k.mentions, 0) AS mentions, c.articles AS articles_with_copies,
+                   c.mentions AS mentions_with_copies, c.geonames_id, c.lat, c.lon, c.country_code
+            FROM corpus_entities c LEFT JOIN corpus_entity_copies k ON k.corpus_entity_id = c.id ORDER BY c.id""",
+    "mentions": """CREATE VIEW export_mentions AS
+            SELECT m.article_id, m.entity_id, e.corpus_entity_id, m.start, m."end", m.text, m.kind
+            FROM mentions m JOIN articles a ON a.id = m.article_id
+                 LEFT JOIN entities e ON e.article_id = m.article_id AND e.entity_id = m.entity_id
+            ORDER BY a.seq, m.start""",
+    "quotes": """CREATE VIEW export_quotes AS
+            SELECT q.article_id, q.quote_id, q.kind, q.speaker, q.speaker_entity_id, q.corpus_entity_id,
+                   q.cue, q.cue_lemma, q.cue_category, q.content, q.parts, q.start, q."end", q.confidence
+            FROM quotes q JOIN articles a ON a.id = q.article_id ORDER BY a.seq, q.start""",
+    "events": """CREATE VIEW export_events AS
+            SELECT e.article_id, e.event_id, e.type, e.trigger, e.actor, """
+            + _ENTITY_OF.format(column="entity_id", role="actor") + """ AS actor_entity_id, """
+            + _ENTITY_OF.format(column="corpus_entity_id", role="actor") + """ AS actor_corpus_entity_id, e.target, """
+            + _ENTITY_OF.format(column="entity_id", role="target") + """ AS target_entity_id, """
+            + _ENTITY_OF.format(column="corpus_entity_id", role="target") + """ AS target_corpus_entity_id, e.location, """
+            + _ENTITY_OF.format(column="entity_id", role="location") + """ AS location_entity_id, """
+            + _ENTITY_OF.format(column="corpus_entity_id", role="location") + """ AS location_corpus_entity_id,
+                   e.location_geonames_id, e.lat, e.lon, e.time, a.published, e.killed, e.wounded,
+                   e.missing, e.arrested, e.displaced, e.modality, e.reported_by, e.acled_event_type,
+                   e.acled_sub_event_type, e.cameo, e.salience, e.start, e."end"
+            FROM events e JOIN articles a ON a.id = e.article_id ORDER BY a.seq, e.start""",
+    "removals": """CREATE VIEW export_removals AS
+            SELECT r.article_id, r.kind, r.text FROM removals r JOIN articles a ON a.id = r.article_id
+            ORDER BY a.seq""",
+    "duplicates": """CREATE VIEW export_duplicates AS
+            SELECT article_id, canonical_id, similarity FROM duplicates
+            WHERE article_id != canonical_id ORDER BY canonical_id, article_id""",
+    "stories": """CREATE VIEW export_stories AS
+            SELECT id AS story_id, label, articles, copies, outlets, first_date, last_date FROM stories
+            ORDER BY articles DESC, first_date IS NULL, first_date, id""",
+    "story_articles": """CREATE VIEW export_story_articles AS
+            SELECT s.story_id, s.article_id FROM story_articles s JOIN articles a ON a.id = s.article_id
+            ORDER BY s.story_id, a.seq""",
+}
+# Schema step 4, the same for every backend: quotes keep the cue's category and the pieces of
+# a split quote (JSON [[start, end, text], ...]), and the export views are replaced.
+REPLACE_EXPORT_VIEWS = (
+    "ALTER TABLE quotes ADD COLUMN cue_category TEXT",
+    "ALTER TABLE quotes ADD COLUMN parts TEXT",
+    *(f"DROP VIEW export_{name}" for name in FIRST_EXPORT_VIEWS),
+    *EXPORT_VIEWS.values(),
+)
+# Columns whose export type is more than the database's: the rest are integer, real or text.
+EXPORT_TYPES = {
+    "articles": {"published": "date"},
+    "entities": {"aliases": "list", "titles": "list"},
+    "quotes": {"parts": "spans"},
+    "amounts": {"approximate": "boolean"},
+    # Computed columns, which SQLite gives no declared type.
+    "corpus_entities": {"articles": "integer", "mentions": "integer"},
+    "events": {"published": "date", **{f"{role}_corpus_entity_id": "integer" for role in ("actor", "target", "location")}},
+    "framing": {"in_quote": "boolean"},
+    "stories": {"outlets": "list", "first_date": "date", "last_date": "date"},
+}
+
+# True for an article that is not a near-duplicate copy of another (the articles table named `a`).
+CANONICAL = "NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.article_id = a.id AND d.canonical_id != a.id)"
+# What the copies add to each corpus entity's counts, so that counts without them need no
+# scan of the entities table. Recomputed with the duplicates (REFRESH_COPY_COUNTS).
+REFRESH_COPY_COUNTS = (
+    "DELETE FROM corpus_entity_copies",
+    """INSERT INTO corpus_entity_copies (corpus_entity_id, articles, mentions)
+       SELECT e.corpus_entity_id, COUNT(*), SUM(e.mentions) FROM entities e
+       JOIN duplicates d ON d.article_id = e.article_id AND d.canonical_id != d.article_id
+       WHERE e.corpus_entity_id IS NOT NULL GROUP BY e.corpus_entity_id""",
+)
+# The schema step that adds them (the same text for every backend), and the stories' count of copies.
+COPY_COUNTS = (
+    """CREATE TABLE corpus_entity_copies (
+        corpus_entity_id BIGINT PRIMARY KEY REFERENCES corpus_entities (id),
+        articles BIGINT NOT NULL,
+        mentions BIGINT NOT NULL
+    )""",
+    REFRESH_COPY_COUNTS[1],
+    "ALTER TABLE stories ADD COLUMN copies BIGINT NOT NULL DEFAULT 0",
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a query to some articles: dates, outlet, story, speaker, and whether copies count."""
+
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    story: str | None = None
+    speaker: str | None = None
+    include_copies: bool = False
+
 
 class Store(ABC):
     """What presslens needs from a corpus store, whatever the database behind it."""
@@ -99,21 +202,25 @@ class Store(ABC):
         """Make everything added since the last commit durable."""
 
     @abstractmethod
-    def search(self, text: str, limit: int = 20) -> list[dict]:
-        """Return the articles that contain every word of the text, best match first."""
+    def search(self, text: str, limit: int = 20, filters: Filters | None = None) -> list[dict]:
+        """Return the articles matching a query in the search syntax (presslens.corpus.search), best match first.
+
+        Raises QuerySyntaxError when the query does not parse; copies are left out unless the filters include them.
+        """
 
     @abstractmethod
-    def quotes(self, speaker: str | None = None, about: str | None = None, limit: int = 100) -> list[dict]:
-        """Return quotes, optionally by a speaker (name or alias) and about some words."""
+    def quotes(self, speaker: str | None = None, about: str | None = None, limit: int = 100,
+               filters: Filters | None = None) -> list[dict]:
+        """Return quotes, optionally by a speaker (name or alias) and whose words match a query in the search syntax."""
 
     @abstractmethod
     def events(self, type: str | None = None, near: str | None = None, since: str | None = None,
-               limit: int = 100) -> list[dict]:
-        """Return events, optionally of one type, near a place, on or after a date."""
+               limit: int = 100, filters: Filters | None = None) -> list[dict]:
+        """Return events, optionally of one type, near a place, on or after a date; an unknown type or place is an error."""
 
     @abstractmethod
-    def top_entities(self, n: int = 20) -> list[dict]:
-        """Return the n corpus entities mentioned most, with their counts."""
+    def top_entities(self, n: int = 20, include_copies: bool = False) -> list[dict]:
+        """Return the n corpus entities mentioned most, with their counts (copies left out unless included)."""
 
     @abstractmethod
     def tables(self) -> tuple[str, ...]:
@@ -144,8 +251,10 @@ class Store(ABC):
         """Return (article id, canonical id) of every article in a near-duplicate cluster."""
 
     @abstractmethod
-    def set_stories(self, stories: list[tuple[str, str, list[str], str | None, str | None, list[str]]]) -> None:
-        """Replace the stories: (id, label, article ids, first date, last date, outlets) each."""
+    def set_stories(self, stories: list[tuple[str, str, list[str], str | None, str | None, list[str]]],
+                    copies: dict[str, int] | None = None) -> None:
+        """Replace the stories: (id, label, article ids, first date, last date, outlets) each, and the number
+        of near-duplicate copies among each story's articles."""
 
     @abstractmethod
     def stories(self, top: int = 20) -> list[dict]:
@@ -236,8 +345,13 @@ class SQLStore(Store):
         """Add a new article's words to the full-text index, where the database does not do it itself."""
 
     @abstractmethod
-    def _search_rows(self, words: list[str], limit: int) -> list[dict]:
-        """Return the articles holding every one of the words, best match first, each with a snippet."""
+    def _search_rows(self, query, where: list[str], params: list, limit: int) -> list[dict]:
+        """Return the articles matching a parsed query (presslens.corpus.search) and the conditions
+        on the articles table `a`, best match first, each with a snippet."""
+
+    @abstractmethod
+    def _quote_match(self, query) -> tuple[str, list]:
+        """Return a condition on quotes, named `q`, true when the quote's words match the parsed query, and its parameters."""
 
     @abstractmethod
     def _view_columns(self, view: str) -> list[tuple[str, str]]:
@@ -409,10 +523,12 @@ class SQLStore(Store):
             entities.append((*row[:2], merged[entity.id], *row[2:]))
         self._executemany(f"INSERT INTO entities VALUES ({_marks(14)})", _last_per_key(entities))
         self._executemany(f"INSERT INTO mentions VALUES ({_marks(6)})", tables["mentions"])
+        columns = ROW_COLUMNS["quotes"]
         self._executemany(
-            f"INSERT INTO quotes VALUES ({_marks(12)})",
-            # The speaker's corpus entity id goes after its article entity id.
-            _last_per_key([(*row[:10], merged.get(row[9]) if row[9] else None, *row[10:]) for row in tables["quotes"]]),
+            f"INSERT INTO quotes ({', '.join(_quoted(c) for c in columns)}, corpus_entity_id)"
+            f" VALUES ({_marks(len(columns) + 1)})",
+            # The speaker's corpus entity id goes last, looked up from its article entity id.
+            _last_per_key([(*row, merged.get(row[9]) if row[9] else None) for row in tables["quotes"]]),
         )
         self._executemany(f"INSERT INTO amounts VALUES ({_marks(11)})", tables["amounts"])
         self._executemany(f"INSERT INTO events VALUES ({_marks(24)})", _last_per_key(tables["events"]))
@@ -465,66 +581,124 @@ class SQLStore(Store):
         self._executemany(f"INSERT INTO duplicates VALUES ({_marks(3)})",
                           [(member, canonical, similarity)
                            for canonical, members in clusters for member, similarity in members])
+        for statement in REFRESH_COPY_COUNTS:
+            self._execute(statement)
         self.commit()
 
-    def set_stories(self, stories: list[tuple[str, str, list[str], str | None, str | None, list[str]]]) -> None:
+    def set_stories(self, stories: list[tuple[str, str, list[str], str | None, str | None, list[str]]],
+                    copies: dict[str, int] | None = None) -> None:
+        copies = copies or {}
         self._begin()
         self._execute("DELETE FROM story_articles")
         self._execute("DELETE FROM stories")
-        self._executemany(f"INSERT INTO stories VALUES ({_marks(6)})",
-                          [(sid, label, len(ids), json_list(outlets), first, last)
-                           for sid, label, ids, first, last, outlets in stories])
+        # A story's size counts its articles once: copies are counted apart.
+        self._executemany(
+            "INSERT INTO stories (id, label, articles, outlets, first_date, last_date, copies)"
+            f" VALUES ({_marks(7)})",
+            [(sid, label, len(ids) - copies.get(sid, 0), json_list(outlets), first, last, copies.get(sid, 0))
+             for sid, label, ids, first, last, outlets in stories])
         self._executemany(f"INSERT INTO story_articles VALUES ({_marks(2)})",
                           [(aid, sid) for sid, _, ids, *_ in stories for aid in ids])
         self.commit()
 
     # -- reading ----------------------------------------------------------------------
 
-    def search(self, text: str, limit: int = 20) -> list[dict]:
-        # The user's text is words to find, never query syntax: pieces without a letter or
-        # digit are dropped, and each backend quotes or parses the rest as plain words.
-        words = [w for w in text.replace('"', " ").split() if any(c.isalnum() for c in w)]
-        return self._search_rows(words, limit) if words else []
+    def search(self, text: str, limit: int = 20, filters: Filters | None = None) -> list[dict]:
+        query = parse_query(text)
+        where, params = self.article_filters(filters or Filters())
+        return self._search_rows(query, where, params, limit)
 
-    def quotes(self, speaker: str | None = None, about: str | None = None, limit: int = 100) -> list[dict]:
+    def article_filters(self, filters: Filters) -> tuple[list[str], list]:
+        """Return conditions on the articles table, named `a`, for the filters, and their parameters."""
         where, params = [], []
-        if speaker:
-            key = name_key(speaker)
-            where.append(f"""({self.matching('q.speaker')} OR q.corpus_entity_id IN
-                             (SELECT corpus_entity_id FROM corpus_entity_names
-                              WHERE key = ? OR {self.matching('key')}))""")
-            params += [like_pattern(speaker, within=True), key, "% " + like_pattern(key)]
+        if filters.since:
+            where.append("a.published >= ?")
+            params.append(filters.since)
+        if filters.until:
+            # Published values may carry a time: anything on the last day is in.
+            where.append("a.published < ?")
+            params.append(_next_day(filters.until))
+        if filters.outlet:
+            where.append(f"({self.matching('a.outlet')} OR (a.outlet IS NULL AND {self.matching('a.url')}))")
+            params += [like_pattern(filters.outlet, within=True)] * 2
+        if filters.story:
+            where.append("a.id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
+            params.append(filters.story)
+        if filters.speaker:
+            speaker, speaker_params = self._speaker_condition(filters.speaker)
+            where.append(f"a.id IN (SELECT q.article_id FROM quotes q WHERE {speaker})")
+            params += speaker_params
+        if not filters.include_copies:
+            where.append(CANONICAL)
+        return where, params
+
+    def _speaker_condition(self, speaker: str) -> tuple[str, list]:
+        """Return a condition on quotes, named `q`, true for a speaker's quotes (by name or alias), and its parameters."""
+        key = name_key(speaker)
+        return (f"""({self.matching('q.speaker')} OR q.corpus_entity_id IN
+                    (SELECT corpus_entity_id FROM corpus_entity_names
+                     WHERE key = ? OR {self.matching('key')}))""",
+                [like_pattern(speaker, within=True), key, "% " + like_pattern(key)])
+
+    def quotes(self, speaker: str | None = None, about: str | None = None, limit: int = 100,
+               filters: Filters | None = None) -> list[dict]:
+        filters = filters or Filters()
+        # The speaker is a condition on the quote itself here, not on its article.
+        where, params = self.article_filters(replace(filters, speaker=None))
+        if speaker or filters.speaker:
+            condition, more = self._speaker_condition(speaker or filters.speaker)
+            where.append(condition)
+            params += more
         if about:
-            where.append(self.matching("q.content"))
-            params.append(like_pattern(about, within=True))
-        sql = f"""SELECT q.article_id, a.title, a.published, COALESCE(a.url, a.path) AS source, q.quote_id,
+            condition, more = self._quote_match(parse_query(about))
+            where.append(condition)
+            params += more
+        sql = f"""SELECT q.article_id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet, q.quote_id,
                          q.kind, q.speaker, q.corpus_entity_id, q.cue, q.content, q.start, q."end"
                   FROM quotes q JOIN articles a ON a.id = q.article_id
                   {'WHERE ' + ' AND '.join(where) if where else ''}
                   ORDER BY a.published NULLS FIRST, a.seq, q.start LIMIT ?"""
         return self._dicts(sql, [*params, limit])
 
+    def event_types(self) -> list[str]:
+        """Return the event types a query may name: presslens's own and ACLED's, as the trigger lexicon gives them."""
+        from presslens.extract.events import trigger_rules
+
+        rules = [rule for found in trigger_rules().values() for rule in found]
+        ours = {rule.type for rule in rules}
+        acled = {rule.acled_event_type for rule in rules if rule.acled_event_type}
+        return sorted(ours) + sorted(acled)
+
     def events(self, type: str | None = None, near: str | None = None, since: str | None = None,
-               limit: int = 100, within_km: float = 100.0) -> list[dict]:
-        where, params = [], []
+               limit: int = 100, within_km: float = 100.0, filters: Filters | None = None) -> list[dict]:
+        filters = filters or Filters()
+        if type and type.casefold() not in {t.casefold() for t in self.event_types()}:
+            raise PresslensError(f"there is no event type '{type}'; choose one of {', '.join(self.event_types())}.")
+        # An event's own time, when it has one, stands for the article's date.
+        where, params = self.article_filters(replace(filters, since=None, until=None))
         if type:
             where.append("(lower(e.type) = lower(?) OR lower(e.acled_event_type) = lower(?))")
             params += [type, type]
-        if since:
+        if since or filters.since:
             where.append("COALESCE(e.time, a.published) >= ?")
-            params.append(since)
+            params.append(since or filters.since)
+        if filters.until:
+            where.append("COALESCE(e.time, a.published) < ?")
+            params.append(_next_day(filters.until))
         centre = None
         if near:
             centre = _place_coordinates(near)
+            if centre is None:
+                raise PresslensError(f"'{near}' is not a place in the gazetteer; give a city, region or country"
+                                     " as it is usually written in English.")
             clause = self.matching("e.location")
             params.append(like_pattern(near, within=True))
-            if centre:
-                # A box around the place narrows the rows; the exact distance is checked below.
-                lat, lon = centre
-                dlat = within_km / 111.0
-                dlon = within_km / max(111.0 * math.cos(math.radians(lat)), 1.0)
-                clause += " OR (e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?)"
-                params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+            # A box around the place narrows the rows; the exact distance is checked below.
+            lat, lon = centre
+            dlat = within_km / 111.0
+            dlon = within_km / max(111.0 * math.cos(math.radians(lat)), 1.0)
+            clause += " OR (e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?)"
+            params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
             where.append(f"({clause})")
         sql = f"""SELECT e.article_id, a.title, a.published, COALESCE(a.url, a.path) AS source, e.event_id,
                          e.type, e.trigger, e.actor, e.target, e.location, e.lat, e.lon, e.time, e.killed,
@@ -542,12 +716,16 @@ class SQLStore(Store):
                 break
         return found
 
-    def top_entities(self, n: int = 20) -> list[dict]:
+    def top_entities(self, n: int = 20, include_copies: bool = False) -> list[dict]:
+        counts = ("c.articles AS articles, c.mentions AS mentions" if include_copies else
+                  "c.articles - COALESCE(k.articles, 0) AS articles, c.mentions - COALESCE(k.mentions, 0) AS mentions")
         return self._dicts(
-            """SELECT c.id, c.name, c.type, c.articles, c.mentions, c.geonames_id,
-                      (SELECT MIN(day) FROM corpus_entity_days d WHERE d.corpus_entity_id = c.id AND day != '') AS first_seen,
-                      (SELECT MAX(day) FROM corpus_entity_days d WHERE d.corpus_entity_id = c.id AND day != '') AS last_seen
-               FROM corpus_entities c ORDER BY c.mentions DESC, c.articles DESC, c.name LIMIT ?""",
+            f"""SELECT t.*,
+                      (SELECT MIN(day) FROM corpus_entity_days d WHERE d.corpus_entity_id = t.id AND day != '') AS first_seen,
+                      (SELECT MAX(day) FROM corpus_entity_days d WHERE d.corpus_entity_id = t.id AND day != '') AS last_seen
+               FROM (SELECT c.id, c.name, c.type, {counts}, c.geonames_id
+                     FROM corpus_entities c LEFT JOIN corpus_entity_copies k ON k.corpus_entity_id = c.id) t
+               WHERE t.articles > 0 ORDER BY t.mentions DESC, t.articles DESC, t.name, t.id LIMIT ?""",
             (n,),
         )
 
@@ -561,14 +739,19 @@ class SQLStore(Store):
 
     def columns(self, table: str) -> list[tuple[str, str]]:
         self._check_table(table)
-        return self._view_columns(f"export_{table}")
+        types = EXPORT_TYPES.get(table, {})
+        return [(name, types.get(name, kind)) for name, kind in self._view_columns(f"export_{table}")]
 
     def rows(self, table: str) -> Iterator[dict]:
-        self._check_table(table)
-        names = [name for name, _ in self.columns(table)]
+        columns = self.columns(table)
+        names = [name for name, _ in columns]
+        typed = [(i, kind) for i, (_, kind) in enumerate(columns) if kind in ("date", "list", "spans", "boolean")]
         # Streamed: memory stays flat however large the table.
         for row in self._stream(f"SELECT * FROM export_{table}"):
-            yield dict(zip(names, row))
+            values = list(row)
+            for i, kind in typed:
+                values[i] = _typed(values[i], kind)
+            yield dict(zip(names, values))
 
     def _check_table(self, table: str) -> None:
         if table not in EXPORT_TABLES:
@@ -602,7 +785,8 @@ class SQLStore(Store):
             yield row[0], row[1]
 
     def stories(self, top: int = 20) -> list[dict]:
-        rows = self._dicts("SELECT * FROM export_stories LIMIT ?", (top,))
+        rows = self._dicts("""SELECT id, label, articles, copies, outlets, first_date, last_date FROM stories
+                              ORDER BY articles DESC, first_date IS NULL, first_date, id LIMIT ?""", (top,))
         return [{**r, "outlets": json.loads(r["outlets"] or "[]")} for r in rows]
 
     def story(self, story_id: str) -> dict | None:
@@ -661,6 +845,32 @@ def like_pattern(text: str, within: bool = False) -> str:
     """Return the pattern for `SQLStore.matching` that matches this text, or any text holding it when `within`."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%" if within else escaped
+
+
+def _typed(value, kind: str):
+    """Return a stored value as its export type: a date, a list, a list of spans or a boolean."""
+    if value is None:
+        return None
+    if kind == "boolean":
+        return bool(value)
+    if kind == "date":
+        try:
+            return date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return None  # a date the source gave in no form presslens reads
+    items = json.loads(value)
+    if kind == "spans":
+        return [{"start": start, "end": end, "text": text} for start, end, text in items]
+    return items
+
+
+def _next_day(day: str) -> str:
+    """Return the ISO date after this one."""
+    return (date.fromisoformat(day[:10]) + timedelta(days=1)).isoformat()
+
+
+def _quoted(column: str) -> str:
+    return f'"{column}"' if column == "end" else column
 
 
 def _marks(n: int) -> str:

@@ -111,7 +111,10 @@ def build_stories(store: Store, window_days: int = WINDOW_DAYS, threshold: float
     articles = store.articles_for_stories()
     duplicates = dict(store.duplicate_pairs())
     stories = cluster_stories(articles, duplicates, window_days=window_days, threshold=threshold)
-    store.set_stories([(s.id, s.label, s.article_ids, s.first_date, s.last_date, s.outlets) for s in stories])
+    # A copy is one more place a text ran, not one more report: stories count it apart.
+    copies = {s.id: sum(1 for a in s.article_ids if duplicates.get(a, a) != a) for s in stories}
+    store.set_stories([(s.id, s.label, s.article_ids, s.first_date, s.last_date, s.outlets) for s in stories],
+                      copies)
     return stories
 
 

@@ -26,6 +26,9 @@ class RawArticle:
     title: str | None = None
     published: str | None = None
     source: Source = field(default_factory=Source)
+    # A date that stands in only when neither the source nor the page's own metadata gives one:
+    # a crawl's fetch date (WARC, HTTP), or a date written in the file's name.
+    fallback_date: str | None = None
 
 
 @dataclass

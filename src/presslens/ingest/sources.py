@@ -11,6 +11,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -105,7 +106,22 @@ def _articles_from_bytes(
     suffix = path.suffix.lower() if path else ""
     is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(text))
     source = Source(path=str(path)) if path else Source(path=where)
-    yield RawArticle(id=article_id(text, path.name if path else None), content=text, is_html=is_html, source=source)
+    yield RawArticle(id=article_id(text, path.name if path else None), content=text, is_html=is_html, source=source,
+                     fallback_date=date_in_name(path.name) if path else None)
+
+
+NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_in_name(name: str) -> str | None:
+    """Return the YYYY-MM-DD date a file's name holds (nyt_2016-10-02_x.txt, 20161002-x.html), or None."""
+    match = NAME_DATE.search(name)
+    if not match:
+        return None
+    try:
+        return date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        return None  # 2023-02-30 is no date
 
 
 def _articles_from_jsonl(path: Path, max_bytes: int) -> Iterator[RawArticle | InputError]:

@@ -48,6 +48,8 @@ def build_document(raw: RawArticle) -> Document:
     text, blocks, removed, origin = assemble(raw_blocks, title, from_html=raw.is_html)
     if title is None:
         title = next((text[b.start:b.end] for b in blocks if b.kind == "headline"), None)
+    # The page's own date comes before a fetch date or a date in a file's name.
+    published = published or raw.fallback_date
     return Document(id=raw.id, text=text, blocks=blocks, removed=removed, title=title,
                     published=published, source=source, language=language, origin=origin)
 

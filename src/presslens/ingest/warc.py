@@ -56,7 +56,7 @@ def iter_warc_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
                     continue
                 date = record.rec_headers.get_header("WARC-Date")
                 yield RawArticle(id=article_id(text, uri), content=text, is_html=True,
-                                 published=date[:10] if date else None, source=Source(url=uri, path=where))
+                                 fallback_date=date[:10] if date else None, source=Source(url=uri, path=where))
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
             detail = (str(error).splitlines() or [""])[0]
             yield InputError(f"is not a readable WARC file ({type(error).__name__}: {detail})", where)

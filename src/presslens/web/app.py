@@ -23,7 +23,8 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from presslens import __version__
-from presslens.corpus.store import open_store
+from presslens.corpus.search import SYNTAX_HELP, QuerySyntaxError
+from presslens.corpus.store import Filters, SQLStore, open_store
 from presslens.errors import InputError, PresslensError
 from presslens.record import Article
 from presslens.render.html import article_body
@@ -161,16 +162,48 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
 
     # -- search ---------------------------------------------------------------------
 
+    search_params = {
+        "kind": Query("articles", alias="in", pattern="^(articles|quotes)$",
+                      description="what to search: articles (title and text) or quotes (their words)"),
+        "since": Query(None, description="published on or after this date (YYYY-MM-DD)"),
+        "until": Query(None, description="published on or before this date (YYYY-MM-DD)"),
+        "outlet": Query(None, description="from outlets whose name or web address holds this text"),
+        "speaker": Query(None, description="quoting (articles) or said by (quotes) this speaker"),
+    }
+
+    def search_filters(since: date | None, until: date | None, outlet: str | None, speaker: str | None) -> Filters:
+        return Filters(since=since and since.isoformat(), until=until and until.isoformat(),
+                       outlet=outlet or None, speaker=speaker or None)
+
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(request: Request, q: str = "", page: int = paging["page"], size: int = paging["size"]):
-        result = queries.search(stores.get(), q, page_of(page, size)) if q.strip() else None
-        return render("search.html.j2", request, q=q, result=result)
+    def search_page(request: Request, q: str = "", kind: str = search_params["kind"],
+                    since: date | None = search_params["since"], until: date | None = search_params["until"],
+                    outlet: str | None = search_params["outlet"], speaker: str | None = search_params["speaker"],
+                    page: int = paging["page"], size: int = paging["size"]):
+        form = {"q": q, "in": kind, "since": since or "", "until": until or "", "outlet": outlet or "",
+                "speaker": speaker or ""}
+        if not q.strip():
+            return render("search.html.j2", request, q=q, form=form, result=None, problem=None, syntax=SYNTAX_HELP)
+        try:
+            result = queries.search(stores.get(), q, page_of(page, size), kind,
+                                    search_filters(since, until, outlet, speaker))
+        except QuerySyntaxError as error:
+            # Shown on the search page itself, with the form to correct it.
+            return render("search.html.j2", request, status=400, q=q, form=form, result=None, problem=str(error),
+                          syntax=SYNTAX_HELP)
+        return render("search.html.j2", request, q=q, form=form, result=result, problem=None, syntax=SYNTAX_HELP)
 
     @app.get("/api/search", tags=["articles"])
-    def search_api(q: str = Query(..., description="words the articles must all contain"),
+    def search_api(q: str = Query(..., description=f"the query: {SYNTAX_HELP}"), kind: str = search_params["kind"],
+                   since: date | None = search_params["since"], until: date | None = search_params["until"],
+                   outlet: str | None = search_params["outlet"], speaker: str | None = search_params["speaker"],
                    page: int = paging["page"], size: int = paging["size"]) -> dict:
-        """Return a page of the articles containing every word of q, best match first."""
-        return queries.search(stores.get(), q, page_of(page, size))
+        """Return a page of the articles (best match first) or quotes (oldest first) matching q."""
+        try:
+            return queries.search(stores.get(), q, page_of(page, size), kind,
+                                  search_filters(since, until, outlet, speaker))
+        except QuerySyntaxError as error:
+            raise HTTPException(400, str(error)[:1].upper() + str(error)[1:]) from None
 
     # -- entities -------------------------------------------------------------------
 

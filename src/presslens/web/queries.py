@@ -17,7 +17,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from presslens.corpus.store import SQLStore, like_pattern, name_key
+from presslens.corpus.search import Or, Phrase
+from presslens.corpus.store import Filters, SQLStore, like_pattern, name_key
 
 ARTICLE_COLUMNS = "a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet"
 
@@ -53,10 +54,20 @@ def _count(store: SQLStore, sql: str, params: tuple | list = ()) -> int:
     return store.query(sql, params)[0]["n"]
 
 
-def search(store: SQLStore, text: str, page: Page) -> dict:
-    """Return a page of the articles matching the words of the text, best first."""
-    # The store owns the FTS query syntax; one row past the page tells whether more follow.
-    found = store.search(text, limit=page.offset + page.size + 1)
+SEARCH_KINDS = ("articles", "quotes")
+
+
+def search(store: SQLStore, text: str, page: Page, kind: str = "articles", filters: Filters | None = None) -> dict:
+    """Return a page of the articles (best first) or quotes (oldest first) matching a query in the search syntax.
+
+    Raises QuerySyntaxError when the query does not parse.
+    """
+    # The store owns the query syntax; one row past the page tells whether more follow.
+    limit = page.offset + page.size + 1
+    if kind == "quotes":
+        found = store.quotes(about=text, limit=limit, filters=filters)
+    else:
+        found = store.search(text, limit=limit, filters=filters)
     items = found[page.offset:page.offset + page.size]
     result = paged(items, page, None)
     result["has_more"] = len(found) > page.offset + page.size
@@ -242,17 +253,16 @@ def said_about(store: SQLStore, entity_id: int, limit: int = 100) -> list[dict]:
     names = sorted(n for n in names if sum(c.isalnum() for c in n) >= 2)
     if not names:
         return []
-    # The full-text index finds the articles naming the entity, so only their quotes are
-    # read; the word-boundary check below then drops "Paris" inside "Parisian".
-    naming, naming_params = store.naming_any(names)
-    clause = " OR ".join(store.matching("q.content") for _ in names)
+    # The quotes' own full-text index finds the quotes naming the entity as words, in the
+    # store's dialect; the check below keeps the rows whose words hold a name as written.
+    naming, naming_params = store._quote_match(Or(tuple(Phrase(tuple(re.findall(r"\w+", n))) for n in names)))
     rows = store.query(
         f"""SELECT q.article_id, a.title, a.published, q.quote_id, q.kind, q.speaker,
                    q.corpus_entity_id AS entity_id, q.cue, q.content
             FROM quotes q JOIN articles a ON a.id = q.article_id
-            WHERE {naming} AND ({clause}) AND (q.corpus_entity_id IS NULL OR q.corpus_entity_id != ?)
+            WHERE {naming} AND (q.corpus_entity_id IS NULL OR q.corpus_entity_id != ?)
             ORDER BY a.published NULLS FIRST, a.seq, q.start""",
-        (*naming_params, *[like_pattern(n, within=True) for n in names], entity_id))
+        (*naming_params, entity_id))
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
                          + r")(?!\w)", re.IGNORECASE)
     return [row for row in rows if pattern.search(row["content"])][:limit]
@@ -260,7 +270,7 @@ def said_about(store: SQLStore, entity_id: int, limit: int = 100) -> list[dict]:
 
 def stories(store: SQLStore, page: Page) -> dict:
     """Return a page of stories, largest first: id, label, article count, outlets, first and last date."""
-    rows = store.query("""SELECT * FROM export_stories
+    rows = store.query("""SELECT id, label, articles, copies, outlets, first_date, last_date FROM stories
                           ORDER BY articles DESC, first_date IS NULL, first_date, id LIMIT ? OFFSET ?""",
                        (page.size, page.offset))
     items = [{**r, "outlets": json.loads(r["outlets"] or "[]")} for r in rows]
