@@ -183,7 +183,7 @@ def test_a_query_the_store_refuses_is_a_400_in_one_sentence(corpus, monkeypatch)
     from presslens.corpus.store import SQLStore
     from presslens.errors import PresslensError
 
-    def refuse(self, text, limit=20):
+    def refuse(self, *args, **kwargs):
         raise PresslensError("the search has an unmatched quotation mark.")
 
     monkeypatch.setattr(SQLStore, "search", refuse)

@@ -68,6 +68,10 @@ def run_watch(args: argparse.Namespace) -> int:
 
     sources = read_sources(args.sources)  # a wrong file is one sentence before anything starts
     load_pipeline(args.model)
+    # The de-duplication library is imported before polling starts: a Ctrl-C that lands inside
+    # an import can surface as another error (scipy's dataclasses wrap it) instead of a clean stop.
+    import datasketch  # noqa: F401
+
     politeness = Politeness(delay=args.delay, per_site=args.per_site, timeout=args.timeout, max_bytes=args.max_bytes,
                             **({"user_agent": args.user_agent} if args.user_agent else {}))
     options = WatchOptions(every=args.every, fetchers=args.fetchers, workers=args.workers,
