@@ -138,6 +138,8 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
         tokens.pop(0)
     while tokens and (tokens[-1].lower_ in EDGE_JUNK or tokens[-1].is_punct and tokens[-1].text != "."):
         tokens.pop()
+    if not tokens:
+        return None  # the model took a lone mark for a name (a "‚" typed as a comma)
     if span.label_ == "PERSON":
         while len(tokens) > 1 and is_title_word(tokens[0]):
             tokens.pop(0)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from presslens.errors import InputError
 from presslens.ingest.document import RawArticle
+from presslens.ingest.files import GZIP_ERRORS, TooLarge, read_capped, shown_path, too_large_message
 from presslens.ingest.sources import article_id
 from presslens.record import Source
 
@@ -24,15 +25,15 @@ def iter_feed_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
     """Yield an article for each feed entry that has content, an InputError for each that has none."""
     import feedparser
 
-    where = str(path)
+    where = shown_path(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            yield InputError(f"is {size:,} bytes, over the {max_bytes:,}-byte limit (raise it with --max-bytes)", where)
-            return
-        data = path.read_bytes()
-    except OSError as error:
-        yield InputError(f"cannot be read ({error.strerror or error})", where)
+        data = read_capped(path, max_bytes)
+    except TooLarge:
+        yield InputError(too_large_message(None, max_bytes), where)
+        return
+    except GZIP_ERRORS as error:
+        detail = getattr(error, "strerror", None) or (str(error).splitlines() or [""])[0] or type(error).__name__
+        yield InputError(f"cannot be read ({detail})", where)
         return
     # feedparser never raises on bad XML: it sets `bozo` and parses what it can, so only a
     # feed with no entries at all is an error.
