@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from presslens.errors import InputError
+from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
 from presslens.ingest.feeds import FEED_SUFFIXES, iter_feed_articles, looks_like_feed
 from presslens.ingest.files import GZIP_ERRORS, folder_files, inner_suffix, open_bytes, shown_path
@@ -50,8 +50,7 @@ def _file_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | InputErr
     try:
         yield from _read_file(path, max_bytes)
     except Exception as error:  # noqa: BLE001 - third-party parsers on hostile input
-        detail = (str(error).splitlines() or [""])[0]
-        yield InputError(f"could not be read ({type(error).__name__}: {detail})", shown_path(path))
+        yield InputError(f"could not be read ({type(error).__name__}: {error_detail(error)})", shown_path(path))
 
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[RawArticle | InputError]:

@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from presslens.errors import InputError
+from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
 from presslens.ingest.files import GZIP_ERRORS, TooLarge, read_capped, shown_path, too_large_message
 from presslens.ingest.sources import article_id
@@ -32,8 +32,7 @@ def iter_feed_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
         yield InputError(too_large_message(None, max_bytes), where)
         return
     except GZIP_ERRORS as error:
-        detail = getattr(error, "strerror", None) or (str(error).splitlines() or [""])[0] or type(error).__name__
-        yield InputError(f"cannot be read ({detail})", where)
+        yield InputError(f"cannot be read ({error_detail(error)})", where)
         return
     # feedparser never raises on bad XML: it sets `bozo` and parses what it can, so only a
     # feed with no entries at all is an error.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from presslens.errors import InputError
+from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
 from presslens.ingest.files import (
     GZIP_ERRORS,
@@ -89,9 +89,8 @@ def _articles_from_file(path: Path, max_bytes: int) -> Iterator[RawArticle | Inp
 def _unreadable(path: Path, error: BaseException) -> str:
     """Return the sentence for a file that failed while being read: a broken gzip stream or an OS error."""
     if path.name.lower().endswith(".gz") and not (isinstance(error, OSError) and error.errno):
-        detail = (str(error).splitlines() or [""])[0] or type(error).__name__
-        return f"is not a readable gzip file ({detail})"
-    return f"cannot be read ({getattr(error, 'strerror', None) or error})"
+        return f"is not a readable gzip file ({error_detail(error)})"
+    return f"cannot be read ({error_detail(error)})"
 
 
 def _articles_from_bytes(

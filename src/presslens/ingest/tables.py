@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from presslens.errors import InputError
+from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
 from presslens.ingest.files import GZIP_ERRORS, inner_suffix, open_bytes, shown_path
 from presslens.ingest.sources import article_id
@@ -46,8 +46,7 @@ def iter_csv_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Input
         except csv.Error as error:
             yield InputError(f"is not a readable CSV file ({error})", where)
         except GZIP_ERRORS as error:
-            detail = getattr(error, "strerror", None) or (str(error).splitlines() or [""])[0] or type(error).__name__
-            yield InputError(f"cannot be read ({detail})", where)
+            yield InputError(f"cannot be read ({error_detail(error)})", where)
 
 
 def _row_article(row: dict[str, str | None], where: str, max_bytes: int) -> RawArticle | InputError:

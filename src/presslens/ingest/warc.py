@@ -6,7 +6,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from presslens.errors import InputError
+from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
 from presslens.ingest.files import shown_path
 from presslens.ingest.sources import article_id, decode_bytes
@@ -60,5 +60,5 @@ def iter_warc_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
                 yield RawArticle(id=article_id(text, uri), content=text, is_html=True,
                                  published=date[:10] if date else None, source=Source(url=uri, path=where))
         except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
-            detail = (str(error).splitlines() or [""])[0]
+            detail = error_detail(error).split(", first line:")[0]  # not the hostile bytes it quotes
             yield InputError(f"is not a readable WARC file ({type(error).__name__}: {detail})", where)
