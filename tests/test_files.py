@@ -143,3 +143,13 @@ def test_nul_bytes_and_format_characters_are_dropped_from_the_text():
     document = build_document(raw)
     assert document.text == "The harbour of Pärnu reopened."
     assert document.raw_offset(document.text.index("reopened")) == raw.content.index("re\u200b")
+
+
+def test_analyze_writes_json_lines_for_a_gzipped_json_lines_file(tmp_path, capsys, nlp):
+    lines = [{"text": ARTICLE, "url": "https://example.org/a"},
+             {"text": "The ferry to Kihnu was cancelled because of ice, the operator said.", "url": "https://example.org/b"}]
+    path = tmp_path / "articles.jsonl.gz"
+    path.write_bytes(gzip.compress("".join(json.dumps(x) + "\n" for x in lines).encode()))
+    assert main(["analyze", str(path)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["source"]["url"] for r in records] == ["https://example.org/a", "https://example.org/b"]

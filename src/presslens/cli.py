@@ -146,12 +146,14 @@ def _analyze(args: argparse.Namespace) -> int:
 
 def _default_format(paths: list[str]) -> str:
     """Return json for one text or HTML file, jsonl when the paths may hold many articles."""
+    from presslens.ingest.files import inner_suffix
     from presslens.ingest.sources import HTML_SUFFIXES, TEXT_SUFFIXES
 
     if len(paths) == 1 and paths[0] != "-":
         path = Path(paths[0])
-        single = TEXT_SUFFIXES | HTML_SUFFIXES | {".gz"}
-        if path.is_file() and path.suffix.lower() in single and not path.name.lower().endswith(".warc.gz"):
+        # a.txt.gz is one article, a.jsonl.gz many; a bare a.gz is read as text or HTML.
+        single = TEXT_SUFFIXES | HTML_SUFFIXES | {""}
+        if path.is_file() and path.suffix.lower() in single | {".gz"} and inner_suffix(path) in single:
             return "json"
     return "json" if paths == ["-"] else "jsonl"
 
