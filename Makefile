@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 
-.PHONY: install browser demo test bench bench-web bench-corpus bench-allsides bench-watch bench-timex eval lint clean
+.PHONY: install browser demo test bench bench-web bench-corpus bench-allsides bench-watch bench-timex bench-hostile bench-long bench-hostile-corpus eval lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,20 @@ bench-allsides: install
 # Local sites on 127.0.0.1 only; several CPU-minutes of analysis, so run it niced.
 bench-watch: install
 	mkdir -p out && nice -n 10 $(BIN)/python benchmarks/watch.py --out out/bench-watch.json
+
+# Real articles mutated at random (ARTICLES of them, 10,000 by default), each analysed.
+ARTICLES ?= 10000
+bench-hostile: install
+	$(BIN)/python benchmarks/hostile.py --corpus $(DATA)/allsides/articles.jsonl.gz --limit $(ARTICLES)
+
+bench-long: install
+	$(BIN)/python benchmarks/long_text.py --corpus $(DATA)/allsides/articles.jsonl.gz --sizes 1,2,4
+
+# ARTICLES real articles and HOSTILE broken items, ingested twice into a temporary store.
+HOSTILE ?= 2000
+bench-hostile-corpus: install
+	$(BIN)/python benchmarks/hostile_corpus.py --corpus $(DATA)/allsides/articles.jsonl.gz \
+	  --articles $(ARTICLES) --hostile $(HOSTILE)
 
 eval: install
 	$(BIN)/presslens eval extraction $(DATA)/article-extraction

@@ -158,14 +158,18 @@ def test_a_failing_extractor_costs_only_its_own_article(tmp_path, monkeypatch, c
     assert "b.txt" in captured.err and "simulated extractor bug" in captured.err
 
 
-def test_text_longer_than_the_parser_accepts_is_refused_alone(tmp_path, capsys, nlp, monkeypatch):
+def test_text_longer_than_the_parser_accepts_is_analysed_in_pieces(tmp_path, capsys, nlp, monkeypatch):
     monkeypatch.setattr(nlp, "max_length", 2000)
-    (tmp_path / "long.txt").write_text("The council met again. " * 200, encoding="utf-8")
-    (tmp_path / "short.txt").write_text("The council met once.", encoding="utf-8")
-    assert main(["analyze", str(tmp_path)]) == 1
-    captured = capsys.readouterr()
-    assert len(captured.out.splitlines()) == 1
-    assert "long.txt" in captured.err and "parser" in captured.err
+    paragraphs = [f"The council of Tartu met for the {n}th time on Monday, said Anneli Saar." for n in range(60)]
+    (tmp_path / "long.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    assert main(["analyze", str(tmp_path / "long.txt")]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert len(record["text"]) > 2000
+    names = {e["name"] for e in record["entities"]}
+    assert "Anneli Saar" in names
+    mentions = [m for e in record["entities"] if e["name"] == "Anneli Saar" for m in e["mentions"]]
+    assert mentions[-1]["start"] > 2000  # a mention in a later piece, placed in the whole text
+    assert all(record["text"][m["start"]:m["end"]] == m["text"] for m in mentions)
 
 
 def test_csv_table_of_quotes_has_one_row_per_quote(article_file, capsys, nlp):

@@ -160,6 +160,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
 def _default_format(paths: list[str]) -> str:
     """Return json for one text or HTML file, jsonl when the paths may hold many articles."""
+    from presslens.ingest.files import inner_suffix
     from presslens.ingest.sources import HTML_SUFFIXES, TEXT_SUFFIXES
     from presslens.ingest.web import is_url
 
@@ -167,8 +168,9 @@ def _default_format(paths: list[str]) -> str:
         return "json"  # one page is one record; a feed's or sitemap's pages come as a list
     if len(paths) == 1 and paths[0] != "-":
         path = Path(paths[0])
-        single = TEXT_SUFFIXES | HTML_SUFFIXES | {".gz"}
-        if path.is_file() and path.suffix.lower() in single and not path.name.lower().endswith(".warc.gz"):
+        # a.txt.gz is one article, a.jsonl.gz many; a bare a.gz is read as text or HTML.
+        single = TEXT_SUFFIXES | HTML_SUFFIXES | {""}
+        if path.is_file() and path.suffix.lower() in single | {".gz"} and inner_suffix(path) in single:
             return "json"
     return "json" if paths == ["-"] else "jsonl"
 

@@ -19,3 +19,16 @@ class InputError(PresslensError):
 
 class ModelNotFoundError(PresslensError):
     """No spaCy pipeline of the requested name is installed."""
+
+
+def error_detail(error: BaseException, limit: int = 120) -> str:
+    """Return a short, printable account of an exception for the end of a one-sentence message.
+
+    A parser's message may quote the hostile bytes it choked on: only the first line is
+    kept, without control characters, cut to `limit` characters.
+    """
+    text = (str(getattr(error, "strerror", None) or error).strip().splitlines() or [""])[0]
+    text = "".join(c for c in text if c.isprintable())
+    if len(text) > limit:
+        text = text[:limit].rstrip() + "…"
+    return text or type(error).__name__

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -11,7 +13,7 @@ from itertools import islice
 
 from spacy.tokens import Doc
 
-from presslens.errors import InputError
+from presslens.errors import InputError, error_detail
 from presslens.ingest import Document, RawArticle, build_document
 from presslens.nlp import BATCH_SIZE, load_pipeline
 from presslens.record import Article
@@ -85,7 +87,7 @@ def analyze_documents(
     steps = extractors()
     iterator = iter(documents)
     while batch := list(islice(iterator, batch_size)):
-        for document, doc in zip(batch, nlp.pipe((d.text for d in batch), batch_size=batch_size)):
+        for document, doc in zip(batch, _parse_batch(nlp, batch, batch_size)):
             article = empty_article(document)
             try:
                 for step in steps:
@@ -96,6 +98,48 @@ def analyze_documents(
                 on_error(document, error)
                 continue
             yield document, article
+
+
+# Texts longer than this are parsed in pieces: the parser's memory grows with the length of
+# the text it is given, the joined Doc's only with its tokens. Far above a news article.
+PIECE_CHARS = 100_000
+SENTENCE_END = re.compile(r"[.!?…][\"'’”»)\]]*\s+")
+
+
+def _parse_batch(nlp, batch: list[Document], batch_size: int) -> Iterator[Doc]:
+    """Yield the parsed Doc of each document in order: short ones through nlp.pipe, long ones
+    in pieces joined back into one Doc over the whole text."""
+    limit = min(PIECE_CHARS, nlp.max_length)
+    short = nlp.pipe((d.text for d in batch if len(d.text) <= limit), batch_size=batch_size)
+    for document in batch:
+        yield next(short) if len(document.text) <= limit else parse_in_pieces(nlp, document.text, limit)
+
+
+def parse_in_pieces(nlp, text: str, piece_chars: int | None = None) -> Doc:
+    """Return the Doc of a long text parsed piece by piece, each cut after a paragraph break
+    (else a sentence end, else a space), joined so every token offset is one into the text."""
+    limit = min(piece_chars or PIECE_CHARS, nlp.max_length)
+    docs = [nlp(piece) for piece in _pieces(text, limit)]
+    doc = Doc.from_docs(docs, ensure_whitespace=False)
+    if doc.text != text:  # never seen; a mismatch would shift every span after it
+        raise ValueError("the parsed pieces of a long text do not join back into it")
+    return doc
+
+
+def _pieces(text: str, limit: int) -> Iterator[str]:
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = window.rfind("\n\n", limit // 4)
+        if cut > 0:
+            cut += 2
+        else:
+            ends = [m.end() for m in SENTENCE_END.finditer(window, limit // 2)]
+            cut = ends[-1] if ends else window.rfind(" ", limit // 2) + 1 or limit
+        yield text[start:start + cut]
+        start += cut
+    if start < len(text):
+        yield text[start:]
 
 
 def analyze_stream(
@@ -118,7 +162,6 @@ def analyze_stream(
 def _analyze_here(
     items: Iterable[RawArticle | InputError], model: str | None, batch_size: int
 ) -> Iterator[Article | InputError]:
-    max_chars = load_pipeline(model).max_length
     pending: list[Document] = []
     for item in items:
         error = item if isinstance(item, InputError) else None
@@ -131,9 +174,6 @@ def _analyze_here(
             else:
                 if not document.text.strip():
                     error = InputError("has no article text after cleaning", _where(item))
-                elif len(document.text) > max_chars:
-                    error = InputError(f"has {len(document.text):,} characters of text, over the parser's "
-                                       f"{max_chars:,} limit", _where(item))
         if error is not None:
             yield from _flush(pending, model, batch_size)
             pending = []
@@ -172,23 +212,54 @@ def _analyze_in_processes(
             try:
                 results = future.result()
             except BrokenProcessPool:
-                # A worker died (out of memory, a crash in native code): which item did it
-                # is unknown, so every batch in flight is reported and a fresh pool goes on.
+                # A worker died (out of memory, a crash in native code) and took the pool
+                # with it: which item did it is unknown, so every batch in flight is run
+                # again one item at a time in a fresh pool, which finds the killer and
+                # keeps the rest.
                 lost = [batch, *(b for b, _ in pending)]
                 pending.clear()
                 pool.shutdown(cancel_futures=True)
-                pool = new_pool()
-                results = [item if isinstance(item, InputError)
-                           else InputError("could not be analysed (a worker process stopped)", _where(item))
-                           for b in lost for item in b]
+                results = []
+                for lost_batch in lost:
+                    pool, retried = _one_by_one(lost_batch, new_pool, model)
+                    results.extend(retried)
             yield from results
     finally:
         pool.shutdown(cancel_futures=True)
 
 
+def _one_by_one(
+    batch: list[RawArticle | InputError], new_pool: Callable[[], ProcessPoolExecutor], model: str | None
+) -> tuple[ProcessPoolExecutor, list[Article | InputError]]:
+    """Return a working pool and the batch's results, each item analysed alone in a fresh pool:
+    an item whose worker dies is reported, and the next one goes to another pool."""
+    pool = new_pool()
+    results: list[Article | InputError] = []
+    for item in batch:
+        if isinstance(item, InputError):
+            results.append(item)
+            continue
+        try:
+            results.extend(pool.submit(_analyze_batch, [item], model, 1).result())
+        except BrokenProcessPool:
+            pool.shutdown(cancel_futures=True)
+            pool = new_pool()
+            results.append(InputError("killed the worker process analysing it (out of memory or a crash "
+                                      "in native code), so it was left out", _where(item)))
+    return pool, results
+
+
+# Test-only: a worker given an item whose text holds this environment variable's value ends
+# abruptly, as one killed by the system would; how the tests make a worker die.
+KILL_MARK_ENV = "PRESSLENS_TEST_KILL_WORKER_ON"
+
+
 def _analyze_batch(
     batch: list[RawArticle | InputError], model: str | None, batch_size: int
 ) -> list[Article | InputError]:
+    mark = os.environ.get(KILL_MARK_ENV)
+    if mark and any(isinstance(item, RawArticle) and mark in item.content for item in batch):
+        os._exit(70)
     return list(_analyze_here(batch, model, batch_size))
 
 
@@ -201,8 +272,7 @@ def _flush(documents: list[Document], model: str | None, batch_size: int) -> Ite
 
     def report(document: Document, error: Exception) -> None:
         where = document.source.path or document.source.url or document.id
-        detail = (str(error).splitlines() or [""])[0]  # one line: some errors explain at length
-        failures.append(InputError(f"could not be analysed ({type(error).__name__}: {detail})", where))
+        failures.append(InputError(f"could not be analysed ({type(error).__name__}: {error_detail(error)})", where))
 
     for _, article in analyze_documents(documents, model, batch_size, on_error=report):
         yield from failures

@@ -290,6 +290,31 @@ class Article(Record):
         """Return the entity with this id, or None."""
         return next((e for e in self.entities if e.id == entity_id), None)
 
+    def broken_spans(self) -> list[str]:
+        """Return a description of every part whose offsets fall outside the text or whose
+        text differs from the stretch its offsets point at; empty for a sound record."""
+        faults: list[str] = []
+        _check_spans(self, self.text, "article", faults)
+        return faults
+
+
+def _check_spans(value: object, text: str, where: str, faults: list[str]) -> None:
+    if isinstance(value, list):
+        for number, item in enumerate(value):
+            _check_spans(item, text, f"{where}[{number}]", faults)
+        return
+    if not isinstance(value, BaseModel) or isinstance(value, Source):
+        return
+    start, end = getattr(value, "start", None), getattr(value, "end", None)
+    if isinstance(start, int) and isinstance(end, int) and value is not None:
+        if not 0 <= start <= end <= len(text):
+            faults.append(f"{where}: offsets {start}-{end} outside a text of {len(text)} characters")
+        elif isinstance(getattr(value, "text", None), str) and text[start:end] != value.text:
+            faults.append(f"{where}: says {value.text!r} but its offsets hold {text[start:end]!r}")
+    for name in type(value).model_fields:
+        if name != "text":
+            _check_spans(getattr(value, name), text, f"{where}.{name}", faults)
+
 
 def json_schema() -> dict:
     """Return the JSON Schema of the article record, tagged with its version."""

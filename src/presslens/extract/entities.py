@@ -138,6 +138,8 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
         tokens.pop(0)
     while tokens and (tokens[-1].lower_ in EDGE_JUNK or tokens[-1].is_punct and tokens[-1].text != "."):
         tokens.pop()
+    if not tokens:
+        return None  # the model took a lone mark for a name (a "‚" typed as a comma)
     if span.label_ == "PERSON":
         while len(tokens) > 1 and is_title_word(tokens[0]):
             tokens.pop(0)
@@ -379,15 +381,19 @@ def _add_missed_mentions(clusters: list[_Cluster], doc: Doc) -> None:
         return
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w-])")
     token_starts = {t.idx: t for t in doc}
-    taken.sort()
-    for match in pattern.finditer(text_of(doc)):
+    text = text_of(doc)
+    # One mark per character already in a mention: a linear check, however many there are.
+    occupied = bytearray(len(text) + 1)
+    for start, end in taken:
+        occupied[start:end] = b"\x01" * len(occupied[start:end])
+    for match in pattern.finditer(text):
         start, end = match.span()
-        if start not in token_starts or any(s < end and start < e for s, e in taken):
+        if start not in token_starts or occupied.find(1, start, end) != -1:
             continue
         token = token_starts[start]
         cluster = forms[match.group()]
         cluster.mentions.append(_Mention(start, end, match.group(), cluster.label, token))
-        taken.append((start, end))
+        occupied[start:end] = b"\x01" * (end - start)
 
 
 def read_titles(doc: Doc, mention: _Mention) -> list[str]:

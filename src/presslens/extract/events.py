@@ -24,6 +24,8 @@ administrative events (decrees, referendums, mobilisation) merge by country.
 
 from __future__ import annotations
 
+import re
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -143,10 +145,11 @@ def extract_events(doc: Doc, document: Document, article: Article) -> list[Event
     if not mentions:
         return []
     block_starts = sorted(block.start for block in document.blocks)
+    quote_at = _innermost_quotes(article, len(text))
     for mention in mentions:
         _arguments(mention, index, sentences, _block_start(block_starts, mention.head.idx))
         mention.modality = _modality(mention)
-        mention.reported_by = _reported_by(mention, article, index, sentences)
+        mention.reported_by = _reported_by(mention, article, index, sentences, quote_at)
         if mention.reported_by is not None and mention.modality == "asserted":
             mention.modality = "reported"
     _attach_times(mentions, article.times, doc, sentence_of)
@@ -617,16 +620,26 @@ def _modality(mention: _Mention) -> str:
     return "asserted"
 
 
+def _innermost_quotes(article: Article, length: int) -> array:
+    """Return, for each character of the text, the index of the shortest quote whose words
+    hold it, or -1: looked up per event mention, so a long article costs no quote scan each."""
+    quote_at = array("i", [-1]) * (length + 1)
+    by_length = sorted(range(len(article.quotes)),
+                       key=lambda i: article.quotes[i].content.end - article.quotes[i].content.start, reverse=True)
+    for number in by_length:  # shorter quotes written last, over the longer ones holding them
+        quote = article.quotes[number]
+        for piece in quote.parts or [quote.content]:
+            start, end = max(piece.start, 0), min(piece.end, length)
+            if end > start:
+                quote_at[start:end] = array("i", [number]) * (end - start)
+    return quote_at
+
+
 def _reported_by(mention: _Mention, article: Article, index: dict[int, Entity],
-                 sentences: list[tuple[int, int]]) -> ReportedBy | None:
+                 sentences: list[tuple[int, int]], quote_at: array) -> ReportedBy | None:
     offset = mention.head.idx
-    holders = []
-    for quote in article.quotes:
-        pieces = quote.parts or [quote.content]
-        if any(p.start <= offset < p.end for p in pieces):
-            holders.append(quote)
-    if holders:
-        quote = min(holders, key=lambda q: q.content.end - q.content.start)
+    if 0 <= offset < len(quote_at) and quote_at[offset] >= 0:
+        quote = article.quotes[quote_at[offset]]
         return ReportedBy(entity_id=quote.speaker.entity_id if quote.speaker else None, quote_id=quote.id)
     doc = mention.head.doc
     start, end = sentences[mention.sentence]

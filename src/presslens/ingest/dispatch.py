@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from presslens.errors import InputError
+from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
 from presslens.ingest.feeds import FEED_SUFFIXES, iter_feed_articles, looks_like_feed
+from presslens.ingest.files import GZIP_ERRORS, folder_files, inner_suffix, open_bytes, shown_path
 from presslens.ingest.sources import DEFAULT_MAX_BYTES, READABLE_SUFFIXES, iter_raw_articles
 from presslens.ingest.tables import CSV_SUFFIXES, iter_csv_articles
 from presslens.ingest.warc import is_warc, iter_warc_articles
@@ -40,25 +42,37 @@ def iter_corpus_articles(
 def _location_articles(location: str, max_bytes: int) -> Iterator[RawArticle | InputError]:
     path = Path(location)
     if location != "-" and path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and _is_corpus_file(p))
+        files = list(folder_files(path, _is_corpus_file))
         if not files:
-            yield InputError("the folder holds no article, JSONL, CSV, feed or WARC files", location)
+            yield InputError("the folder holds no article, JSONL, CSV, feed or WARC files", shown_path(path))
         for file in files:
-            yield from _file_articles(file, max_bytes)
+            if isinstance(file, InputError):
+                yield file
+            else:
+                yield from _file_articles(file, max_bytes)
     elif location != "-" and path.is_file():
         yield from _file_articles(path, max_bytes)
     else:
-        yield from iter_raw_articles([location], max_bytes)
+        yield from iter_raw_articles([os.fspath(location)], max_bytes)
 
 
 def _is_corpus_file(path: Path) -> bool:
     if path.name.startswith("."):
         return False
-    return is_warc(path) or path.suffix.lower() in CORPUS_SUFFIXES
+    return is_warc(path) or path.suffix.lower() in CORPUS_SUFFIXES or inner_suffix(path) in CORPUS_SUFFIXES
 
 
 def _file_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | InputError]:
-    suffix = path.suffix.lower()
+    """Yield the file's articles from the reader its format needs; a reader failing in a way
+    nobody foresaw costs this file, reported, not the run."""
+    try:
+        yield from _read_file(path, max_bytes)
+    except Exception as error:  # noqa: BLE001 - third-party parsers on hostile input
+        yield InputError(f"could not be read ({type(error).__name__}: {error_detail(error)})", shown_path(path))
+
+
+def _read_file(path: Path, max_bytes: int) -> Iterator[RawArticle | InputError]:
+    suffix = inner_suffix(path)
     if is_warc(path):
         yield from iter_warc_articles(path, max_bytes)
     elif suffix in CSV_SUFFIXES:
@@ -71,7 +85,7 @@ def _file_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | InputErr
 
 def _starts_like_feed(path: Path) -> bool:
     try:
-        with path.open("rb") as handle:
+        with open_bytes(path) as handle:
             return looks_like_feed(handle.read(2048))
-    except OSError:
+    except GZIP_ERRORS:
         return False

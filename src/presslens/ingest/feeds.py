@@ -6,8 +6,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from presslens.errors import InputError
+from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
+from presslens.ingest.files import GZIP_ERRORS, TooLarge, read_capped, shown_path, too_large_message
 from presslens.ingest.sources import article_id
 from presslens.record import Source
 
@@ -24,15 +25,14 @@ def iter_feed_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
     """Yield an article for each feed entry that has content, an InputError for each that has none."""
     import feedparser
 
-    where = str(path)
+    where = shown_path(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            yield InputError(f"is {size:,} bytes, over the {max_bytes:,}-byte limit (raise it with --max-bytes)", where)
-            return
-        data = path.read_bytes()
-    except OSError as error:
-        yield InputError(f"cannot be read ({error.strerror or error})", where)
+        data = read_capped(path, max_bytes)
+    except TooLarge:
+        yield InputError(too_large_message(None, max_bytes), where)
+        return
+    except GZIP_ERRORS as error:
+        yield InputError(f"cannot be read ({error_detail(error)})", where)
         return
     # feedparser never raises on bad XML: it sets `bozo` and parses what it can, so only a
     # feed with no entries at all is an error.

@@ -106,6 +106,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlPage:
     blocks = blocks_from_tree(body) if body is not None else []
     if not blocks:
         blocks = _fallback_blocks(tree)
+    if not blocks and (flat := _flattened(html)) is not None:
+        blocks = _fallback_blocks(flat)
     blocks, page.title = _without_title(blocks, page.title)
     if not blocks:
         raise InputError("has no readable article text")
@@ -224,6 +226,25 @@ def _page_text(tree: etree._Element) -> str:
         return trafilatura.html2txt(tree)
     except Exception:  # noqa: BLE001 - same reason as in _bare_extraction
         return ""
+
+
+# Tags that only wrap blocks or style text: taken out of a page nested too deep for the
+# parser, the wrappers becoming paragraph breaks.
+WRAPPER_TAG = re.compile(r"</?(?:div|section|article|main|center|blockquote|ul|ol|li|table|tr|td)\b[^>]*>", re.I)
+STYLE_TAG = re.compile(r"</?(?:span|font|b|i|u|em|strong|small|big|a|abbr|cite|mark|sub|sup|s|strike|tt|ins|del)\b[^>]*>",
+                       re.I)
+
+
+def _flattened(html: str) -> etree._Element | None:
+    """Return the page parsed with its wrapping and styling tags taken out, or None for a
+    page too short to be deep: libxml2 drops everything nested past its depth limit."""
+    if html.count("<") < 255:
+        return None
+    flat = WRAPPER_TAG.sub("<p>", STYLE_TAG.sub("", html))
+    try:
+        return lxml_html.document_fromstring(flat, parser=FRAGMENT_PARSER)
+    except (etree.ParserError, ValueError, TypeError):
+        return None
 
 
 def _fallback_blocks(tree: etree._Element) -> list[RawBlock]:

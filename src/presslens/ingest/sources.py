@@ -16,8 +16,20 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from presslens.errors import InputError
+from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
+from presslens.ingest.files import (
+    GZIP_ERRORS,
+    TooLarge,
+    capped_lines,
+    folder_files,
+    inner_suffix,
+    open_bytes,
+    read_capped,
+    shown_path,
+    too_large_message,
+    unreadable_kind,
+)
 from presslens.record import Source
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -37,55 +49,49 @@ def iter_raw_articles(
             yield from _articles_from_bytes(data, "stdin", None, max_bytes)
             continue
         path = Path(location)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and _is_article_file(p))
+        problem = unreadable_kind(path) if path.exists() or path.is_symlink() else "no such file or folder"
+        if problem is not None:
+            yield InputError(problem, shown_path(path))
+        elif path.is_dir():
+            files = list(folder_files(path, _is_article_file))
             if not files:
-                yield InputError("the folder holds no .txt, .html or .jsonl files", str(path))
+                yield InputError("the folder holds no .txt, .html or .jsonl files", shown_path(path))
             for file in files:
-                yield from _articles_from_file(file, max_bytes)
-        elif path.exists():
-            yield from _articles_from_file(path, max_bytes)
+                if isinstance(file, InputError):
+                    yield file
+                else:
+                    yield from _articles_from_file(file, max_bytes)
         else:
-            yield InputError("no such file or folder", str(path))
+            yield from _articles_from_file(path, max_bytes)
 
 
 def _is_article_file(path: Path) -> bool:
-    return not path.name.startswith(".") and path.suffix.lower() in READABLE_SUFFIXES
+    return not path.name.startswith(".") and (
+        path.suffix.lower() in READABLE_SUFFIXES or inner_suffix(path) in READABLE_SUFFIXES)
 
 
 def _articles_from_file(path: Path, max_bytes: int) -> Iterator[RawArticle | InputError]:
-    where = str(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes and path.suffix.lower() not in JSONL_SUFFIXES:
-            yield InputError(_too_large(size, max_bytes), where)
-            return
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            yield from _articles_from_jsonl(path, max_bytes)
-            return
-        data = path.read_bytes()
-    except OSError as error:
-        yield InputError(f"cannot be read ({error.strerror or error})", where)
+    where = shown_path(path)
+    if inner_suffix(path) in JSONL_SUFFIXES:
+        yield from _articles_from_jsonl(path, max_bytes)
         return
-    if path.suffix.lower() == ".gz":
-        data = _gunzip(data, where, max_bytes)
-        if isinstance(data, InputError):
-            yield data
-            return
+    try:
+        data = read_capped(path, max_bytes)
+    except TooLarge:
+        size = None if path.name.lower().endswith(".gz") else path.stat().st_size
+        yield InputError(too_large_message(size, max_bytes), where)
+        return
+    except GZIP_ERRORS as error:
+        yield InputError(_unreadable(path, error), where)
+        return
     yield from _articles_from_bytes(data, where, path, max_bytes)
 
 
-def _gunzip(data: bytes, where: str, max_bytes: int) -> bytes | InputError:
-    import gzip
-    import zlib
-
-    try:
-        unpacked = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, max_bytes + 1)
-    except (zlib.error, gzip.BadGzipFile) as error:
-        return InputError(f"is not a readable gzip file ({error})", where)
-    if len(unpacked) > max_bytes:
-        return InputError(_too_large(len(unpacked), max_bytes), where)
-    return unpacked
+def _unreadable(path: Path, error: BaseException) -> str:
+    """Return the sentence for a file that failed while being read: a broken gzip stream or an OS error."""
+    if path.name.lower().endswith(".gz") and not (isinstance(error, OSError) and error.errno):
+        return f"is not a readable gzip file ({error_detail(error)})"
+    return f"cannot be read ({error_detail(error)})"
 
 
 def _articles_from_bytes(
@@ -103,9 +109,9 @@ def _articles_from_bytes(
     if path is None and _looks_like_jsonl(text):
         yield from _articles_from_lines(text.splitlines(), where)
         return
-    suffix = path.suffix.lower() if path else ""
+    suffix = inner_suffix(path) if path else ""
     is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(text))
-    source = Source(path=str(path)) if path else Source(path=where)
+    source = Source(path=where)
     yield RawArticle(id=article_id(text, path.name if path else None), content=text, is_html=is_html, source=source,
                      fallback_date=date_in_name(path.name) if path else None)
 
@@ -125,18 +131,24 @@ def date_in_name(name: str) -> str | None:
 
 
 def _articles_from_jsonl(path: Path, max_bytes: int) -> Iterator[RawArticle | InputError]:
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            where = f"{path}:{number}"
-            if len(line) > max_bytes:
-                yield InputError(_too_large(len(line), max_bytes), where)
-                continue
-            try:
-                decoded = line.decode("utf-8")
-            except UnicodeDecodeError:
-                yield InputError("is not valid UTF-8 JSON", where)
-                continue
-            yield from _articles_from_lines([decoded], str(path), first_number=number)
+    shown = shown_path(path)
+    number = 0
+    try:
+        with open_bytes(path) as handle:
+            for number, line in capped_lines(handle, max_bytes):
+                where = f"{shown}:{number}"
+                if line is None:
+                    yield InputError(too_large_message(None, max_bytes), where)
+                    continue
+                try:
+                    decoded = line.decode("utf-8")
+                except UnicodeDecodeError:
+                    yield InputError("is not valid UTF-8 JSON", where)
+                    continue
+                yield from _articles_from_lines([decoded], shown, first_number=number)
+    except GZIP_ERRORS as error:
+        # The lines read before the break are kept; the rest of the file is reported once.
+        yield InputError(_unreadable(path, error), f"{shown}:{number + 1}" if number else shown)
 
 
 def _articles_from_lines(
@@ -156,7 +168,7 @@ def article_from_json_line(line: str, where: str) -> RawArticle | InputError:
         return InputError(f"is not valid JSON ({error.msg})", where)
     if not isinstance(item, dict):
         return InputError("is not a JSON object", where)
-    html, text = item.get("html"), item.get("text")
+    html, text = (without_surrogates(v) if isinstance(v, str) else v for v in (item.get("html"), item.get("text")))
     content = html if isinstance(html, str) and html.strip() else text
     if not isinstance(content, str) or not content.strip():
         return InputError("has no non-empty 'text' or 'html' field", where)
@@ -174,7 +186,15 @@ def article_from_json_line(line: str, where: str) -> RawArticle | InputError:
 
 
 def _str_or_none(value: object) -> str | None:
-    return str(value) if value not in (None, "") else None
+    return without_surrogates(str(value)) if value not in (None, "") else None
+
+
+def without_surrogates(text: str) -> str:
+    """Return the text with lone surrogates (which JSON's \\ud800 escapes can produce, and
+    no UTF-8 encoder accepts) replaced by U+FFFD."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def decode_bytes(data: bytes) -> str:
@@ -263,4 +283,4 @@ def article_id(content: str, published_at: str | None = None) -> str:
 
 
 def _too_large(size: int, limit: int) -> str:
-    return f"is {size:,} bytes, over the {limit:,}-byte limit (raise it with --max-bytes)"
+    return too_large_message(size, limit)

@@ -18,6 +18,9 @@ from presslens.record import Block, Removal
 SPACE_LIKE = {"\u00a0", "\u2007", "\u202f", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004",
               "\u2005", "\u2006", "\u2008", "\u2009", "\u200a", "\u205f", "\u3000", "\t", "\f", "\v"}
 INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+# Control and format characters (NUL, bidi overrides, zero-width marks, lone surrogates)
+# carry no words; kept, they split tokens mid-name and some stores refuse them (NUL).
+DROPPED_CATEGORIES = {"Cc", "Cf", "Cs"}
 BULLET = re.compile(r"^(?:[•●▪‣◦∙·■□➢►▸*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
 TERMINAL = re.compile(r"[.!?…:;]['\"’”»)\]]*$")
 QUOTE_FOLD = str.maketrans({c: "'" for c in "‘’‚‛′`´\"“”„‟″«»"})
@@ -169,7 +172,7 @@ def normalise_whitespace(text: str, start: int) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     for offset, char in enumerate(text, start=start):
-        if char in INVISIBLE:
+        if char in INVISIBLE or (not char.isspace() and _is_control(char)):
             continue
         if char in SPACE_LIKE or char in "\r\n" or (char.isspace() and char != " "):
             char = " "
@@ -185,6 +188,12 @@ def normalise_whitespace(text: str, start: int) -> tuple[str, list[int]]:
     if len(normal) != len(chars):  # composed characters: keep offsets one-to-one
         normal = "".join(chars)
     return normal, origin + [end]
+
+
+def _is_control(char: str) -> bool:
+    if " " <= char < "\x7f":
+        return False
+    return unicodedata.category(char) in DROPPED_CATEGORIES
 
 
 def fold(text: str) -> str:

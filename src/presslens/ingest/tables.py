@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from presslens.errors import InputError
+from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
+from presslens.ingest.files import GZIP_ERRORS, inner_suffix, open_bytes, shown_path
 from presslens.ingest.sources import article_id
 from presslens.record import Source
 
@@ -17,17 +19,18 @@ CSV_SUFFIXES = {".csv", ".tsv"}
 
 def iter_csv_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | InputError]:
     """Yield an article per CSV row, an InputError per row without text and for a file without the column."""
-    where = str(path)
-    # Article bodies are far longer than the csv module's default field limit.
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    where = shown_path(path)
+    # Article bodies are far longer than the csv module's default field limit; a field
+    # past the byte limit (a bomb's single field) stops the reader before it fills memory.
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1, max_bytes + 1))
     try:
-        handle = path.open("r", encoding="utf-8-sig", newline="")
+        handle = io.TextIOWrapper(open_bytes(path), encoding="utf-8-sig", newline="")
     except OSError as error:
         yield InputError(f"cannot be read ({error.strerror or error})", where)
         return
     with handle:
         try:
-            delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+            delimiter = "\t" if inner_suffix(path) == ".tsv" else ","
             reader = csv.DictReader(handle, delimiter=delimiter)
             columns = {c.strip().lower(): c for c in (reader.fieldnames or []) if c}
             if "text" not in columns and "html" not in columns:
@@ -42,6 +45,8 @@ def iter_csv_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Input
             yield InputError("is not UTF-8 text; save the CSV as UTF-8", where)
         except csv.Error as error:
             yield InputError(f"is not a readable CSV file ({error})", where)
+        except GZIP_ERRORS as error:
+            yield InputError(f"cannot be read ({error_detail(error)})", where)
 
 
 def _row_article(row: dict[str, str | None], where: str, max_bytes: int) -> RawArticle | InputError:

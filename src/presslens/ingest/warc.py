@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from presslens.errors import InputError
+from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
+from presslens.ingest.files import shown_path
 from presslens.ingest.sources import article_id, decode_bytes
 from presslens.record import Source
 
@@ -27,7 +29,7 @@ def iter_warc_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    where = str(path)
+    where = shown_path(path)
     try:
         handle = path.open("rb")
     except OSError as error:
@@ -57,6 +59,6 @@ def iter_warc_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
                 date = record.rec_headers.get_header("WARC-Date")
                 yield RawArticle(id=article_id(text, uri), content=text, is_html=True,
                                  fallback_date=date[:10] if date else None, source=Source(url=uri, path=where))
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
-            detail = (str(error).splitlines() or [""])[0]
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
+            detail = error_detail(error).split(", first line:")[0]  # not the hostile bytes it quotes
             yield InputError(f"is not a readable WARC file ({type(error).__name__}: {detail})", where)
