@@ -24,7 +24,6 @@ administrative events (decrees, referendums, mobilisation) merge by country.
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field

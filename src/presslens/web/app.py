@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from presslens import __version__
 from presslens.corpus.search import SYNTAX_HELP, QuerySyntaxError
-from presslens.corpus.store import Filters, SQLStore, open_store
+from presslens.corpus.store import Filters, open_store
 from presslens.errors import InputError, PresslensError
 from presslens.record import Article
 from presslens.render.html import article_body
