@@ -19,7 +19,7 @@ from presslens.record import Article
 FORMATS = ("json", "jsonl", "text", "html", "csv")
 CSV_TABLES = ("events", "amounts", "quotes", "entities")
 # Each task is scored by presslens.eval.<task>: evaluate_<task>(path, progress) and format_<task>(result).
-EVAL_TASKS = ("extraction", "polnear", "case2021", "babe", "ptc", "newssd", "wnc", "timex", "events")
+EVAL_TASKS = ("extraction", "polnear", "case2021", "babe", "ptc", "newssd", "wnc", "timex", "events", "geo")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,7 +268,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _eval(args: argparse.Namespace) -> int:
     path = Path(args.path)
-    if not path.is_dir():
+    if not path.is_dir() and not (args.task == "geo" and path.is_file()):
         raise PresslensError(f"{path} is not a folder; give the data set's folder.")
     from importlib import import_module
 

@@ -31,13 +31,12 @@ def extractors() -> list[Extractor]:
     from presslens.extract.entities import add_speaker_mentions, extract_entities
     from presslens.extract.events import extract_events
     from presslens.extract.framing import extract_framing
-    from presslens.extract.places import geocode_entities
+    from presslens.extract.places import locate_places
     from presslens.extract.quotes import extract_quotes
     from presslens.extract.times import extract_times
 
     def entities(doc: Doc, document: Document, article: Article) -> None:
-        article.entities = extract_entities(doc, document)
-        geocode_entities(article.entities, document.text)
+        article.entities = locate_places(extract_entities(doc, document), document.text)
 
     def quotes(doc: Doc, document: Document, article: Article) -> None:
         article.quotes = extract_quotes(doc, document, article.entities)

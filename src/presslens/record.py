@@ -62,8 +62,18 @@ class Geo(Record):
     lon: float
     country_code: str | None
     geonames_id: int | None
-    feature: str = Field(description="country, region, city or landmark")
+    feature: str = Field(description="country, region, county, city or landmark")
     name: str = Field(description="the gazetteer's name for the place")
+    feature_code: str | None = Field(
+        default=None, description="GeoNames feature code: PCLI, ADM1, ADM2, PPL, PPLC, CONT; null for curated places")
+    admin1: str | None = Field(default=None, description="name of the first-level division (state, province) holding it")
+    admin2: str | None = Field(default=None, description="name of the second-level division (county, parish) holding it")
+    confidence: float = Field(default=1.0, description="0-1: how clearly the article picks this reading over the others")
+    via: Literal["name", "demonym", "organisation", "dateline", "override"] = Field(
+        default="name", description="how the place was found: its name, a demonym (\"Iranian\"), a place inside an "
+                                    "organisation's name, an article's dateline, or the user's --places file")
+    organisation: str | None = Field(
+        default=None, description="id of the organisation entity whose name holds this place, when via is organisation")
 
 
 class Entity(Record):

