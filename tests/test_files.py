@@ -125,6 +125,18 @@ def test_broken_formats_give_one_printable_line_each(tmp_path):
     article.content.encode("utf-8")  # the lone surrogate was replaced
 
 
+def test_random_bytes_named_warc_are_reported_never_passed_over(tmp_path):
+    import random
+
+    chance = random.Random(5)
+    for n in range(40):
+        (tmp_path / f"crawl-{n}.warc").write_bytes(bytes(chance.randrange(256) for _ in range(chance.randrange(1, 3000))))
+    articles, errors = read(tmp_path)
+    assert not articles
+    assert sorted(e.where for e in errors) == sorted(str(tmp_path / f"crawl-{n}.warc") for n in range(40))
+    assert all("not a readable WARC file" in str(e) for e in errors)
+
+
 def test_a_line_past_the_limit_is_skipped_without_being_held():
     stream = io.BytesIO(b"short\n" + b"x" * 1000 + b"\nafter\n")
     assert list(capped_lines(stream, 100)) == [(1, b"short\n"), (2, None), (3, b"after\n")]

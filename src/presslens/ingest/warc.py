@@ -36,8 +36,11 @@ def iter_warc_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
         yield InputError(f"cannot be read ({error.strerror or error})", where)
         return
     with handle:
+        records = 0
         try:
             for record in ArchiveIterator(handle, arc2warc=True):
+                # warcio makes a record with no type of bytes that only look like a header.
+                records += record.rec_type is not None
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 kind = (record.http_headers.get_header("Content-Type") or "").lower()
@@ -62,3 +65,7 @@ def iter_warc_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
         except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
             detail = error_detail(error).split(", first line:")[0]  # not the hostile bytes it quotes
             yield InputError(f"is not a readable WARC file ({type(error).__name__}: {detail})", where)
+            return
+        # Bytes with no typed record in them are not an archive, even if warcio raised nothing.
+        if records == 0 and handle.tell() > 0:
+            yield InputError("is not a readable WARC file (it holds no WARC record)", where)
