@@ -39,11 +39,12 @@ def iter_warc_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
         records = 0
         try:
             # Only a file named .arc is read as the older ARC format: warcio takes a garbage first
-            # line for an ARC header and makes a response of it, which would pass in silence.
+            # line for an ARC header and makes a record of it, which would pass in silence.
             arc = path.name.lower().endswith((".arc", ".arc.gz"))
             for record in ArchiveIterator(handle, arc2warc=arc):
-                # warcio makes a record with no type of bytes that only look like a header.
-                records += record.rec_type is not None
+                if record.rec_type is None or (not arc and record.format == "arc"):
+                    continue
+                records += 1
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 kind = (record.http_headers.get_header("Content-Type") or "").lower()
