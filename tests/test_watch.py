@@ -96,7 +96,10 @@ def test_a_first_poll_stores_every_page_and_a_second_costs_only_304s(site, tmp_p
     sources = [site.url("/feed.xml"), site.url("/sitemap.xml")]
     first = poll(db, sources)
     assert (first.new, first.stored, first.failed) == (5, 5, 0)
-    assert site.paths() == ["/robots.txt", "/feed.xml", "/sitemap.xml", *feed_pages, *map_pages]
+    # Sources are read first, in order; the pages then come from several fetch threads, whose
+    # turns at the site's one request slot follow no fixed order.
+    assert site.paths()[:3] == ["/robots.txt", "/feed.xml", "/sitemap.xml"]
+    assert sorted(site.paths()[3:]) == sorted([*feed_pages, *map_pages])
     assert set(stored(db)) == {site.url(p) for p in feed_pages + map_pages}
     with open_store(db) as store:
         dated = store.query("SELECT published FROM articles WHERE url = ?", (site.url(feed_pages[0]),))
@@ -121,7 +124,7 @@ def test_a_feed_that_changes_between_polls_costs_only_its_new_items(site, tmp_pa
     site.hits.clear()
     report = poll(db, [site.url("/feed.xml")])
     assert (report.new, report.seen, report.stored) == (2, 1, 2)
-    assert site.paths() == ["/robots.txt", "/feed.xml", pages[3], pages[2]]
+    assert site.paths()[:2] == ["/robots.txt", "/feed.xml"] and sorted(site.paths()[2:]) == sorted(pages[2:])
     assert len(stored(db)) == 4
 
 
