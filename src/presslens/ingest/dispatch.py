@@ -9,7 +9,7 @@ from pathlib import Path
 from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
 from presslens.ingest.feeds import FEED_SUFFIXES, iter_feed_articles, looks_like_feed
-from presslens.ingest.files import GZIP_ERRORS, folder_files, inner_suffix, open_bytes, shown_path
+from presslens.ingest.files import GZIP_ERRORS, folder_articles, inner_suffix, open_bytes, shown_path
 from presslens.ingest.sources import DEFAULT_MAX_BYTES, READABLE_SUFFIXES, iter_raw_articles
 from presslens.ingest.tables import CSV_SUFFIXES, iter_csv_articles
 from presslens.ingest.warc import is_warc, iter_warc_articles
@@ -42,14 +42,8 @@ def iter_corpus_articles(
 def _location_articles(location: str, max_bytes: int) -> Iterator[RawArticle | InputError]:
     path = Path(location)
     if location != "-" and path.is_dir():
-        files = list(folder_files(path, _is_corpus_file))
-        if not files:
-            yield InputError("the folder holds no article, JSONL, CSV, feed or WARC files", shown_path(path))
-        for file in files:
-            if isinstance(file, InputError):
-                yield file
-            else:
-                yield from _file_articles(file, max_bytes)
+        yield from folder_articles(path, _is_corpus_file, lambda file: _file_articles(file, max_bytes),
+                                   "article, JSONL, CSV, feed or WARC")
     elif location != "-" and path.is_file():
         yield from _file_articles(path, max_bytes)
     else:

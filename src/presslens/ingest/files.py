@@ -97,6 +97,20 @@ def folder_files(folder: Path, wanted: Callable[[Path], bool]) -> Iterator[Path 
     yield from found
 
 
+def folder_articles(folder: Path, wanted: Callable[[Path], bool], read: Callable[[Path], Iterator],
+                    kinds: str) -> Iterator:
+    """Yield what ``read`` gives for each wanted file under the folder, an error for each file that
+    cannot be opened, and one error when the folder holds none of the ``kinds`` of file."""
+    files = list(folder_files(folder, wanted))
+    if not files:
+        yield InputError(f"the folder holds no {kinds} files", shown_path(folder))
+    for file in files:
+        if isinstance(file, InputError):
+            yield file
+        else:
+            yield from read(file)
+
+
 class TooLarge(Exception):
     """Raised by a capped reader when the stream holds more than its byte limit."""
 

@@ -22,7 +22,7 @@ from presslens.ingest.files import (
     GZIP_ERRORS,
     TooLarge,
     capped_lines,
-    folder_files,
+    folder_articles,
     inner_suffix,
     open_bytes,
     read_capped,
@@ -53,14 +53,8 @@ def iter_raw_articles(
         if problem is not None:
             yield InputError(problem, shown_path(path))
         elif path.is_dir():
-            files = list(folder_files(path, _is_article_file))
-            if not files:
-                yield InputError("the folder holds no .txt, .html or .jsonl files", shown_path(path))
-            for file in files:
-                if isinstance(file, InputError):
-                    yield file
-                else:
-                    yield from _articles_from_file(file, max_bytes)
+            yield from folder_articles(path, _is_article_file, lambda file: _articles_from_file(file, max_bytes),
+                                       ".txt, .html or .jsonl")
         else:
             yield from _articles_from_file(path, max_bytes)
 

