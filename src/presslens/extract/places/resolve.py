@@ -72,7 +72,7 @@ def _person_context(text: str, start: int, end: int) -> bool:
     if _STANCE_BEFORE.search(before) or _PERSON_AFTER.match(text, end, min(len(text), end + 30)):
         return True
     word = _WORD_BEFORE.search(before)
-    return bool(word) and word.group(1)[:1].isupper() and word.group(1).casefold().rstrip(".") in _person_titles()
+    return bool(word) and word.group(1).casefold().rstrip(".") in _person_titles()
 
 
 def _surnames(entities: list[Entity]) -> set[str]:
@@ -185,7 +185,7 @@ def _names_a_person(entity: Entity, text: str, surnames: set[str], places: list[
     if any(p.feature in ("country", "region") for p in places) or _qualified(entity, text):
         return False
     named = _named(entity)
-    if named and all(_person_context(text, m.start, m.end) for m in named):
+    if any(_person_context(text, m.start, m.end) for m in named):
         return True
     return _key(_POSSESSIVE.sub("", entity.name)) in surnames
 
@@ -255,7 +255,7 @@ def _confidence(scores: list[float], best: float) -> float:
 
 
 @cache
-def _overrides(path: str) -> dict[str, int]:
+def read_places_file(path: str) -> dict[str, int]:
     """Return the user's name -> GeoNames id table from a tab- or comma-separated file."""
     table: dict[str, int] = {}
     try:
@@ -277,7 +277,7 @@ def override_for(entity: Entity, gaz: Gazetteer) -> Place | None:
     path = os.environ.get("PRESSLENS_PLACES")
     if not path:
         return None
-    table = _overrides(path)
+    table = read_places_file(path)
     for surface in (entity.name, *entity.aliases, *(m.text for m in _named(entity))):
         gid = table.get(_key(surface))
         if gid is not None:
