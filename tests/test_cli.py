@@ -212,3 +212,26 @@ def test_csv_of_articles_gives_json_lines(tmp_path, capsys, nlp):
     assert main(["analyze", str(path)]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["title"] for r in records] == ["Ferry resumes", "Bridge closes"]
+
+
+def test_analyze_places_file_sets_the_place_a_name_means(tmp_path, capsys, nlp, monkeypatch):
+    monkeypatch.delenv("PRESSLENS_PLACES", raising=False)
+    article = tmp_path / "a.txt"
+    article.write_text("Crowds gathered in Springfield on Saturday for the parade.\n", encoding="utf-8")
+    places = tmp_path / "places.tsv"
+    places.write_text("Springfield\t4409896\n", encoding="utf-8")  # Springfield, Missouri
+    assert main(["analyze", str(article), "--places", str(places), "--format", "json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    geo = next(e["geo"] for e in record["entities"] if e["name"] == "Springfield")
+    assert geo["geonames_id"] == 4409896 and geo["via"] == "override" and geo["admin1"] == "Missouri"
+
+
+def test_analyze_with_a_broken_places_file_is_one_clear_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("PRESSLENS_PLACES", raising=False)
+    article = tmp_path / "a.txt"
+    article.write_text("Crowds gathered in Springfield.\n", encoding="utf-8")
+    places = tmp_path / "places.tsv"
+    places.write_text("Springfield Missouri\n", encoding="utf-8")
+    assert main(["analyze", str(article), "--places", str(places)]) == 2
+    err = capsys.readouterr().err
+    assert "line 1" in err and "Traceback" not in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from importlib.resources import files
@@ -58,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     analyze.add_argument("--table", choices=CSV_TABLES, default="events",
                          help="with --format csv: which records, one row each (default: events)")
+    analyze.add_argument("--places", metavar="FILE",
+                         help="a file of 'name<TAB>GeoNames id' lines: the place each name means, over the resolver's choice")
     _add_model_options(analyze)
     add_workers_option(analyze)
     analyze.set_defaults(run=_analyze)
@@ -108,6 +111,15 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
                         help=f"refuse inputs larger than this (default {DEFAULT_MAX_BYTES:,})")
 
 
+def _use_places_file(path: str) -> None:
+    from presslens.extract.places.resolve import read_places_file
+
+    path = str(Path(path).resolve())
+    read_places_file(path)  # a bad file stops here, before any article is analysed
+    # Worker processes inherit the environment, so every one reads the same file.
+    os.environ["PRESSLENS_PLACES"] = path
+
+
 def _error(message: str) -> None:
     print(f"presslens: {message}", file=sys.stderr)
 
@@ -117,6 +129,8 @@ def _analyze(args: argparse.Namespace) -> int:
     from presslens.pipeline import analyze_stream
 
     output_format = args.format or _default_format(args.paths)
+    if args.places:
+        _use_places_file(args.places)
     articles: list[Article] = []
     done = failures = 0
     stream = analyze_stream(iter_corpus_articles(args.paths, max_bytes=args.max_bytes), model=args.model,

@@ -61,6 +61,10 @@ def outlines() -> tuple[list[Polygon], list[Polygon]] | None:
     return land, borders
 
 
+# Below this confidence the resolver had a close second reading.
+UNSURE_CONFIDENCE = 0.5
+
+
 def _places(article: Article) -> list[tuple[str, float, float, list[str]]]:
     """Return (name, lon, lat, event labels) for each geocoded entity of the article."""
     events_at: dict[str, list[str]] = defaultdict(list)
@@ -69,8 +73,13 @@ def _places(article: Article) -> list[tuple[str, float, float, list[str]]]:
             events_at[event.location].append(event.type.replace("_", " "))
     places = []
     for entity in article.entities:
-        if entity.geo is not None:
-            places.append((entity.name, entity.geo.lon, entity.geo.lat, events_at.get(entity.id, [])))
+        geo = entity.geo
+        # A demonym's country is a point for no event ("Ukrainian troops" fight in towns).
+        if geo is None or geo.via == "demonym":
+            continue
+        # A reading the article leaves open is marked, so a reader checks it before trusting it.
+        name = entity.name if geo.confidence >= UNSURE_CONFIDENCE else f"{entity.name} (?)"
+        places.append((name, geo.lon, geo.lat, events_at.get(entity.id, [])))
     return places
 
 

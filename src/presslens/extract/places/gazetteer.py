@@ -68,6 +68,7 @@ _REGION_PHRASE = re.compile(rf"^(.+?) (?:{_REGION_WORDS})$")
 _DIRECTION = re.compile(
     r"^(?:(?:north|south|east|west|central|northern|southern|eastern|western|"
     r"north eastern|north western|south eastern|south western|northeastern|northwestern|"
+    r"northeast|northwest|southeast|southwest|upstate|downstate|greater|historic|downtown|"
     r"southeastern|southwestern) )+(.+)$"
 )
 # A bare point of the compass ("the West", "Central") is a direction or a bloc in news text,

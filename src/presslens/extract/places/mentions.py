@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from presslens.extract.places.gazetteer import _POSSESSIVE, _key, country_code, gazetteer, place_type
-from presslens.lexicons import load_table
+from presslens.extract.places.demonyms import demonym_country
+from presslens.extract.places.gazetteer import _POSSESSIVE, _key, gazetteer, place_type
+from presslens.lexicons import load_list
 from presslens.record import Entity, Mention
 
 # How recognition found a place: the kind, and the organisation whose name holds it.
@@ -34,51 +35,37 @@ _DATELINE = re.compile(
     r"(?m)^[ \t]*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})"
     r"(?:,\s*[A-Z][A-Za-z.]+(?: [A-Z][a-z.]+)?)?\s*(?:\([^)\n]{1,30}\)\s*)?(?:--|[—–:]|-\s)"
 )
-# Demonym endings and what the country's name ends with instead: Iranian -> Iran,
-# Lebanese -> Lebanon is in the lexicon, Israeli -> Israel, Kenyan -> Kenya.
-_DEMONYM_ENDINGS = (("ians", ""), ("ian", ""), ("ans", "a"), ("an", "a"), ("an", ""), ("is", ""), ("i", ""), ("ese", ""))
-
-
-@cache
-def _demonyms() -> dict[str, str]:
-    return {name.casefold(): country for name, country in load_table("demonyms.tsv")}
-
-
-def demonym_country(name: str) -> str | None:
-    """Return the ISO code of the country a demonym ("Iranian", "Palestinians") points at."""
-    name = name.strip()
-    listed = _demonyms().get(name.casefold())
-    if listed:
-        return country_code(listed)
-    if not name[:1].isupper() or " " in name:
-        return None
-    for ending, replacement in _DEMONYM_ENDINGS:
-        if name.endswith(ending) and len(name) - len(ending) >= 3:
-            code = country_code(name[: -len(ending)] + replacement)
-            if code:
-                return code
-    return None
 
 
 def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
+@cache
+def _institutions() -> frozenset[str]:
+    return frozenset(load_list("place-institutions.txt"))
+
+
 def _inner_places(text: str) -> list[tuple[int, int]]:
-    """Return the spans, within an organisation's name, of well-known place names it holds."""
+    """Return the spans, within an organisation's name, of well-known place names it holds.
+
+    Two shapes are read: a country or state after "of" ("University of Texas"), and a place
+    before a word naming a local body ("Gainesville Police", "Indiana Statehouse"). A name
+    before any other word is left alone: "Washington Latin School" is named after a man.
+    """
+    gaz = gazetteer()
     found: list[tuple[int, int]] = []
     match = _OF.search(text)
-    if match:
+    if match and any(p.feature in ("country", "region") for p in gaz.lookup(match.group(1))):
         found.append(match.span(1))
     words = list(_WORD.finditer(text))
-    # The longest run of leading capitalised words (up to three) that names a place, leaving
-    # at least one word for the organisation itself: "Pointe Coupee Sheriff's Office".
     for size in range(min(3, len(words) - 1), 0, -1):
         start, end = words[0].start(), words[size - 1].end()
-        if place_type(_POSSESSIVE.sub("", text[start:end])):
+        head = words[size].group(0).casefold()
+        if head in _institutions() and place_type(_POSSESSIVE.sub("", text[start:end])):
             found.append((start, end))
             break
-    return [(s, e) for s, e in found if not _covered(found[: found.index((s, e))], s, e)]
+    return found
 
 
 def _next_id(entities: list[Entity]) -> int:

@@ -28,6 +28,7 @@ from presslens.extract.places.gazetteer import (
     _km,
     gazetteer,
 )
+from presslens.extract.places.demonyms import demonym_country
 from presslens.lexicons import load_list
 from presslens.record import Entity, Geo
 
@@ -71,7 +72,7 @@ def _person_context(text: str, start: int, end: int) -> bool:
     if _STANCE_BEFORE.search(before) or _PERSON_AFTER.match(text, end, min(len(text), end + 30)):
         return True
     word = _WORD_BEFORE.search(before)
-    return bool(word) and word.group(1)[:1].isupper() and word.group(1).casefold().rstrip(".") in _person_titles()
+    return bool(word) and word.group(1).casefold().rstrip(".") in _person_titles()
 
 
 def _surnames(entities: list[Entity]) -> set[str]:
@@ -148,6 +149,8 @@ def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> list[Place]
             places = _narrow(gaz.lookup(head), containers(gaz, tail, after_comma=True))
         if places:
             break
+    if not places:
+        places = _part_candidates(entity.name, gaz)
     if len(places) > 1 and text:
         for mention in named:
             match = _QUALIFIER.match(text, mention.end, min(len(text), mention.end + 80))
@@ -155,6 +158,22 @@ def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> list[Place]
                 qualifier = _POSSESSIVE.sub("", match.group(1))
                 places = _narrow(places, containers(gaz, qualifier, after_comma=True))
     return places
+
+
+def _part_candidates(name: str, gaz: Gazetteer) -> list[Place]:
+    """Return the readings of the longest leading, else trailing, words of a name that is a place.
+
+    spaCy's place spans sometimes take in the words around the place: "Fargo City",
+    "Laurel County High School", "Historic Dublin".
+    """
+    words = name.split()
+    for size in range(len(words) - 1, 0, -1):
+        for part in (" ".join(words[:size]), " ".join(words[-size:])):
+            if part[:1].isupper():
+                found = [p for p in lookup(gaz, part) if p.feature != "city" or p.population >= 1000]
+                if found:
+                    return found
+    return []
 
 
 def _qualified(entity: Entity, text: str) -> bool:
@@ -166,7 +185,7 @@ def _names_a_person(entity: Entity, text: str, surnames: set[str], places: list[
     if any(p.feature in ("country", "region") for p in places) or _qualified(entity, text):
         return False
     named = _named(entity)
-    if named and all(_person_context(text, m.start, m.end) for m in named):
+    if any(_person_context(text, m.start, m.end) for m in named):
         return True
     return _key(_POSSESSIVE.sub("", entity.name)) in surnames
 
@@ -236,7 +255,7 @@ def _confidence(scores: list[float], best: float) -> float:
 
 
 @cache
-def _overrides(path: str) -> dict[str, int]:
+def read_places_file(path: str) -> dict[str, int]:
     """Return the user's name -> GeoNames id table from a tab- or comma-separated file."""
     table: dict[str, int] = {}
     try:
@@ -258,7 +277,7 @@ def override_for(entity: Entity, gaz: Gazetteer) -> Place | None:
     path = os.environ.get("PRESSLENS_PLACES")
     if not path:
         return None
-    table = _overrides(path)
+    table = read_places_file(path)
     for surface in (entity.name, *entity.aliases, *(m.text for m in _named(entity))):
         gid = table.get(_key(surface))
         if gid is not None:
@@ -299,8 +318,16 @@ def geocode_entities(
         if forced is not None:
             entity.geo = record(gaz, forced, 1.0, "override")
             continue
-        places = _entity_candidates(entity, text, gaz)
-        if places and not _names_a_person(entity, text, surnames, places):
+        if found_as.get(entity.id, ("",))[0] == "demonym":
+            code = demonym_country(entity.name)
+            places = [gaz.countries[code]] if code in gaz.countries else []
+        else:
+            places = _entity_candidates(entity, text, gaz)
+            if places and _names_a_person(entity, text, surnames, places):
+                # The article uses the name for someone: it is no place, whatever spaCy said.
+                entity.type = "PERSON"
+                continue
+        if places:
             items.append((entity, places, float(max(1, len(entity.mentions)))))
 
     # First, names with one reading (or readings all in one country) set the context for
