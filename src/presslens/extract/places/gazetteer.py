@@ -33,7 +33,7 @@ import pycountry
 from presslens.lexicons import load_table
 
 # Raised whenever the build changes, so an old cache file is never read back.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 
 # Local news names villages and small towns; the clashes they add with ordinary names are
 # left to the resolver, which prefers larger places when nothing in the article points to
