@@ -215,7 +215,7 @@ def test_csv_of_articles_gives_json_lines(tmp_path, capsys, nlp):
 
 
 def test_analyze_places_file_sets_the_place_a_name_means(tmp_path, capsys, nlp, monkeypatch):
-    monkeypatch.delenv("PRESSLENS_PLACES", raising=False)
+    monkeypatch.setenv("PRESSLENS_PLACES", "")  # recorded, so what --places sets is undone after the test
     article = tmp_path / "a.txt"
     article.write_text("Crowds gathered in Springfield on Saturday for the parade.\n", encoding="utf-8")
     places = tmp_path / "places.tsv"
@@ -227,7 +227,7 @@ def test_analyze_places_file_sets_the_place_a_name_means(tmp_path, capsys, nlp, 
 
 
 def test_analyze_with_a_broken_places_file_is_one_clear_error(tmp_path, capsys, monkeypatch):
-    monkeypatch.delenv("PRESSLENS_PLACES", raising=False)
+    monkeypatch.setenv("PRESSLENS_PLACES", "")  # recorded, so what --places sets is undone after the test
     article = tmp_path / "a.txt"
     article.write_text("Crowds gathered in Springfield.\n", encoding="utf-8")
     places = tmp_path / "places.tsv"
