@@ -19,7 +19,8 @@ from presslens.errors import PresslensError
 
 class Stores:
     """The read-only stores the worker threads query: one shared by all when the store allows it
-    (PostgreSQL), else one per thread (a SQLite connection is not shared across threads)."""
+    (PostgreSQL), else one per thread (a SQLite connection is not shared across threads), and the
+    one store the corpus's generation is read on (the shared one, or a SQLite connection of its own)."""
 
     def __init__(self, location: str):
         self.location = location
@@ -60,6 +61,8 @@ class Stores:
         with self.watching:
             if self.watcher is None or self.watcher.db is None:
                 self.watcher = self.shared or self._open()
+                if self.watcher.thread_safe() and self.shared is None:
+                    self.shared = self.watcher  # one connection for all, as `get` would share it
             return self.watcher.generation()
 
     def drop_lost(self) -> bool:
