@@ -15,14 +15,15 @@ The app is started with `presslens serve` on a free loopback port, and C clients
 default), each keeping its connection open, request a mix of pages and API calls, one after
 another, until S seconds (60) have passed or N requests (100,000) were sent, whichever comes
 first. Nothing leaves 127.0.0.1. Prints requests/s, p50/p95/max latency overall and per kind
-of request, the count of errors (any answer but 200, or no answer), and the server's resident
-memory sampled each second; exits 1 if any request failed.
+of request, the count of errors (any answer but 200, or no answer), the server's CPU time per
+request and its resident memory sampled each second; exits 1 if any request failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import re
 import socket
@@ -114,6 +115,12 @@ def rss_mib(pid: int) -> float:
     """Return the resident memory of a process in MiB, from /proc."""
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user and system) a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def request_maker(db: Path, seed: int = 7):
@@ -220,7 +227,9 @@ def main() -> int:
             asyncio.run(load(base, make, 4, 5, 200))  # warm: pipeline of each route, page cache
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
+            cpu_before, own_before = cpu_seconds(server.pid), time.process_time()
             times, errors, took = asyncio.run(load(base, make, args.clients, args.seconds, args.max_requests))
+            cpu, own = cpu_seconds(server.pid) - cpu_before, time.process_time() - own_before
             stop.set()
             sampler.join()
         finally:
@@ -235,6 +244,9 @@ def main() -> int:
     print(f"{len(every):,} requests in {took:.1f} s: {len(every) / took:.1f} requests/s, "
           f"p50 {statistics.median(every):.0f} ms, p95 {percentile(every, 0.95):.0f} ms, "
           f"max {max(every):.0f} ms, {failed} errors")
+    # CPU time per request does not depend on what else the machine runs, as latency does.
+    print(f"server CPU: {cpu:.1f} s over the run ({cpu / took:.2f} cores), {1000 * cpu / len(every):.1f} ms per request; "
+          f"the clients' own CPU: {own:.1f} s")
     print(f"{'request':<14} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
     for kind in MIX:
         if times[kind]:
@@ -245,6 +257,9 @@ def main() -> int:
     first, last = statistics.mean(rss[:tenth]), statistics.mean(rss[-tenth:])
     print(f"server memory: {idle:.0f} MiB idle; under load {first:.0f} MiB in the first tenth of the run, "
           f"{last:.0f} MiB in the last ({last / first:.2f}x), peak {max(rss):.0f} MiB ({len(rss)} samples)")
+    # Whether it levels off: the mean of each tenth of the run, in order.
+    tenths = [statistics.mean(rss[i:i + tenth]) for i in range(0, tenth * 10, tenth) if rss[i:i + tenth]]
+    print("server memory by tenth of the run (MiB): " + " ".join(f"{mib:.0f}" for mib in tenths))
     return 1 if failed else 0
 
 

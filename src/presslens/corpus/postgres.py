@@ -362,6 +362,11 @@ class PostgresStore(SQLStore):
         # a statement that fails cannot leave a transaction aborted for the next.
         return self.read_only
 
+    def generation(self) -> object:
+        # The snapshot names the transactions committed so far (its lowest running one, the next
+        # id and those in flight): it moves on every commit in the cluster, never on a read.
+        return self._execute("SELECT txid_current_snapshot()::text").fetchone()[0]
+
     def connection_lost(self) -> bool:
         # psycopg marks the connection broken when the server ended it (a restart, a dropped link).
         return self.db is None or self.db.broken

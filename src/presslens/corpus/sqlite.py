@@ -335,6 +335,10 @@ class SQLiteStore(SQLStore):
     def _quote_match(self, query) -> tuple[str, list]:
         return "q.rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)", [fts5(query)]
 
+    def generation(self) -> object:
+        # SQLite bumps a connection's data_version whenever another connection commits.
+        return self._execute("PRAGMA data_version").fetchone()[0]
+
     def starts_with_date(self, column: str) -> str:
         return f"{column} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
 

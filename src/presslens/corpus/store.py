@@ -408,6 +408,14 @@ class SQLStore(Store):
         """Return True when threads may share this store to read; otherwise each thread opens its own."""
         return False
 
+    def generation(self) -> object:
+        """Return a value that differs from the last one this store returned once anyone has committed
+        a change to the corpus since: readers keep whole-corpus figures until it moves.
+
+        Compared only between calls on one store; the base answer, never equal, keeps nothing.
+        """
+        return object()
+
     def connection_lost(self) -> bool:
         """Return True when the database server dropped this store's connection (a file never does)."""
         return False

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -31,6 +31,7 @@ from presslens.render.html import article_body
 from presslens.watch.state import source_rows
 from presslens.web import queries
 from presslens.web.auth import TokenGate
+from presslens.web.cache import Answers
 from presslens.web.limits import DEFAULT_PER_MINUTE, AnalyzeRateLimit
 from presslens.web.queries import Page
 from presslens.web.safety import BodyLimit, SecurityHeaders
@@ -38,6 +39,10 @@ from presslens.web.stores import ReconnectingRoute, Stores
 
 # An article pasted for analysis is text, not a crawl: a megabyte is a very long article.
 DEFAULT_MAX_BODY_BYTES = 1_000_000
+# Worker threads answering requests at once. Each holds a database connection and its page
+# cache; the work is mostly Python, which runs one thread at a time, so more threads than
+# this add memory and switching, not answers per second.
+DEFAULT_THREADS = 8
 MAX_PAGE_SIZE = 200
 
 
@@ -57,13 +62,16 @@ def _environment() -> Environment:
 
 
 def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, token: str | None = None,
-               analyses_per_minute: int = DEFAULT_PER_MINUTE) -> FastAPI:
+               analyses_per_minute: int = DEFAULT_PER_MINUTE, threads: int = DEFAULT_THREADS) -> FastAPI:
     """Return the web app serving the corpus at this location (a SQLite file or a postgresql:// URL), read-only.
 
     With a token, every request must carry it (see presslens.web.auth); each client may ask
-    for `analyses_per_minute` analyses (see presslens.web.limits).
+    for `analyses_per_minute` analyses (see presslens.web.limits). At most `threads` requests
+    are worked on at once; the others wait their turn.
     """
     stores = Stores(str(location))
+    # Whole-corpus lists and figures, kept until the corpus changes (presslens.web.cache).
+    answers = Answers(stores.generation)
     # A missing, foreign or outdated database is one sentence now, not a 500 on the first page.
     # The store is opened read-only, so it cannot run a migration itself.
     stores.get()
@@ -82,7 +90,12 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("presslens.web", "static")]), name="static")
     app.state.stores = stores
+    app.router.add_event_handler("startup", lambda: _limit_threads(threads))
     app.router.add_event_handler("shutdown", stores.close)
+
+    def kept(query, *args):
+        """Return what `query(store, *args)` returns, computed once while the corpus stays as it is."""
+        return answers.get((query.__name__, *args), lambda: query(stores.get(), *args))
 
     def page_of(page: int, size: int) -> Page:
         return Page(page, size)
@@ -125,23 +138,23 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview_page(request: Request):
-        return render("overview.html.j2", request, **queries.overview(stores.get()))
+        return render("overview.html.j2", request, **kept(queries.overview))
 
     @app.get("/api/overview", tags=["corpus"])
     def overview_api() -> dict:
         """Return the corpus counts, latest articles, top entities and top speakers."""
-        return queries.overview(stores.get())
+        return kept(queries.overview)
 
     # -- articles -------------------------------------------------------------------
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def articles_page(request: Request, page: int = paging["page"], size: int = paging["size"]):
-        return render("articles.html.j2", request, result=queries.articles(stores.get(), page_of(page, size)))
+        return render("articles.html.j2", request, result=kept(queries.articles, page_of(page, size)))
 
     @app.get("/api/articles", tags=["articles"])
     def articles_api(page: int = paging["page"], size: int = paging["size"]) -> dict:
         """Return a page of articles (id, title, published, source, outlet), newest first."""
-        return queries.articles(stores.get(), page_of(page, size))
+        return kept(queries.articles, page_of(page, size))
 
     def article_or_404(article_id: str) -> Article:
         article = stores.get().article(article_id)
@@ -158,7 +171,9 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
     @app.get("/api/articles/{article_id}", response_model=Article, tags=["articles"])
     def article_api(article_id: str):
         """Return the full record of one article."""
-        return article_or_404(article_id)
+        # Written by the record itself: FastAPI would check the record again field by field
+        # and encode it in Python, which costs more than the rest of the request.
+        return Response(article_or_404(article_id).model_dump_json(), media_type="application/json")
 
     # -- search ---------------------------------------------------------------------
 
@@ -210,14 +225,14 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
     @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
     def entities_page(request: Request, type: str | None = None, page: int = paging["page"],
                       size: int = paging["size"]):
-        result = queries.entities(stores.get(), page_of(page, size), type or None)
+        result = kept(queries.entities, page_of(page, size), type or None)
         return render("entities.html.j2", request, result=result, type=type or "")
 
     @app.get("/api/entities", tags=["entities"])
     def entities_api(type: str | None = Query(None, description="only entities of this type, e.g. PERSON"),
                      page: int = paging["page"], size: int = paging["size"]) -> dict:
         """Return a page of corpus entities, most mentioned first."""
-        return queries.entities(stores.get(), page_of(page, size), type or None)
+        return kept(queries.entities, page_of(page, size), type or None)
 
     def entity_or_404(entity_id: int, page: Page) -> dict:
         found = queries.entity(stores.get(), entity_id, page)
@@ -229,7 +244,8 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
     def entity_page(request: Request, entity_id: int, page: int = paging["page"], size: int = paging["size"]):
         found = entity_or_404(entity_id, page_of(page, size))
         peak = max((d["mentions"] for d in found["days"]), default=0)
-        return render("entity.html.j2", request, entity=found, peak=peak)
+        return render("entity.html.j2", request, entity=found, peak=peak,
+                      co_occurring_articles=queries.CO_OCCURRING_ARTICLES)
 
     @app.get("/api/entities/{entity_id}", tags=["entities"])
     def entity_api(entity_id: int, page: int = paging["page"], size: int = paging["size"]) -> dict:
@@ -249,12 +265,13 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
 
     @app.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
     def speakers_page(request: Request, page: int = paging["page"], size: int = paging["size"]):
-        return render("speakers.html.j2", request, result=queries.speakers(stores.get(), page_of(page, size)))
+        return render("speakers.html.j2", request,
+                      result=queries.speakers(stores.get(), page_of(page, size), kept(queries.speaker_ranking)))
 
     @app.get("/api/speakers", tags=["speakers"])
     def speakers_api(n: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="how many")) -> list[dict]:
         """Return the speakers quoted most, with their quote and article counts."""
-        return queries.top_speakers(stores.get(), n)
+        return kept(queries.speaker_ranking)["items"][:n]
 
     @app.get("/api/speakers/{name:path}/quotes", tags=["speakers"])
     def speaker_api(name: str, page: int = paging["page"], size: int = paging["size"]) -> dict:
@@ -268,12 +285,12 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, page: int = paging["page"], size: int = paging["size"]):
-        return render("stories.html.j2", request, result=queries.stories(stores.get(), page_of(page, size)))
+        return render("stories.html.j2", request, result=kept(queries.stories, page_of(page, size)))
 
     @app.get("/api/stories", tags=["stories"])
     def stories_api(page: int = paging["page"], size: int = paging["size"]) -> dict:
         """Return a page of stories, largest first: label, article count, outlets, first and last date."""
-        return queries.stories(stores.get(), page_of(page, size))
+        return kept(queries.stories, page_of(page, size))
 
     def story_or_404(story_id: str) -> dict:
         found = queries.story(stores.get(), story_id)
@@ -304,47 +321,45 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
                     place: str | None = event_filters["place"], since: str | None = event_filters["since"],
                     until: str | None = event_filters["until"], page: int = paging["page"],
                     size: int = paging["size"]):
-        store = stores.get()
         chosen = (type or None, place or None, since or None, until or None)
-        result = queries.events(store, page_of(page, size), *chosen)
+        result = kept(queries.events, page_of(page, size), *chosen)
         filters = {"type": type or "", "place": place or "", "since": since or "", "until": until or ""}
-        return render("events.html.j2", request, result=result, types=queries.event_types(store), filters=filters,
+        return render("events.html.j2", request, result=result, types=kept(queries.event_types), filters=filters,
                       active={k: v for k, v in filters.items() if v},
-                      map_svg=_events_map(queries.event_places(store, *chosen)),
-                      timeline_svg=_events_timeline(queries.event_timeline(store, *chosen)))
+                      map_svg=_events_map(kept(queries.event_places, *chosen)),
+                      timeline_svg=_events_timeline(kept(queries.event_timeline, *chosen)))
 
     @app.get("/api/events/places", tags=["events"])
     def event_places_api(type: str | None = event_filters["type"], place: str | None = event_filters["place"],
                          since: str | None = event_filters["since"], until: str | None = event_filters["until"],
                          n: int = Query(300, ge=1, le=1000, description="how many places")) -> list[dict]:
         """Return the geocoded places of the filtered events with their coordinates and event counts, busiest first."""
-        return queries.event_places(stores.get(), type or None, place or None, since or None, until or None, n)
+        return kept(queries.event_places, type or None, place or None, since or None, until or None, n)
 
     @app.get("/api/events/timeline", tags=["events"])
     def event_timeline_api(type: str | None = event_filters["type"], place: str | None = event_filters["place"],
                            since: str | None = event_filters["since"], until: str | None = event_filters["until"],
                            n: int = Query(12, ge=1, le=MAX_PAGE_SIZE, description="how many groups")) -> list[dict]:
         """Return the busiest (day, type, place) groups of the filtered dated events, in date order."""
-        return queries.event_timeline(stores.get(), type or None, place or None, since or None, until or None, n)
+        return kept(queries.event_timeline, type or None, place or None, since or None, until or None, n)
 
     @app.get("/api/events", tags=["events"])
     def events_api(type: str | None = event_filters["type"], place: str | None = event_filters["place"],
                    since: str | None = event_filters["since"], until: str | None = event_filters["until"],
                    page: int = paging["page"], size: int = paging["size"]) -> dict:
         """Return a page of events, filtered by type, place and dates, in date order."""
-        return queries.events(stores.get(), page_of(page, size), type or None, place or None, since or None,
-                              until or None)
+        return kept(queries.events, page_of(page, size), type or None, place or None, since or None, until or None)
 
     # -- errors ---------------------------------------------------------------------
 
     @app.get("/errors", response_class=HTMLResponse, include_in_schema=False)
     def errors_page(request: Request, page: int = paging["page"], size: int = paging["size"]):
-        return render("errors.html.j2", request, result=queries.errors(stores.get(), page_of(page, size)))
+        return render("errors.html.j2", request, result=kept(queries.errors, page_of(page, size)))
 
     @app.get("/api/errors", tags=["corpus"])
     def errors_api(page: int = paging["page"], size: int = paging["size"]) -> dict:
         """Return a page of the items that failed ingest, with why."""
-        return queries.errors(stores.get(), page_of(page, size))
+        return kept(queries.errors, page_of(page, size))
 
     # -- watched sources --------------------------------------------------------------
 
@@ -391,6 +406,13 @@ def create_app(location: str | Path, max_body_bytes: int = DEFAULT_MAX_BODY_BYTE
                       stored=False)
 
     return app
+
+
+def _limit_threads(threads: int) -> None:
+    # Routes written as plain functions run in the event loop's thread pool (40 by default).
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads
 
 
 def _events_map(places: list[dict]) -> Markup:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from presslens.errors import PresslensError
 from presslens.web.auth import TOKEN_ENV
 
 
@@ -18,6 +19,8 @@ def add_web_commands(subparsers) -> None:
     serve.add_argument("--token", default=None, metavar="TOKEN",
                        help=f"access token every request must carry (default: ${TOKEN_ENV}); required on any "
                             "address but loopback; browsers open the address once with ?token=TOKEN")
+    serve.add_argument("--threads", type=int, default=None, metavar="N",
+                       help="requests worked on at once, each with its own database connection (default 8)")
     serve.set_defaults(run=run_serve)
 
 
@@ -28,12 +31,14 @@ def run_serve(args: argparse.Namespace) -> int:
 
     # The variable keeps the token out of the process list, where --token shows it.
     token = check_token(args.host, args.token or os.environ.get(TOKEN_ENV))
+    if args.threads is not None and args.threads < 1:
+        raise PresslensError("--threads must be at least 1.")
     name = check_db(args.db)  # before importing the web stack: a wrong path or URL answers at once
     import uvicorn
 
-    from presslens.web.app import create_app
+    from presslens.web.app import DEFAULT_THREADS, create_app
 
-    app = create_app(args.db, token=token)
+    app = create_app(args.db, token=token, threads=args.threads or DEFAULT_THREADS)
     access = "; requests must carry the access token" if token else ""
     print(f"presslens: serving {name} on http://{args.host}:{args.port}/{access} (Ctrl-C stops)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

@@ -12,6 +12,7 @@ ends, and end on a unique key, so both give the same rows in the same order.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -113,6 +114,13 @@ def entities(store: SQLStore, page: Page, type: str | None = None) -> dict:
     return paged(rows, page, _count(store, f"SELECT COUNT(*) AS n FROM corpus_entities {where}", params))
 
 
+# How many of an entity's latest articles its page counts the entities mentioned with it in.
+CO_OCCURRING_ARTICLES = 500
+LATEST_ARTICLES_OF_ENTITY = """SELECT e.article_id FROM entities e JOIN articles a ON a.id = e.article_id
+                               WHERE e.corpus_entity_id = ? GROUP BY e.article_id, a.published, a.seq
+                               ORDER BY a.published DESC NULLS LAST, a.seq DESC LIMIT ?"""
+
+
 def entity(store: SQLStore, entity_id: int, page: Page) -> dict | None:
     """Return one corpus entity with its names, mentions per day, quotes, co-occurring entities and articles."""
     rows = store.query("SELECT id, name, type, articles, mentions, geonames_id, lat, lon, country_code"
@@ -128,13 +136,18 @@ def entity(store: SQLStore, entity_id: int, page: Page) -> dict | None:
            FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.corpus_entity_id = ?
            ORDER BY a.published NULLS FIRST, a.seq, q.start LIMIT 100""", (entity_id,))
     found["said_about"] = said_about(store, entity_id)
+    # Counted over the entity's latest articles only: a name in half the corpus would
+    # otherwise mean a pass over every entity of those articles on each visit.
+    latest = [r["article_id"] for r in store.query(LATEST_ARTICLES_OF_ENTITY, (entity_id, CO_OCCURRING_ARTICLES))]
+    found["co_occurring_in"] = len(latest)
+    # Grouped by id first: the names are joined to the groups, not to every mention.
     found["co_occurring"] = store.query(
-        """SELECT c.id, c.name, c.type, COUNT(DISTINCT mine.article_id) AS articles
-           FROM entities mine JOIN entities other ON other.article_id = mine.article_id
-           JOIN corpus_entities c ON c.id = other.corpus_entity_id
-           WHERE mine.corpus_entity_id = ? AND other.corpus_entity_id != ?
-           GROUP BY c.id, c.name, c.type, c.mentions ORDER BY articles DESC, c.mentions DESC, c.id LIMIT 20""",
-        (entity_id, entity_id))
+        f"""SELECT c.id, c.name, c.type, g.articles
+            FROM (SELECT corpus_entity_id AS id, COUNT(DISTINCT article_id) AS articles FROM entities
+                  WHERE article_id IN ({", ".join("?" * len(latest))}) AND corpus_entity_id != ?
+                  GROUP BY corpus_entity_id) g
+            JOIN corpus_entities c ON c.id = g.id ORDER BY g.articles DESC, c.mentions DESC, c.id LIMIT 20""",
+        (*latest, entity_id)) if latest else []
     found["articles_page"] = paged(store.query(
         f"""SELECT {ARTICLE_COLUMNS}, e.mentions FROM entities e JOIN articles a ON a.id = e.article_id
             WHERE e.corpus_entity_id = ? ORDER BY a.published DESC NULLS LAST, a.seq DESC LIMIT ? OFFSET ?""",
@@ -239,10 +252,29 @@ def overview(store: SQLStore) -> dict:
             "top_stories": stories(store, Page(1, 10))["items"]}
 
 
-def speakers(store: SQLStore, page: Page) -> dict:
-    """Return a page of the speakers quoted most, merged across articles where the store merged them."""
-    rows = store.query(SPEAKERS, (page.size, page.offset))
-    return paged(rows, page, _count(store, f"SELECT COUNT(*) AS n FROM ({SPEAKER_GROUPS}) g"))
+# The speakers ranked at once: a hundred pages of fifty. Ranking them takes one pass over
+# every quote, however few are shown, so the first pages are ranked together and kept.
+RANKED_SPEAKERS = 5000
+
+
+def speaker_ranking(store: SQLStore, n: int = RANKED_SPEAKERS) -> dict:
+    """Return the n speakers quoted most, in the order of the speakers pages, and how many speakers there are."""
+    return {"items": store.query(SPEAKERS, (n, 0)),
+            "total": _count(store, f"SELECT COUNT(*) AS n FROM ({SPEAKER_GROUPS}) g")}
+
+
+def speakers(store: SQLStore, page: Page, ranking: dict | None = None) -> dict:
+    """Return a page of the speakers quoted most, merged across articles where the store merged them.
+
+    `ranking` is what `speaker_ranking` returned for this store, when the caller kept it.
+    """
+    ranking = ranking or speaker_ranking(store)
+    ranked = ranking["items"]
+    if page.offset + page.size <= len(ranked) or len(ranked) == ranking["total"]:
+        rows = ranked[page.offset:page.offset + page.size]
+    else:  # past the ranked pages
+        rows = store.query(SPEAKERS, (page.size, page.offset))
+    return paged(rows, page, ranking["total"])
 
 
 def said_about(store: SQLStore, entity_id: int, limit: int = 100) -> list[dict]:
@@ -256,16 +288,22 @@ def said_about(store: SQLStore, entity_id: int, limit: int = 100) -> list[dict]:
     # The quotes' own full-text index finds the quotes naming the entity as words, in the
     # store's dialect; the check below keeps the rows whose words hold a name as written.
     naming, naming_params = store._quote_match(Or(tuple(Phrase(tuple(re.findall(r"\w+", n))) for n in names)))
-    rows = store.query(
-        f"""SELECT q.article_id, a.title, a.published, q.quote_id, q.kind, q.speaker,
-                   q.corpus_entity_id AS entity_id, q.cue, q.content
-            FROM quotes q JOIN articles a ON a.id = q.article_id
-            WHERE {naming} AND (q.corpus_entity_id IS NULL OR q.corpus_entity_id != ?)
-            ORDER BY a.published NULLS FIRST, a.seq, q.start""",
-        (*naming_params, entity_id))
+    sql = f"""SELECT q.article_id, a.title, a.published, q.quote_id, q.kind, q.speaker,
+                     q.corpus_entity_id AS entity_id, q.cue, q.content
+              FROM quotes q JOIN articles a ON a.id = q.article_id
+              WHERE {naming} AND (q.corpus_entity_id IS NULL OR q.corpus_entity_id != ?)
+              ORDER BY a.published NULLS FIRST, a.seq, q.start, q.quote_id LIMIT ? OFFSET ?"""
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
                          + r")(?!\w)", re.IGNORECASE)
-    return [row for row in rows if pattern.search(row["content"])][:limit]
+    # Read in chunks until enough rows pass the check: a name quoted thousands of times
+    # costs the rows shown, not every quote that names it.
+    found: list[dict] = []
+    chunk = 2 * limit
+    for offset in itertools.count(0, chunk):
+        rows = store.query(sql, (*naming_params, entity_id, chunk, offset))
+        found += [row for row in rows if pattern.search(row["content"])]
+        if len(found) >= limit or len(rows) < chunk:
+            return found[:limit]
 
 
 def stories(store: SQLStore, page: Page) -> dict:
