@@ -37,6 +37,20 @@ _DATELINE = re.compile(
 )
 
 
+@cache
+def _street_words() -> frozenset[str]:
+    return frozenset(load_list("street-words.txt"))
+
+
+def names_a_place(entity: Entity) -> bool:
+    """Return True when an entity names a place: it has a point, is a GPE or LOC, or is a
+    facility named as a street, road, park or river ("Main Street", "Shawnee Park")."""
+    if entity.geo is not None or entity.type in ("GPE", "LOC"):
+        return True
+    words = entity.name.split()
+    return entity.type == "FAC" and len(words) >= 2 and words[-1].casefold().rstrip(".") in _street_words()
+
+
 def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
