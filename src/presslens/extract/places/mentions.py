@@ -47,8 +47,13 @@ def names_a_place(entity: Entity) -> bool:
     facility named as a street, road, park or river ("Main Street", "Shawnee Park")."""
     if entity.geo is not None or entity.type in ("GPE", "LOC"):
         return True
-    words = entity.name.split()
-    return entity.type == "FAC" and len(words) >= 2 and words[-1].casefold().rstrip(".") in _street_words()
+    return entity.type == "FAC" and is_street_name(entity.name)
+
+
+def is_street_name(name: str) -> bool:
+    """Return True for a name such as "Main Street", "Lancaster Avenue" or "Shawnee Park"."""
+    words = name.split()
+    return len(words) >= 2 and words[-1].casefold().rstrip(".") in _street_words()
 
 
 def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:

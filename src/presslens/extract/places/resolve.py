@@ -32,6 +32,7 @@ from presslens.extract.places.gazetteer import (
     gazetteer,
 )
 from presslens.extract.places.demonyms import demonym_country
+from presslens.extract.places.mentions import is_street_name
 from presslens.lexicons import load_list
 from presslens.record import Entity, Geo, Source
 
@@ -181,7 +182,8 @@ def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> list[Place]
             places = _narrow(gaz.lookup(head), containers(gaz, tail, after_comma=True))
         if places:
             break
-    if not places:
+    if not places and not (entity.type == "FAC" and is_street_name(entity.name)):
+        # A street is not in the town it is named after: "Lancaster Avenue" may be anywhere.
         places = _part_candidates(entity.name, gaz)
     if len(places) > 1 and text:
         for mention in named:
