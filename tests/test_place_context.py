@@ -117,3 +117,10 @@ def test_names_that_share_one_region_are_read_together():
 def test_two_small_towns_sharing_a_state_do_not_outvote_a_capital():
     found = _resolved("Pilgrims left St. Peter for Rome.", ["St. Peter", "Rome"])
     assert found["Rome"].geo.country_code == "IT"
+
+
+def test_a_name_heading_a_list_of_counties_is_a_county():
+    text = "Roofs fell in Harvey, Harper and Kingman counties, Kansas officials said."
+    found = _resolved(text, ["Harvey", "Harper", "Kansas"])
+    for name in ("Harvey", "Harper"):
+        assert (found[name].geo.feature, found[name].geo.admin1) == ("county", "Kansas"), name

@@ -68,6 +68,12 @@ _GENERIC_TLDS = frozenset({"co", "tv", "io", "me", "fm", "am", "ly", "cc", "ws",
 _QUALIFIER = re.compile(
     r"\s*,\s*((?:the\s+)?[A-Z][^\s,;:!?()\"“”]*(?:\s+[A-Z][^\s,;:!?()\"“”]*){0,3})"
 )
+# A name that opens a list of counties: "Harvey, Harper and Kingman counties" names three.
+_NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?"
+_COUNTY_LIST = re.compile(
+    rf"(?:\s*,\s*{_NAME})*\s*,?\s+(?:and|or|&)\s+{_NAME}\s+(counties|parishes|boroughs)\b"
+)
+_LIST_DIVISION = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
 # Words right after a name that make it a person's: "the Bush administration".
 _PERSON_AFTER = re.compile(r"\s*(?:['’]s\s+)?(?:administration|presidency|campaign|government's)\b")
 # "pro-Morales", "anti-Obama": a stance for or against someone.
@@ -171,8 +177,22 @@ def _named(entity: Entity) -> list:
     return [m for m in entity.mentions if getattr(m, "kind", "name") == "name"]
 
 
+def _listed_county(entity: Entity, text: str, gaz: Gazetteer) -> list[Place]:
+    """Return the counties a name stands for when it heads a list such as "Harvey and Reno counties"."""
+    for mention in _named(entity):
+        match = _COUNTY_LIST.match(text, mention.end, min(len(text), mention.end + 200))
+        if match:
+            name = f"{_POSSESSIVE.sub('', mention.text)} {_LIST_DIVISION[match.group(1)]}"
+            return [p for p in gaz.lookup(name) if p.feature == "county"]
+    return []
+
+
 def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> list[Place]:
     named = _named(entity)
+    if text:
+        listed = _listed_county(entity, text, gaz)
+        if listed:
+            return listed
     surfaces = [entity.name, *entity.aliases, *(m.text for m in named)]
     places: list[Place] = []
     for surface in dict.fromkeys(s for s in surfaces if s and s.strip()):
