@@ -124,3 +124,12 @@ def test_a_name_heading_a_list_of_counties_is_a_county():
     found = _resolved(text, ["Harvey", "Harper", "Kansas"])
     for name in ("Harvey", "Harper"):
         assert (found[name].geo.feature, found[name].geo.admin1) == ("county", "Kansas"), name
+
+
+def test_a_town_inside_the_county_the_article_names_is_read_with_more_confidence():
+    inside = _resolved("A Paris woman was hurt in Edgar County, Illinois.", ["Paris", "Edgar County", "Illinois"])
+    beside = _resolved("A Paris woman was hurt in Coles County, Illinois.", ["Paris", "Coles County", "Illinois"])
+    assert inside["Paris"].geo.admin1 == beside["Paris"].geo.admin1 == "Illinois"
+    # Paris, Illinois lies in Edgar County, not in Coles County.
+    assert inside["Paris"].geo.admin2 == "Edgar County"
+    assert inside["Paris"].geo.confidence > beside["Paris"].geo.confidence

@@ -45,6 +45,9 @@ PLACE_ENTITY_TYPES = frozenset({"GPE", "LOC", "FAC"})
 # its ambiguous names into that country.
 COUNTRY_SUPPORT = 2.5
 REGION_SUPPORT = 1.5
+# A town inside a county the article names, or two places in one county ("Paris" and "Henry
+# County" agree in Tennessee, not in Illinois, where Paris lies in another county).
+COUNTY_SUPPORT = 1.0
 PROXIMITY = 1.0
 PROXIMITY_KM = 300.0
 POPULATION = 0.5
@@ -258,11 +261,12 @@ class _Context:
 
     countries: dict[str | None, float] = field(default_factory=lambda: defaultdict(float))
     regions: dict[tuple, float] = field(default_factory=lambda: defaultdict(float))
+    counties: dict[tuple, float] = field(default_factory=lambda: defaultdict(float))
     anchors: list[tuple[float, float, int]] = field(default_factory=list)
     total: float = 0.0
     # What each contributing name added, so it can be left out when that name is scored:
     # a name must not vote for its own reading.
-    shares: dict[int, tuple[str, tuple | None, float]] = field(default_factory=dict)
+    shares: dict[int, tuple[str, tuple | None, float, tuple | None]] = field(default_factory=dict)
     # Names of the outlet's home place, ranked with HOME_POPULATION instead of the full prior.
     home: frozenset[int] = frozenset()
 
@@ -283,13 +287,17 @@ class _Context:
         self.countries[country] += weight
         if region:
             self.regions[region] += weight
-        self.shares[owner] = (country, region, weight)
+        counties = {_county_key(p) for p in places}
+        county = next(iter(counties)) if len(counties) == 1 else None
+        if county:
+            self.counties[county] += weight
+        self.shares[owner] = (country, region, weight, county)
         if len(places) == 1 and places[0].feature not in ("country", "region"):
             self.anchors.append((places[0].lat, places[0].lon, owner))
 
     def score(self, place: Place, owner: int) -> float:
         """Return how well a reading of name ``owner`` fits the article's other places."""
-        country, region, weight = self.shares.get(owner, (None, None, 0.0))
+        country, region, weight, county = self.shares.get(owner, (None, None, 0.0, None))
         score = _local_prior(place) if owner in self.home else _prior(place)
         total = self.total - weight
         if total > 0:
@@ -299,11 +307,21 @@ class _Context:
                 own = (place.country, place.admin1)
                 support = self.regions.get(own, 0.0) - (weight if own == region else 0.0)
                 score += REGION_SUPPORT * support / total
+            own_county = _county_key(place)
+            if own_county:
+                support = self.counties.get(own_county, 0.0) - (weight if own_county == county else 0.0)
+                score += COUNTY_SUPPORT * support / total
         if place.feature != "country":
             distances = [_km(place.lat, place.lon, lat, lon) for lat, lon, o in self.anchors if o != owner]
             if distances:
                 score += PROXIMITY * math.exp(-min(distances) / PROXIMITY_KM)
         return score
+
+
+def _county_key(place: Place) -> tuple | None:
+    if place.feature in ("country", "region") or not place.admin2:
+        return None
+    return place.country, place.admin1, place.admin2
 
 
 def _prior(place: Place) -> float:
