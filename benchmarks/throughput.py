@@ -11,6 +11,8 @@ the parse. Each measurement is the best of R runs, so a busy moment does not dec
 from __future__ import annotations
 
 import argparse
+import copy
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -78,6 +80,16 @@ def main() -> int:
     from presslens.extract.slant import load_model
 
     sentences = [s.text for _, doc in parsed for s in doc.sents]
+    # Places alone (inside entities above): recognition and resolution over the entities.
+    from presslens.extract.entities import extract_entities
+    from presslens.extract.places import locate_places
+
+    found = [(document, extract_entities(doc, document)) for document, doc in parsed]
+    places = best_of(args.repeat, lambda: [
+        locate_places(copy.deepcopy(entities), document.text, document.source) for document, entities in found
+    ])
+    copying = best_of(args.repeat, lambda: [copy.deepcopy(entities) for _document, entities in found])
+    startup = gazetteer_load_seconds()
     features = [[0.0, 0.0, 0.0, 0.0, 0.5]] * len(sentences)
     slant = best_of(args.repeat, lambda: load_model().score(sentences, features))
 
@@ -91,7 +103,19 @@ def main() -> int:
     for name, seconds in spent.items():
         print(f"  {name:22}{seconds / bare:8.1%}")
     print(f"  {'of which slant model':22}{slant / bare:8.1%}  ({len(sentences) / slant:,.0f} sentences/s)")
+    print(f"  {'of which places':22}{max(places - copying, 0.0) / bare:8.1%}  (entities: places inside, geocoding)")
+    print(f"places start-up (gazetteer index read in a fresh process): {startup:.2f} s")
     return 0
+
+
+def gazetteer_load_seconds() -> float:
+    """Return the wall time a new process takes to read the built gazetteer index."""
+    code = (
+        "import time; from presslens.extract.places.gazetteer import gazetteer; "
+        "start = time.perf_counter(); gazetteer(); print(time.perf_counter() - start)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(result.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

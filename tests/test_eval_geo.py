@@ -7,7 +7,18 @@ import json
 import pytest
 
 from presslens.cli import main
-from presslens.eval.geo import MAX_ERROR_KM, PlaceSpan, Toponym, auc, evaluate_geo, km, match, read_lgl
+from presslens.eval.geo import (
+    MAX_ERROR_KM,
+    PlaceSpan,
+    Toponym,
+    auc,
+    evaluate_geo,
+    km,
+    match,
+    place_spans,
+    read_lgl,
+)
+from presslens.record import Article, Entity, Mention
 
 # Written for these tests: two short local-news items in the benchmark's XML format.
 TEXT_1 = "Flooding closed roads in Boise on Monday. Idaho officials urged drivers to wait."
@@ -24,7 +35,7 @@ def _toponym(text: str, phrase: str, lat: float, lon: float, gid: int) -> str:
 def lgl_folder(tmp_path):
     xml = (
         "<articles>"
-        f"<article docid=\"1\"><domain>example.org</domain><text><![CDATA[{TEXT_1}]]></text><toponyms>"
+        f"<article docid=\"1\"><domain>example.org</domain><url>https://example.org/news/1</url><text><![CDATA[{TEXT_1}]]></text><toponyms>"
         + _toponym(TEXT_1, "Boise", 43.6135, -116.20345, 5586437)
         + _toponym(TEXT_1, "Idaho", 44.5002, -114.2512, 5596512)
         + "</toponyms></article>"
@@ -44,6 +55,18 @@ def test_reader_keeps_offsets_and_gold_points(lgl_folder):
     first = articles[0]["toponyms"][0]
     assert TEXT_1[first.start:first.end] == "Boise" and first.geonames_id == 5586437
     assert articles[1]["toponyms"][-1].lat is None
+    assert articles[0]["url"] == "https://example.org/news/1" and articles[1]["url"] is None
+
+
+def test_streets_count_as_place_mentions_without_a_point_and_buildings_do_not():
+    text = "The parade went down Main Street past Lincoln Hall."
+    entities = [
+        Entity(id=f"e{i}", name=name, type="FAC", mentions=[Mention(start=text.index(name), end=text.index(name) + len(name), text=name)])
+        for i, name in enumerate(["Main Street", "Lincoln Hall"])
+    ]
+    article = Article(id="1", text=text, entities=entities)
+    spans = place_spans(article)
+    assert [(text[s.start:s.end], s.lat) for s in spans] == [("Main Street", None)]
 
 
 def test_matching_is_one_to_one_and_exact_needs_equal_spans():

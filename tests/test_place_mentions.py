@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import entity_named
-
 from presslens.extract.places.demonyms import demonym_country
 from presslens.extract.places.mentions import add_place_mentions
 from presslens.record import Entity, Mention
@@ -76,3 +75,13 @@ def test_the_mention_joins_the_article_entity_of_that_place():
     org = _entity(text, "Boise Police Department", "ORG", 2)
     entities, found_as = add_place_mentions([city, org], text)
     assert len(entities) == 2 and len(city.mentions) == 2 and not found_as
+
+
+def test_a_county_inside_an_organisation_name_is_the_county_not_its_namesake_town():
+    text = "He was lodged in the Laurel County Detention Center on Friday."
+    start = text.index("Laurel County Detention Center")
+    jail = Entity(id="e1", name="Laurel County Detention Center", type="ORG",
+                  mentions=[Mention(start=start, end=start + 30, text=text[start:start + 30])])
+    entities, found_as = add_place_mentions([jail], text)
+    place = next(e for e in entities if e.id in found_as)
+    assert place.name == "Laurel County" and found_as[place.id] == ("organisation", "e1")

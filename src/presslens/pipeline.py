@@ -36,7 +36,7 @@ def extractors() -> list[Extractor]:
     from presslens.extract.times import extract_times
 
     def entities(doc: Doc, document: Document, article: Article) -> None:
-        article.entities = locate_places(extract_entities(doc, document), document.text)
+        article.entities = locate_places(extract_entities(doc, document), document.text, document.source)
 
     def quotes(doc: Doc, document: Document, article: Article) -> None:
         article.quotes = extract_quotes(doc, document, article.entities)

@@ -5,7 +5,8 @@ The data set is a folder of ``*.xml`` files (or one such file) in the format of 
 and ``<toponyms>``, each toponym with character offsets and, when resolved, a ``<gaztag>``
 holding the GeoNames point. Every article goes through the full pipeline; the place
 mentions of its record (mentions of located entities, place names inside organisation
-names, demonyms) are matched to the gold toponyms.
+names, demonyms, and streets, parks and rivers, which have no point) are matched to the
+gold toponyms.
 
 Recognition is scored twice: spans that overlap a gold span, and spans that equal one.
 Geocoding is scored over recognised toponyms that have a gold point, as the field does
@@ -56,7 +57,7 @@ class PlaceSpan:
 
 
 def read_lgl(path: str | Path) -> list[dict]:
-    """Return the articles of LGL-format XML: id, text, outlet domain, title and gold toponyms."""
+    """Return the articles of LGL-format XML: id, text, outlet domain, address and gold toponyms."""
     path = Path(path)
     files = sorted(path.glob("*.xml")) if path.is_dir() else [path]
     if not files:
@@ -72,6 +73,7 @@ def read_lgl(path: str | Path) -> list[dict]:
                 "id": node.get("docid") or str(len(articles)),
                 "text": node.findtext("text") or "",
                 "domain": (node.findtext("domain") or "").strip() or None,
+                "url": (node.findtext("url") or "").strip() or None,
                 "toponyms": [_toponym(t) for t in node.iter("toponym")],
             })
     if not articles:
@@ -90,9 +92,11 @@ def _toponym(node: ET.Element) -> Toponym:
 
 def place_spans(article: Article, raw_offset: Callable[[int], int] = int) -> list[PlaceSpan]:
     """Return the place mentions of a record, in raw-input offsets, with their points."""
+    from presslens.extract.places import names_a_place
+
     spans: dict[tuple[int, int], PlaceSpan] = {}
     for entity in article.entities:
-        if entity.geo is None and entity.type not in ("GPE", "LOC"):
+        if not names_a_place(entity):
             continue
         lat, lon = (entity.geo.lat, entity.geo.lon) if entity.geo else (None, None)
         for mention in entity.mentions:
@@ -139,7 +143,7 @@ def auc(errors: list[float]) -> float:
 
 def _documents(articles: list[dict]) -> Iterator:
     for i, row in enumerate(articles):
-        source = Source(outlet=row["domain"])
+        source = Source(outlet=row["domain"], url=row.get("url"))
         yield build_document(RawArticle(id=str(i), content=row["text"], source=source))
 
 

@@ -623,9 +623,17 @@ def _name_keys(name: str) -> list[str]:
     return [key for key in keys if key and not _COMPASS.match(key)]
 
 
+# Acronyms are short ("NATO", "UAE", "FEMA") or dotted ("U.S."); a longer word or phrase in
+# capitals is a dateline or a headline ("CHARLESTON, W.Va. --", "FAIRFIELD, Conn."), read as a name.
+ACRONYM_MAX_LETTERS = 4
+
+
 def _is_acronym(name: str) -> bool:
-    letters = [c for c in _POSSESSIVE.sub("", name.strip()) if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    name = _POSSESSIVE.sub("", name.strip())
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) < 2 or not all(c.isupper() for c in letters):
+        return False
+    return "." in name or (len(letters) <= ACRONYM_MAX_LETTERS and " " not in name)
 
 
 def cache_folder() -> Path:

@@ -37,6 +37,29 @@ _DATELINE = re.compile(
 )
 
 
+@cache
+def _street_words() -> frozenset[str]:
+    return frozenset(load_list("street-words.txt"))
+
+
+def names_a_place(entity: Entity) -> bool:
+    """Return True when an entity names a place: it has a point, is a GPE or LOC, or is a
+    facility named as a street, road, park or river ("Main Street", "Shawnee Park")."""
+    if entity.geo is not None or entity.type in ("GPE", "LOC"):
+        return True
+    return entity.type == "FAC" and is_street_name(entity.name)
+
+
+def is_street_name(name: str) -> bool:
+    """Return True for a name such as "Main Street", "Lancaster Avenue" or "Shawnee Park"."""
+    words = name.split()
+    return len(words) >= 2 and words[-1].casefold().rstrip(".") in _street_words()
+
+
+# Words after a name that make it a second-level division's name ("Laurel County").
+_DIVISION_WORDS = frozenset({"county", "parish", "borough"})
+
+
 def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
@@ -63,6 +86,11 @@ def _inner_places(text: str) -> list[tuple[int, int]]:
         start, end = words[0].start(), words[size - 1].end()
         head = words[size].group(0).casefold()
         if head in _institutions() and place_type(_POSSESSIVE.sub("", text[start:end])):
+            if head in _DIVISION_WORDS and any(
+                p.feature == "county" for p in gaz.lookup(text[start:words[size].end()])
+            ):
+                # "Laurel County Detention Center" holds Laurel County, not the town of Laurel.
+                end = words[size].end()
             found.append((start, end))
             break
     return found

@@ -5,7 +5,10 @@ entity naming a known place and returns nothing. A name with several readings ("
 "Georgia", "Jackson") is decided by the article itself: a container named right after a
 mention ("Paris, Ill.", "Jordan, Minn."), then the countries and states the article's other
 places point at, weighted by how often they are mentioned, then how near they are, then
-population and prominence. Names the article uses for people ("President Obama", "the Bush
+population and prominence. The outlet's home, where the source's address shows it, counts
+as context too: a country-code domain (".co.uk", ".ca") points at its country, and a place
+the outlet is named after ("parisbeacon.com" and the article's "Paris") is read as the local
+place of that name, left to the article's other places to pick rather than to fame. Names the article uses for people ("President Obama", "the Bush
 administration", "coach Ripley", "pro-Morales") are not placed. A user's override file
 (``PRESSLENS_PLACES``, set by ``--places FILE``: name -> GeoNames id) wins over all of this.
 """
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from presslens.errors import InputError
+from presslens.extract.places.demonyms import demonym_country
 from presslens.extract.places.gazetteer import (
     _POSSESSIVE,
     Gazetteer,
@@ -28,9 +32,9 @@ from presslens.extract.places.gazetteer import (
     _km,
     gazetteer,
 )
-from presslens.extract.places.demonyms import demonym_country
+from presslens.extract.places.mentions import is_street_name
 from presslens.lexicons import load_list
-from presslens.record import Entity, Geo
+from presslens.record import Entity, Geo, Source
 
 PLACE_ENTITY_TYPES = frozenset({"GPE", "LOC", "FAC"})
 
@@ -41,6 +45,9 @@ PLACE_ENTITY_TYPES = frozenset({"GPE", "LOC", "FAC"})
 # its ambiguous names into that country.
 COUNTRY_SUPPORT = 2.5
 REGION_SUPPORT = 1.5
+# A town inside a county the article names, or two places in one county ("Paris" and "Henry
+# County" agree in Tennessee, not in Illinois, where Paris lies in another county).
+COUNTY_SUPPORT = 1.0
 PROXIMITY = 1.0
 PROXIMITY_KM = 300.0
 POPULATION = 0.5
@@ -48,12 +55,28 @@ CAPITAL = 1.5
 CURATED = 1.0
 ALTERNATE = -1.0
 FEATURE_PRIOR = {"country": 2.0, "region": 0.5, "county": 0.3, "city": 0.0, "landmark": 3.0}
+# The outlet's home: a country-code domain counts as this many mentions of its country; the
+# place the outlet is named after counts this many times more, and its readings are ranked
+# with this much of the population prior (its fame says little: a paper named after Paris
+# is seldom in France's capital).
+HOME_COUNTRY_WEIGHT = 2.0
+HOME_NAME_WEIGHT = 3.0
+HOME_POPULATION = 0.1
+HOME_NAME_MIN_LETTERS = 4
+# Top-level domains that belong to a country in law but are sold to anyone.
+_GENERIC_TLDS = frozenset({"co", "tv", "io", "me", "fm", "am", "ly", "cc", "ws", "ai", "to", "eu"})
 
 # A place qualified by its container right after it: "Moscow, Idaho", "Lyman, Ukraine",
 # "Gainesville, Va.".
 _QUALIFIER = re.compile(
     r"\s*,\s*((?:the\s+)?[A-Z][^\s,;:!?()\"“”]*(?:\s+[A-Z][^\s,;:!?()\"“”]*){0,3})"
 )
+# A name that opens a list of counties: "Harvey, Harper and Kingman counties" names three.
+_NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?"
+_COUNTY_LIST = re.compile(
+    rf"(?:\s*,\s*{_NAME})*\s*,?\s+(?:and|or|&)\s+{_NAME}\s+(counties|parishes|boroughs)\b"
+)
+_LIST_DIVISION = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
 # Words right after a name that make it a person's: "the Bush administration".
 _PERSON_AFTER = re.compile(r"\s*(?:['’]s\s+)?(?:administration|presidency|campaign|government's)\b")
 # "pro-Morales", "anti-Obama": a stance for or against someone.
@@ -92,23 +115,42 @@ def _surnames(entities: list[Entity]) -> set[str]:
 def _abbreviations() -> dict[str, tuple[str, str]]:
     from presslens.lexicons import load_table
 
-    return {abbr.casefold(): (state, kind) for abbr, state, kind in load_table("us-state-abbreviations.tsv")}
+    return {
+        abbr.casefold(): (region, kind)
+        for table in ("us-state-abbreviations.tsv", "ca-province-abbreviations.tsv")
+        for abbr, region, kind in load_table(table)
+    }
+
+
+def _abbreviation(name: str) -> tuple[str, str] | None:
+    """Return the (region, kind) an abbreviation such as "Va.", "N.Y" or "OK" stands for."""
+    folded = name.strip().casefold()
+    found = _abbreviations().get(folded)
+    if found is None and "." in folded:
+        # spaCy often leaves the closing full stop out of the span: "N.Y" for "N.Y.".
+        found = _abbreviations().get(folded + ".")
+    return found
+
+
+def _regions_named(gaz: Gazetteer, name: str) -> list[Place]:
+    # Straight from the index: lookup() reads "New York" as the city, but "N.Y." is the state.
+    return [p for p in gaz.names.get(_key(name), {}).values() if p.feature == "region"]
 
 
 def containers(gaz: Gazetteer, name: str, after_comma: bool) -> list[Place]:
     """Return the countries, states and counties a qualifier such as "Idaho" or "Va." may name."""
     name = name.strip()
-    abbreviation = _abbreviations().get(name.casefold()) or _abbreviations().get(name.casefold() + ".")
+    abbreviation = _abbreviation(name) or _abbreviations().get(name.casefold() + ".")
     if abbreviation and (after_comma or abbreviation[1] == "style") and (name.isupper() or "." in name or abbreviation[1] == "style"):
-        name = abbreviation[0]
+        return _regions_named(gaz, abbreviation[0])
     return [p for p in gaz.lookup(name) if p.feature in ("country", "region", "county") and p.country]
 
 
 def lookup(gaz: Gazetteer, name: str) -> list[Place]:
-    """Return the readings of a name, reading a state's style abbreviation ("Va.") as the state."""
-    abbreviation = _abbreviations().get(name.strip().casefold())
+    """Return the readings of a name, reading a style abbreviation ("Va.", "B.C.") as its region."""
+    abbreviation = _abbreviation(name)
     if abbreviation and abbreviation[1] == "style":
-        return [p for p in gaz.lookup(abbreviation[0]) if p.feature == "region" and p.country == "US"]
+        return _regions_named(gaz, abbreviation[0])
     return gaz.lookup(name)
 
 
@@ -138,8 +180,22 @@ def _named(entity: Entity) -> list:
     return [m for m in entity.mentions if getattr(m, "kind", "name") == "name"]
 
 
+def _listed_county(entity: Entity, text: str, gaz: Gazetteer) -> list[Place]:
+    """Return the counties a name stands for when it heads a list such as "Harvey and Reno counties"."""
+    for mention in _named(entity):
+        match = _COUNTY_LIST.match(text, mention.end, min(len(text), mention.end + 200))
+        if match:
+            name = f"{_POSSESSIVE.sub('', mention.text)} {_LIST_DIVISION[match.group(1)]}"
+            return [p for p in gaz.lookup(name) if p.feature == "county"]
+    return []
+
+
 def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> list[Place]:
     named = _named(entity)
+    if text:
+        listed = _listed_county(entity, text, gaz)
+        if listed:
+            return listed
     surfaces = [entity.name, *entity.aliases, *(m.text for m in named)]
     places: list[Place] = []
     for surface in dict.fromkeys(s for s in surfaces if s and s.strip()):
@@ -149,7 +205,8 @@ def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> list[Place]
             places = _narrow(gaz.lookup(head), containers(gaz, tail, after_comma=True))
         if places:
             break
-    if not places:
+    if not places and not (entity.type == "FAC" and is_street_name(entity.name)):
+        # A street is not in the town it is named after: "Lancaster Avenue" may be anywhere.
         places = _part_candidates(entity.name, gaz)
     if len(places) > 1 and text:
         for mention in named:
@@ -167,13 +224,21 @@ def _part_candidates(name: str, gaz: Gazetteer) -> list[Place]:
     "Laurel County High School", "Historic Dublin".
     """
     words = name.split()
+    generic = _feature_words()
     for size in range(len(words) - 1, 0, -1):
         for part in (" ".join(words[:size]), " ".join(words[-size:])):
-            if part[:1].isupper():
+            # "River" in "River Lune" and "Metro" in "Metro Nashville" say what kind of
+            # place the rest is; they never name it ("Lake Harriet" is no Lake County).
+            if part[:1].isupper() and not all(w.casefold() in generic for w in part.split()):
                 found = [p for p in lookup(gaz, part) if p.feature != "city" or p.population >= 1000]
                 if found:
                     return found
     return []
+
+
+@cache
+def _feature_words() -> frozenset[str]:
+    return frozenset(load_list("place-feature-words.txt"))
 
 
 def _qualified(entity: Entity, text: str) -> bool:
@@ -196,11 +261,19 @@ class _Context:
 
     countries: dict[str | None, float] = field(default_factory=lambda: defaultdict(float))
     regions: dict[tuple, float] = field(default_factory=lambda: defaultdict(float))
+    counties: dict[tuple, float] = field(default_factory=lambda: defaultdict(float))
     anchors: list[tuple[float, float, int]] = field(default_factory=list)
     total: float = 0.0
     # What each contributing name added, so it can be left out when that name is scored:
     # a name must not vote for its own reading.
-    shares: dict[int, tuple[str, tuple | None, float]] = field(default_factory=dict)
+    shares: dict[int, tuple[str, tuple | None, float, tuple | None]] = field(default_factory=dict)
+    # Names of the outlet's home place, ranked with HOME_POPULATION instead of the full prior.
+    home: frozenset[int] = frozenset()
+
+    def add_country(self, country: str, weight: float) -> None:
+        """Count a country the article points at without naming it (the outlet's domain)."""
+        self.total += weight
+        self.countries[country] += weight
 
     def add(self, owner: int, places: list[Place], weight: float) -> None:
         """Count a name's readings when they agree on one country (and maybe one region)."""
@@ -214,14 +287,18 @@ class _Context:
         self.countries[country] += weight
         if region:
             self.regions[region] += weight
-        self.shares[owner] = (country, region, weight)
+        counties = {_county_key(p) for p in places}
+        county = next(iter(counties)) if len(counties) == 1 else None
+        if county:
+            self.counties[county] += weight
+        self.shares[owner] = (country, region, weight, county)
         if len(places) == 1 and places[0].feature not in ("country", "region"):
             self.anchors.append((places[0].lat, places[0].lon, owner))
 
     def score(self, place: Place, owner: int) -> float:
         """Return how well a reading of name ``owner`` fits the article's other places."""
-        country, region, weight = self.shares.get(owner, (None, None, 0.0))
-        score = _prior(place)
+        country, region, weight, county = self.shares.get(owner, (None, None, 0.0, None))
+        score = _local_prior(place) if owner in self.home else _prior(place)
         total = self.total - weight
         if total > 0:
             support = self.countries.get(place.country, 0.0) - (weight if place.country == country else 0.0)
@@ -230,11 +307,21 @@ class _Context:
                 own = (place.country, place.admin1)
                 support = self.regions.get(own, 0.0) - (weight if own == region else 0.0)
                 score += REGION_SUPPORT * support / total
+            own_county = _county_key(place)
+            if own_county:
+                support = self.counties.get(own_county, 0.0) - (weight if own_county == county else 0.0)
+                score += COUNTY_SUPPORT * support / total
         if place.feature != "country":
             distances = [_km(place.lat, place.lon, lat, lon) for lat, lon, o in self.anchors if o != owner]
             if distances:
                 score += PROXIMITY * math.exp(-min(distances) / PROXIMITY_KM)
         return score
+
+
+def _county_key(place: Place) -> tuple | None:
+    if place.feature in ("country", "region") or not place.admin2:
+        return None
+    return place.country, place.admin1, place.admin2
 
 
 def _prior(place: Place) -> float:
@@ -247,6 +334,50 @@ def _prior(place: Place) -> float:
     if place.alias:
         score += ALTERNATE
     return score
+
+
+def _local_prior(place: Place) -> float:
+    return FEATURE_PRIOR[place.feature] + HOME_POPULATION * math.log10(max(place.population, 1000))
+
+
+def outlet_home(source: Source | None) -> tuple[str | None, tuple[str, ...]]:
+    """Return the country of an outlet's domain, if a country's, and the words of its host.
+
+    "www.thisisoxfordshire.co.uk" gives ("GB", ("thisisoxfordshire",)); "parisbeacon.com"
+    gives (None, ("parisbeacon",)). The host comes from the source's address, else from an
+    outlet that is written as a domain.
+    """
+    if source is None:
+        return None, ()
+    host = ""
+    if source.url:
+        host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", source.url.strip().casefold()).split("/", 1)[0]
+    if not host and source.outlet and re.fullmatch(r"[\w.-]+\.[a-z]{2,}", source.outlet.strip().casefold()):
+        host = source.outlet.strip().casefold()
+    labels = [label for label in host.split(":", 1)[0].split(".") if label]
+    if len(labels) < 2:
+        return None, ()
+    tld = labels[-1]
+    labels = labels[:-1]
+    if labels[-1] in ("co", "com", "org", "net", "ac", "gov") and len(labels) > 1:
+        labels = labels[:-1]  # "co.uk", "com.au"
+    country = None
+    if len(tld) == 2 and tld.isalpha() and tld not in _GENERIC_TLDS:
+        country = "GB" if tld == "uk" else tld.upper()
+    words = tuple(label.replace("-", "") for label in labels if label != "www")
+    return country, words
+
+
+def _names_home(entity: Entity, host_words: tuple[str, ...]) -> bool:
+    """Return True when the outlet's host starts or ends with the entity's name ("parisbeacon")."""
+    name = _key(_POSSESSIVE.sub("", entity.name)).replace(" ", "")
+    if len(name) < HOME_NAME_MIN_LETTERS or not name.isalpha():
+        return False
+    for word in host_words:
+        word = word.removeprefix("the")
+        if word.startswith(name) or word.endswith(name):
+            return True
+    return False
 
 
 def _confidence(scores: list[float], best: float) -> float:
@@ -296,8 +427,56 @@ def record(gaz: Gazetteer, place: Place, confidence: float, via: str = "name") -
     )
 
 
+# How many regions an article's ambiguous names are also tried in, most shared first, and
+# how many of its names a region must hold readings of: two small towns that happen to
+# share a state ("St. Peter" and "Rome", Wisconsin) must not outvote Rome itself.
+START_REGIONS = 4
+START_REGION_NAMES = 3
+
+
+def _shared_regions(items: list[tuple[Entity, list[Place], float]]) -> list[tuple]:
+    """Return the (country, admin1) pairs holding readings of several ambiguous names."""
+    counts: dict[tuple, int] = defaultdict(int)
+    for _entity, places, _weight in items:
+        if len(places) > 1:
+            for region in {(p.country, p.admin1) for p in places if p.admin1}:
+                counts[region] += 1
+    shared = sorted((n, region) for region, n in counts.items() if n >= START_REGION_NAMES)
+    return [region for _n, region in reversed(shared[-START_REGIONS:])]
+
+
+def _chosen_context(items, chosen: list[Place], new_context) -> _Context:
+    context = new_context()
+    for j, (_entity, _places, weight) in enumerate(items):
+        context.add(j, [chosen[j]], weight)
+    return context
+
+
+def _settle(items, chosen: list[Place], new_context) -> list[Place]:
+    """Return the readings after revisiting each ambiguous name until none changes."""
+    chosen = list(chosen)
+    ambiguous = [i for i, (_e, places, _w) in enumerate(items) if len(places) > 1]
+    for _sweep in range(3):
+        changed = False
+        for i in ambiguous:
+            context = _chosen_context(items, chosen, new_context)
+            best = max(items[i][1], key=lambda p: context.score(p, i))
+            changed |= best.ident != chosen[i].ident
+            chosen[i] = best
+        if not changed:
+            break
+    return chosen
+
+
+def _agreement(items, chosen: list[Place], new_context) -> float:
+    """Return how well a reading of every name fits: each name's score, weighted by mentions."""
+    context = _chosen_context(items, chosen, new_context)
+    return sum(weight * context.score(chosen[i], i) for i, (_e, _p, weight) in enumerate(items))
+
+
 def geocode_entities(
-    entities: list[Entity], text: str, found_as: dict[str, tuple[str, str | None]] | None = None
+    entities: list[Entity], text: str, found_as: dict[str, tuple[str, str | None]] | None = None,
+    source: Source | None = None,
 ) -> None:
     """Return None, having set ``geo`` on every GPE, LOC or FAC entity naming a known place.
 
@@ -305,8 +484,10 @@ def geocode_entities(
     name the article uses for a person, get ``geo = None``. ``text`` is the article text the
     mentions point into. ``found_as`` maps an entity id to how recognition found the place
     ("demonym", "organisation", "dateline") and the organisation whose name holds it.
+    ``source`` is where the article comes from; its address may show the outlet's home.
     """
     found_as = found_as or {}
+    home_country, host_words = outlet_home(source)
     gaz = gazetteer()
     surnames = _surnames(entities)
     items: list[tuple[Entity, list[Place], float]] = []
@@ -329,28 +510,41 @@ def geocode_entities(
                 continue
         if places:
             items.append((entity, places, float(max(1, len(entity.mentions)))))
+    home = frozenset(i for i, (entity, places, _w) in enumerate(items)
+                     if len(places) > 1 and host_words and _names_home(entity, host_words))
+    if home:
+        # An outlet is named after its town: of "Paris", the towns, not the department.
+        items = [
+            (e, [c for c in p if c.feature == "city"] or p, w + HOME_NAME_WEIGHT) if i in home else (e, p, w)
+            for i, (e, p, w) in enumerate(items)
+        ]
+
+    def new_context() -> _Context:
+        context = _Context(home=home)
+        if home_country:
+            context.add_country(home_country, HOME_COUNTRY_WEIGHT)
+        return context
 
     # First, names with one reading (or readings all in one country) set the context for
     # the rest. Then every name's chosen reading counts, and ambiguous names are revisited
     # one at a time against the latest choices of the others until none changes, so an
     # article whose places are all ambiguous ("Cambridge", "Boston") still agrees with itself.
-    context = _Context()
+    # Revisiting from one start can settle on a far-off cluster (Albany, Brandon and Douglas
+    # all exist in Australia too), so it is also started from each region that several
+    # ambiguous names could lie in, and the reading of the whole article that agrees best wins.
+    context = new_context()
     for i, (_entity, places, weight) in enumerate(items):
         context.add(i, places, weight)
     chosen = [max(places, key=lambda p: context.score(p, i)) for i, (_e, places, _w) in enumerate(items)]
-    ambiguous = [i for i, (_e, places, _w) in enumerate(items) if len(places) > 1]
-    for _sweep in range(3):
-        changed = False
-        for i in ambiguous:
-            context = _Context()
-            for j, (_entity, _places, weight) in enumerate(items):
-                context.add(j, [chosen[j]], weight)
-            best = max(items[i][1], key=lambda p: context.score(p, i))
-            changed |= best.ident != chosen[i].ident
-            chosen[i] = best
-        if not changed:
-            break
-    context = _Context()
+    starts = [chosen]
+    for region in _shared_regions(items):
+        starts.append([
+            next((p for p in places if (p.country, p.admin1) == region), chosen[i])
+            for i, (_e, places, _w) in enumerate(items)
+        ])
+    chosen = max((_settle(items, start, new_context) for start in starts),
+                 key=lambda c: _agreement(items, c, new_context))
+    context = new_context()
     for j, (_entity, _places, weight) in enumerate(items):
         context.add(j, [chosen[j]], weight)
     for i, ((entity, places, _weight), place) in enumerate(zip(items, chosen, strict=True)):
