@@ -256,7 +256,7 @@ def _demo(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from presslens.ingest.document import RawArticle
-    from presslens.ingest.sources import article_id
+    from presslens.ingest.identity import article_id
     from presslens.pipeline import analyze_stream
     from presslens.record import Source
     from presslens.render.html import render_html
