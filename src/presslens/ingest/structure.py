@@ -113,6 +113,9 @@ def assemble(
         if kind != "bullet" and is_boilerplate(text):
             removed.append(Removal(kind="boilerplate", text=text))
             continue
+        if kind is None and looks_like_code(text):
+            removed.append(Removal(kind="code", text=text))
+            continue
         repeated = key in first_kind and (words >= MIN_DUPLICATE_WORDS or first_kind[key] == "headline")
         if repeated and from_html:
             repeated = first_kind[key] == "caption" or key == previous_key
@@ -123,7 +126,7 @@ def assemble(
             continue
         level = None
         if kind is None:
-            kind, level = _classify(text, index, counts[key] > 1, title_key == key)
+            kind, level = _classify(text, len(pieces), counts[key] > 1, title_key == key)
         elif kind == "headline":
             level = 1 if title_key == key or (index == 0 and title is None) else 2
         first_kind.setdefault(key, kind)
@@ -155,7 +158,7 @@ def assemble(
 def _classify(text: str, index: int, repeated: bool, is_title: bool) -> tuple[str, int | None]:
     words = len(text.split())
     open_ended = not TERMINAL.search(text)
-    if is_title or (index == 0 and open_ended and words <= HEADLINE_MAX_WORDS):
+    if is_title or (index == 0 and (open_ended and words <= HEADLINE_MAX_WORDS or is_title_cased_line(text))):
         return "headline", 1
     if repeated and words >= MIN_DUPLICATE_WORDS:
         return "caption", None
@@ -164,6 +167,52 @@ def _classify(text: str, index: int, repeated: bool, is_title: bool) -> tuple[st
     if open_ended and words <= HEADLINE_MAX_WORDS and not text.endswith(","):
         return "headline", 2
     return "paragraph", None
+
+
+TITLE_CASED_MAX_WORDS = 15
+TITLE_CASED_SHARE = 0.75
+SENTENCE_INSIDE = re.compile(r"(?<![A-Z])[.!?]['\"’”)]*\s+\S")  # "U.S. Senate" is no sentence break
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def is_title_cased_line(text: str) -> bool:
+    """Return True for a short line in title case that ends with a full stop: a title written as a
+    sentence ("The Human Face of Coal Power."), which a lede in sentence case never is."""
+    if not text.endswith(".") or text.endswith("..") or SENTENCE_INSIDE.search(text):
+        return False
+    words = WORD.findall(text)
+    if not 2 <= len(words) <= TITLE_CASED_MAX_WORDS:
+        return False
+    minor = _words("title-minor-words.txt")
+    major = [w for w in words if w.casefold() not in minor] or words
+    capitalised = sum(1 for w in major if w[0].isupper())
+    return capitalised >= 2 and capitalised >= TITLE_CASED_SHARE * len(major)
+
+
+# A style rule ("p { margin: 0 }", ".lede, h2 > a {"), an at-rule, or a run of declarations
+# ("font-size: 12px; color: #333;"): text a scraper lifted from a page's stylesheet. Property
+# names are lower case and values short, which a sentence with a colon and a semicolon is not.
+CSS_RULE = re.compile(r"(?:^|[}\s])(?:@[a-z-]+\b[^{}]*|[#.]?[a-z][\w-]*(?:[\s,>+~:#.\[\]=\"'()\w-]*)?)\s*\{")
+CSS_DECLARATION = re.compile(r"(?<![\w-])-{0,2}[a-z][a-z-]*\s*:\s*[^;{}:\s][^;{}:]{0,60}(?:;|(?=\s*}))")
+CSS_COVERAGE = 0.8
+CSS_TECHNICAL = re.compile(r"^-{0,2}[a-z]+-[a-z-]+\s*:|:.*[\d#(]")
+
+
+def looks_like_code(text: str) -> bool:
+    """Return True when a plain-text line is stylesheet code rather than prose: a rule holding a
+    declaration or opening a block, or nothing but two or more `property: value;` declarations."""
+    declarations = CSS_DECLARATION.findall(text)
+    if "{" in text or "}" in text:
+        return bool(declarations) or (text.rstrip().endswith("{") and CSS_RULE.search(text) is not None)
+    covered = sum(len(d) for d in declarations)
+    # Stylesheets give lengths, colours and hyphenated properties; "roads: repairs;" gives none.
+    technical = any(CSS_TECHNICAL.search(d) for d in declarations)
+    return len(declarations) >= 2 and technical and covered >= CSS_COVERAGE * len(text.replace(" ", "")) - len(declarations)
+
+
+@cache
+def _words(name: str) -> frozenset[str]:
+    return frozenset(word.casefold() for word in load_list(name))
 
 
 def normalise_whitespace(text: str, start: int) -> tuple[str, list[int]]:
