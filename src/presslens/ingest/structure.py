@@ -26,6 +26,10 @@ TERMINAL = re.compile(r"[.!?…:;]['\"’”»)\]]*$")
 QUOTE_FOLD = str.maketrans({c: "'" for c in "‘’‚‛′`´\"“”„‟″«»"})
 MIN_DUPLICATE_WORDS = 5
 HEADLINE_MAX_WORDS = 30
+# A label over a list of links is a few words ("More:", "Related stories"); each link is a
+# headline, short and without a closing full stop.
+LABEL_MAX_WORDS = 4
+LINK_MAX_WORDS = 25
 BLOCK_SEPARATOR = "\n\n"
 
 
@@ -33,6 +37,7 @@ def build_document(raw: RawArticle) -> Document:
     """Return the cleaned Document for a raw article (plain text or HTML)."""
     title, published, source = raw.title, raw.published, raw.source
     language = None
+    page_removed = []
     if raw.is_html:
         from presslens.ingest.html import extract_html
 
@@ -46,6 +51,7 @@ def build_document(raw: RawArticle) -> Document:
             "author": source.author or page.author,
         })
         language = page.language
+        page_removed = page.removed
     else:
         raw_blocks = split_plain_text(raw.content)
     text, blocks, removed, origin = assemble(raw_blocks, title, from_html=raw.is_html)
@@ -53,7 +59,7 @@ def build_document(raw: RawArticle) -> Document:
         title = next((text[b.start:b.end] for b in blocks if b.kind == "headline"), None)
     # The page's own date comes before a fetch date or a date in a file's name.
     published = published or raw.fallback_date
-    return Document(id=raw.id, text=text, blocks=blocks, removed=removed, title=title,
+    return Document(id=raw.id, text=text, blocks=blocks, removed=page_removed + removed, title=title,
                     published=published, source=source, language=language, origin=origin)
 
 
@@ -107,11 +113,17 @@ def assemble(
     first_kind: dict[str, str] = {}
     title_key = fold(title) if title else None
     previous_key = None
+    under_label = False  # inside the list of links a label such as "More:" or "Related:" leads
     for index, (text, origin, kind) in enumerate(cleaned):
         key = fold(text)
         words = len(text.split())
+        if under_label and kind == "bullet" and words <= LINK_MAX_WORDS and not text.endswith("."):
+            removed.append(Removal(kind="related_links", text=text))
+            continue
+        under_label = False
         if kind != "bullet" and is_boilerplate(text):
             removed.append(Removal(kind="boilerplate", text=text))
+            under_label = words <= LABEL_MAX_WORDS and (kind == "headline" or text.endswith(":"))
             continue
         if kind is None and looks_like_code(text):
             removed.append(Removal(kind="code", text=text))
