@@ -84,3 +84,27 @@ def test_the_lede_printed_above_the_article_is_kept_first():
     assert document.text.count(LEDE) == 1
     first_paragraph = next(b for b in document.blocks if b.kind == "paragraph")
     assert document.text[first_paragraph.start:first_paragraph.end] == LEDE
+
+
+def test_contact_lines_credits_and_rules_drawn_in_characters_are_removed():
+    lines = ["___", "ines.moravec@bay-courier.example", "Additional reporting by Tomas Greer",
+             "Originally published on Bay Courier.", "Get the morning's headlines delivered to your inbox."]
+    text = "\n\n".join(["Pier to be rebuilt", PARAGRAPHS[0], *lines, PARAGRAPHS[1]])
+    document = build_document(RawArticle(id="t", content=text))
+    assert [r.text for r in document.removed] == lines
+    # Sentences that share those words stay.
+    kept = ["Reporting by the Courier showed the pier had been unsafe for years.",
+            "Published in 1997, the harbour plan was never carried out."]
+    document = build_document(RawArticle(id="t", content="\n\n".join(["Pier to be rebuilt", *kept])))
+    assert not document.removed
+
+
+def test_three_headings_in_a_row_are_a_list_of_links_but_sections_stay():
+    teasers = "".join(f"<h2>{t}</h2>" for t in ["Ferry fares to rise", "Lighthouse for sale", "Gull numbers fall"])
+    vote = ("Nine members voted for the plan and two against it, and the chair said the cost would be met "
+            "from the harbour reserve without any rise in the fees paid by the island ferries.")
+    sections = f"<h2>The vote</h2><p>{vote}</p><h2>What traders say</h2>"
+    document = _document(_page(teasers + sections))
+    assert [r.text for r in document.removed if r.kind == "related_links"] == [
+        "Ferry fares to rise", "Lighthouse for sale", "Gull numbers fall"]
+    assert "The vote" in document.text and "What traders say" in document.text

@@ -121,6 +121,9 @@ def assemble(
             removed.append(Removal(kind="related_links", text=text))
             continue
         under_label = False
+        if not any(c.isalnum() for c in text):  # a rule drawn in characters: "___", "|", "* * *"
+            removed.append(Removal(kind="boilerplate", text=text))
+            continue
         if kind != "bullet" and is_boilerplate(text):
             removed.append(Removal(kind="boilerplate", text=text))
             under_label = words <= LABEL_MAX_WORDS and (kind == "headline" or text.endswith(":"))
@@ -144,6 +147,7 @@ def assemble(
         first_kind.setdefault(key, kind)
         pieces.append((text, origin, kind, level))
 
+    pieces = _without_heading_runs(pieces, removed)
     if title and title_key not in first_kind:
         text, origin = normalise_whitespace(title, 0)
         origin = [-1] * len(origin)  # the title came from metadata, not from the body
@@ -165,6 +169,30 @@ def assemble(
         position += len(text)
     offsets.append(offsets[-1] + 1 if offsets else 0)
     return "".join(parts), blocks, removed, offsets
+
+
+HEADING_RUN = 3
+
+
+def _without_heading_runs(pieces: list, removed: list[Removal]) -> list:
+    """Return the pieces without runs of three or more subheadings with no text under them: a
+    heading opens a section, so headings that only lead to the next are a list of links. The
+    last of a run keeps its place when text follows it."""
+    kept: list = []
+    run: list = []
+    for piece in [*pieces, None]:
+        if piece is not None and piece[2] == "headline" and piece[3] == 2:
+            run.append(piece)
+            continue
+        textless = run[:-1] if piece is not None and run else run
+        if len(textless) >= HEADING_RUN:
+            removed.extend(Removal(kind="related_links", text=text) for text, *_ in textless)
+            run = run[len(textless):]
+        kept.extend(run)
+        run = []
+        if piece is not None:
+            kept.append(piece)
+    return kept
 
 
 def _classify(text: str, index: int, repeated: bool, is_title: bool) -> tuple[str, int | None]:
