@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from presslens.corpus.rows import ROW_COLUMNS, json_list, record_rows
 from presslens.corpus.views import REFRESH_COPY_COUNTS
 from presslens.record import Article, Entity
-
-if TYPE_CHECKING:
-    pass
 
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 
