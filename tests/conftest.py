@@ -6,7 +6,7 @@ import pytest
 
 import presslens
 from presslens.ingest.document import RawArticle
-from presslens.ingest.sources import article_id
+from presslens.ingest.identity import article_id
 from presslens.nlp import load_pipeline
 from presslens.record import Source
 

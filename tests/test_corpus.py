@@ -268,7 +268,7 @@ def test_export_reads_back(corpus, tmp_path, fmt):
 
 def test_committed_batches_survive_a_crash(tmp_path, nlp):
     from presslens.ingest.document import RawArticle
-    from presslens.ingest.sources import article_id
+    from presslens.ingest.identity import article_id
 
     texts = [f"Report {n}\n\nThe committee published report number {n} on the river on Monday.\n" for n in range(5)]
 

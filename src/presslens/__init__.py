@@ -13,14 +13,16 @@ def analyze(text_or_html: str, *, model: str | None = None, title: str | None = 
     """Return the Article record of one article given as plain text or HTML."""
     from presslens.errors import InputError
     from presslens.ingest.document import RawArticle
-    from presslens.ingest.sources import article_id, looks_like_html
+    from presslens.ingest.identity import article_id, identity_address
+    from presslens.ingest.sources import looks_like_html
     from presslens.pipeline import analyze_stream
     from presslens.record import Source
 
     if not text_or_html or not text_or_html.strip():
         raise InputError("the article is empty")
-    raw = RawArticle(id=article_id(text_or_html), content=text_or_html,
-                     is_html=looks_like_html(text_or_html), title=title, published=published,
+    is_html = looks_like_html(text_or_html)
+    raw = RawArticle(id=article_id(text_or_html, url=identity_address(text_or_html, is_html, url)),
+                     content=text_or_html, is_html=is_html, title=title, published=published,
                      source=Source(url=url))
     [result] = list(analyze_stream([raw], model=model, batch_size=1))
     if isinstance(result, InputError):

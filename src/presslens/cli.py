@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from presslens.corpus.commands import add_corpus_commands, add_workers_option
+    from presslens.corpus.commands import add_corpus_commands, add_given_options, add_workers_option
 
     parser = argparse.ArgumentParser(prog="presslens", description=__doc__)
     parser.add_argument("--version", action="version", version=f"presslens {__version__}")
@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="a file of 'name<TAB>GeoNames id' lines: the place each name means, over the resolver's choice")
     _add_model_options(analyze)
     add_workers_option(analyze)
+    add_given_options(analyze)
     analyze.set_defaults(run=_analyze)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the article record")
@@ -125,6 +126,7 @@ def _error(message: str) -> None:
 
 
 def _analyze(args: argparse.Namespace) -> int:
+    from presslens.corpus.commands import given_metadata
     from presslens.ingest.dispatch import iter_corpus_articles
     from presslens.pipeline import analyze_stream
 
@@ -133,7 +135,9 @@ def _analyze(args: argparse.Namespace) -> int:
         _use_places_file(args.places)
     articles: list[Article] = []
     done = failures = 0
-    stream = analyze_stream(iter_corpus_articles(args.paths, max_bytes=args.max_bytes), model=args.model,
+    given = given_metadata(args, args.paths)
+    items = iter_corpus_articles(args.paths, max_bytes=args.max_bytes)
+    stream = analyze_stream(given.apply(items) if given else items, model=args.model,
                             workers=args.workers)
     with _output(args.output) as out:
         for result in _with_progress(stream, args.paths):
@@ -256,7 +260,7 @@ def _demo(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from presslens.ingest.document import RawArticle
-    from presslens.ingest.sources import article_id
+    from presslens.ingest.identity import article_id
     from presslens.pipeline import analyze_stream
     from presslens.record import Source
     from presslens.render.html import render_html

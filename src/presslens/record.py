@@ -53,7 +53,7 @@ class Block(Record):
 class Removal(Record):
     """A piece of the raw input that cleaning left out of ``text``, and why."""
 
-    kind: str = Field(description="duplicate_caption, duplicate_block, boilerplate, empty_block")
+    kind: str = Field(description="duplicate_caption, duplicate_block, boilerplate, related_links, hover_card, code, empty_block")
     text: str
 
 

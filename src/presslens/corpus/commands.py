@@ -16,6 +16,7 @@ from pathlib import Path
 
 from presslens.corpus.search import SYNTAX_HELP
 from presslens.errors import PresslensError
+from presslens.ingest.given import parse_address, parse_date
 from presslens.ingest.sources import DEFAULT_MAX_BYTES
 
 # presslens.nlp's BATCH_SIZE; not imported from there, since that loads spaCy on every
@@ -35,6 +36,7 @@ def add_corpus_commands(subparsers) -> None:
     ingest.add_argument("--batch-size", type=positive_int, default=BATCH_SIZE, metavar="N",
                         help=f"articles parsed and committed together (default {BATCH_SIZE})")
     add_workers_option(ingest)
+    add_given_options(ingest)
     ingest.add_argument("--max-bytes", type=positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
                         help=f"refuse inputs larger than this (default {DEFAULT_MAX_BYTES:,})")
     ingest.set_defaults(run=run_ingest)
@@ -104,6 +106,49 @@ def add_workers_option(parser: argparse.ArgumentParser) -> None:
     """Add --workers: how many processes analyse articles (each loads its own pipeline)."""
     parser.add_argument("--workers", type=positive_int, default=1, metavar="N",
                         help="processes analysing articles in parallel, each with its own pipeline (default 1)")
+
+
+def add_given_options(parser: argparse.ArgumentParser) -> None:
+    """Add --published, --outlet and --url: metadata for inputs that carry none, such as text files."""
+    parser.add_argument("--published", type=_argument(parse_date), metavar="DATE",
+                        help="the publication date (YYYY-MM-DD) of every article read, over any date the input holds")
+    parser.add_argument("--outlet", dest="given_outlet", metavar="NAME",
+                        help="the outlet that published every article read")
+    parser.add_argument("--url", type=_argument(parse_address), metavar="ADDRESS",
+                        help="the web address of the one article read (it becomes the article's identity)")
+
+
+def given_metadata(args: argparse.Namespace, locations: list[str]):
+    """Return the metadata the options give; PresslensError when --url would name several articles."""
+    from presslens.ingest.given import Given
+
+    if args.url and not _one_article(locations):
+        raise PresslensError("--url gives one article's address; name a single text or HTML file (or -) with it.")
+    return Given(published=args.published, outlet=args.given_outlet, url=args.url)
+
+
+def _one_article(locations: list[str]) -> bool:
+    from presslens.ingest.files import inner_suffix
+    from presslens.ingest.sources import HTML_SUFFIXES, TEXT_SUFFIXES
+
+    if len(locations) != 1:
+        return False
+    if locations[0] == "-":
+        return True
+    path = Path(locations[0])
+    return path.is_file() and inner_suffix(path) in TEXT_SUFFIXES | HTML_SUFFIXES | {""}
+
+
+def _argument(parse):
+    """Return an argparse type that reports parse's ValueError as its one sentence."""
+    def checked(value: str) -> str:
+        try:
+            return parse(value)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    checked.__name__ = parse.__name__
+    return checked
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -179,6 +224,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     from presslens.nlp import load_pipeline
     from presslens.progress import progress_bar
 
+    given = given_metadata(args, args.sources)
     load_pipeline(args.model)  # a missing model is one sentence before any work starts
     # Counting reads the sources once without parsing: cheap next to the parse, and what
     # gives the bar its time left. Standard input can only be read once.
@@ -188,7 +234,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     store = _open(args.db, must_exist=False)
     with stops_cleanly(store), store, progress_bar("ingesting", total, "articles") as progress:
         report = ingest(args.sources, store, model=args.model, batch_size=args.batch_size,
-                        progress=progress, max_bytes=args.max_bytes, workers=args.workers)
+                        progress=progress, max_bytes=args.max_bytes, workers=args.workers, given=given)
         clusters = find_duplicates(store)
         # After the duplicates: copies of one article always enter the same story.
         stories = build_stories(store)

@@ -16,6 +16,7 @@ from pathlib import Path
 from presslens.corpus.store import Store
 from presslens.errors import InputError
 from presslens.ingest.document import RawArticle
+from presslens.ingest.given import Given
 from presslens.ingest.sources import DEFAULT_MAX_BYTES
 from presslens.nlp import BATCH_SIZE
 from presslens.progress import Progress
@@ -54,11 +55,15 @@ def ingest(
     progress: Progress | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int = 1,
+    given: Given | None = None,
 ) -> IngestReport:
-    """Return the report of loading every article in the sources into the store."""
+    """Return the report of loading every article in the sources (with any metadata given for them) into the store."""
     from presslens.ingest.dispatch import iter_corpus_articles
 
-    return ingest_items(iter_corpus_articles(sources, max_bytes), store, model, batch_size, progress, workers)
+    items = iter_corpus_articles(sources, max_bytes)
+    if given:
+        items = given.apply(items)
+    return ingest_items(items, store, model, batch_size, progress, workers)
 
 
 def ingest_items(

@@ -9,7 +9,7 @@ from pathlib import Path
 from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
 from presslens.ingest.files import GZIP_ERRORS, TooLarge, read_capped, shown_path, too_large_message
-from presslens.ingest.sources import article_id
+from presslens.ingest.identity import article_id
 from presslens.record import Source
 
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
@@ -49,7 +49,7 @@ def iter_feed_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
             yield InputError("has no content or summary", place)
             continue
         yield RawArticle(
-            id=article_id(content, entry.get("link") or None),
+            id=article_id(content, url=entry.get("link") or None),
             content=content,
             is_html=True,
             title=entry.get("title") or None,

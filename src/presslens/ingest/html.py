@@ -19,6 +19,7 @@ from trafilatura.settings import Document as Extraction
 
 from presslens.errors import InputError
 from presslens.ingest.document import RawBlock
+from presslens.record import Removal
 
 # Settings chosen on the article-extraction benchmark (see presslens.eval.extraction):
 # precision mode leaves out more teasers and link lists than the default balanced mode and
@@ -85,6 +86,7 @@ class HtmlPage:
     outlet: str | None = None
     author: str | None = None
     language: str | None = None
+    removed: list[Removal] = field(default_factory=list)  # what was cut from the blocks found
 
 
 def extract_html(html: str, url: str | None = None) -> HtmlPage:
@@ -92,6 +94,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlPage:
     tree = _parse(html)
     if tree is None:
         raise InputError("has no readable article text")
+    cards = _drop_hover_cards(tree)
     document = _extract(tree, url)
     page = HtmlPage(url=url, language=_language(tree))
     body = None
@@ -111,8 +114,77 @@ def extract_html(html: str, url: str | None = None) -> HtmlPage:
     blocks, page.title = _without_title(blocks, page.title)
     if not blocks:
         raise InputError("has no readable article text")
+    if document is not None and (lede := _missing_lede(blocks, document.description, tree)):
+        blocks.insert(0, RawBlock(text=lede, kind="paragraph"))
     page.blocks = blocks
+    page.removed = _cards_cut_from(blocks, cards)
     return page
+
+
+# A hover card: the panel a site shows over a linked name (photo, full name, the person's latest
+# stories), present in the page's text though hidden until the pointer rests on the name. Its
+# class names say what it is: a rollover, hover, tooltip or popover part that is a block, card
+# or box, never the link itself.
+HOVER_CARD = re.compile(r"(?:rollover|hover|tooltip|popover|popup)[\w-]*?[-_]?"
+                        r"(?:block|card|content|box|panel|body|inner|text|wrap|container)$", re.I)
+
+
+def _drop_hover_cards(tree: etree._Element) -> list[tuple[str, str]]:
+    """Take hover cards out of the page; return each card's (anchor text, card text)."""
+    cards = []
+    found = [e for e in tree.iter() if isinstance(e.tag, str) and any(HOVER_CARD.search(token) for token in
+                                                                          (e.get("class") or "").split())]
+    for card in found:
+        parent = card.getparent()
+        if parent is None or any(ancestor in found for ancestor in card.iterancestors()):
+            continue
+        text = " ".join(card.text_content().split())
+        anchor = " ".join((parent.text_content() or "").replace(card.text_content(), " ", 1).split())
+        _remove_keeping_tail(card)
+        if text:
+            cards.append((anchor, text))
+    return cards
+
+
+def _remove_keeping_tail(element: etree._Element) -> None:
+    parent, tail = element.getparent(), element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _cards_cut_from(blocks: list[RawBlock], cards: list[tuple[str, str]]) -> list[Removal]:
+    """Return the removals of the hover cards whose linked name is in the article's text."""
+    text = " ".join(" ".join(b.text.split()) for b in blocks)
+    return [Removal(kind="hover_card", text=card) for anchor, card in cards if anchor and anchor in text]
+
+
+LEDE_MIN_WORDS = 12
+SENTENCE_END = re.compile(r"[.!?]['\"’”)]*$")
+
+
+def _missing_lede(blocks: list[RawBlock], description: str | None, tree: etree._Element) -> str | None:
+    """Return the page's lede when the extraction left it out, else None.
+
+    The lede is the summary a page shows as the article's opening and repeats as its
+    description: a full sentence or more, printed in the page right before the first block
+    found, nothing between them. A standfirst set apart by a byline, date or picture, a
+    description that is only metadata, or a teaser cut short, is not one.
+    """
+    lede = " ".join((description or "").split())
+    if len(lede.split()) < LEDE_MIN_WORDS or not SENTENCE_END.search(lede):
+        return None
+    # Its opening words already in the text: the lede is there, maybe worded a little apart.
+    opening = _key(" ".join(lede.split()[:LEDE_MIN_WORDS]))
+    if any(opening in _key(block.text) for block in blocks):
+        return None
+    page = " ".join(_page_text(tree).split())
+    where, first = page.find(lede), page.find(" ".join(blocks[0].text.split())[:80])
+    return lede if 0 <= where and first >= 0 and not page[where + len(lede):first].strip() else None
 
 
 def blocks_from_tree(root: etree._Element) -> list[RawBlock]:

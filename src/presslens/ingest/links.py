@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from presslens.ingest.document import RawArticle
 from presslens.ingest.feeds import looks_like_feed
 from presslens.ingest.fetch import Fetched, FetchError
-from presslens.ingest.sources import article_id, looks_like_html
+from presslens.ingest.identity import article_id, canonical_url, seen_key
+from presslens.ingest.sources import looks_like_html
 from presslens.record import Source
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
@@ -48,18 +48,6 @@ class Listing:
     kind: str  # feed, sitemap, sitemap-index, or page (an article, listing only itself)
     links: list[Link] = field(default_factory=list)
     title: str | None = None
-
-
-def seen_key(url: str) -> str:
-    """Return the form of an address under which repeats compare equal: no fragment, no tracking
-    parameters, parameters sorted, host in lower case (courlan's normalisation)."""
-    from courlan import normalize_url
-
-    plain = urldefrag(url.strip())[0]
-    try:
-        return normalize_url(plain)
-    except ValueError:
-        return plain
 
 
 def read_listing(fetched: Fetched) -> Listing:
@@ -130,23 +118,6 @@ def page_article(fetched: Fetched) -> RawArticle:
         raise FetchError("is not an HTML page", fetched.requested)
     # The address stored is the page's canonical one, else the one fetched without its tracking parameters.
     url = (canonical_url(text, fetched.url) if is_html else None) or seen_key(fetched.url)
-    return RawArticle(id=article_id(text, url), content=text, is_html=is_html, source=Source(url=url))
+    return RawArticle(id=article_id(text, url=url), content=text, is_html=is_html, source=Source(url=url))
 
-
-def canonical_url(html: str, url: str) -> str | None:
-    """Return the page's canonical address when it names one on its own site, other than the site's home."""
-    try:
-        tree = lxml_html.fromstring(html[:200_000].encode("utf-8", "replace"))
-    except (etree.ParserError, ValueError):
-        return None
-    for link in tree.iterfind(".//link[@rel]"):
-        if "canonical" not in link.get("rel", "").lower().split():
-            continue
-        found = urljoin(url, (link.get("href") or "").strip())
-        here, there = urlsplit(url), urlsplit(found)
-        # A site that names its home page as every page's canonical would merge all its articles.
-        if there.scheme in ("http", "https") and there.netloc.lower() == here.netloc.lower() and there.path.strip("/"):
-            return urldefrag(found)[0]
-        return None
-    return None
 

@@ -6,7 +6,6 @@ with it, and the caller decides how to report it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sys
@@ -30,6 +29,7 @@ from presslens.ingest.files import (
     too_large_message,
     unreadable_kind,
 )
+from presslens.ingest.identity import article_id, identity_address
 from presslens.record import Source
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -105,9 +105,10 @@ def _articles_from_bytes(
         return
     suffix = inner_suffix(path) if path else ""
     is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(text))
-    source = Source(path=where)
-    yield RawArticle(id=article_id(text, path.name if path else None), content=text, is_html=is_html, source=source,
-                     fallback_date=date_in_name(path.name) if path else None)
+    address = identity_address(text, is_html)
+    source = Source(path=where, url=address)
+    yield RawArticle(id=article_id(text, url=address, name=path.name if path else None), content=text,
+                     is_html=is_html, source=source, fallback_date=date_in_name(path.name) if path else None)
 
 
 NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -169,8 +170,9 @@ def article_from_json_line(line: str, where: str) -> RawArticle | InputError:
     published = item.get("published") or item.get("date")
     source = Source(url=_str_or_none(item.get("url")), path=where,
                     outlet=_str_or_none(item.get("outlet") or item.get("source")))
+    address = identity_address(content, content is html, source.url)
     return RawArticle(
-        id=_str_or_none(item.get("id")) or article_id(content, source.url),
+        id=_str_or_none(item.get("id")) or article_id(content, url=address),
         content=content,
         is_html=content is html,
         title=_str_or_none(item.get("title")),
@@ -263,17 +265,6 @@ def _looks_like_jsonl(text: str) -> bool:
         return isinstance(json.loads(line), dict)
     except json.JSONDecodeError:
         return False
-
-
-def article_id(content: str, published_at: str | None = None) -> str:
-    """Return a stable id for an article: a short hash of its content and where it was published.
-
-    `published_at` is its web address, or its file's name: the same text run by two outlets
-    (or saved as two files) is two articles, which de-duplication then links, while the same
-    source read again is the same article wherever its folder has moved.
-    """
-    key = content if published_at is None else f"{published_at}\n{content}"
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _too_large(size: int, limit: int) -> str:

@@ -26,6 +26,10 @@ TERMINAL = re.compile(r"[.!?…:;]['\"’”»)\]]*$")
 QUOTE_FOLD = str.maketrans({c: "'" for c in "‘’‚‛′`´\"“”„‟″«»"})
 MIN_DUPLICATE_WORDS = 5
 HEADLINE_MAX_WORDS = 30
+# A label over a list of links is a few words ("More:", "Related stories"); each link is a
+# headline, short and without a closing full stop.
+LABEL_MAX_WORDS = 4
+LINK_MAX_WORDS = 25
 BLOCK_SEPARATOR = "\n\n"
 
 
@@ -33,6 +37,7 @@ def build_document(raw: RawArticle) -> Document:
     """Return the cleaned Document for a raw article (plain text or HTML)."""
     title, published, source = raw.title, raw.published, raw.source
     language = None
+    page_removed = []
     if raw.is_html:
         from presslens.ingest.html import extract_html
 
@@ -46,6 +51,7 @@ def build_document(raw: RawArticle) -> Document:
             "author": source.author or page.author,
         })
         language = page.language
+        page_removed = page.removed
     else:
         raw_blocks = split_plain_text(raw.content)
     text, blocks, removed, origin = assemble(raw_blocks, title, from_html=raw.is_html)
@@ -53,7 +59,7 @@ def build_document(raw: RawArticle) -> Document:
         title = next((text[b.start:b.end] for b in blocks if b.kind == "headline"), None)
     # The page's own date comes before a fetch date or a date in a file's name.
     published = published or raw.fallback_date
-    return Document(id=raw.id, text=text, blocks=blocks, removed=removed, title=title,
+    return Document(id=raw.id, text=text, blocks=blocks, removed=page_removed + removed, title=title,
                     published=published, source=source, language=language, origin=origin)
 
 
@@ -107,11 +113,23 @@ def assemble(
     first_kind: dict[str, str] = {}
     title_key = fold(title) if title else None
     previous_key = None
+    under_label = False  # inside the list of links a label such as "More:" or "Related:" leads
     for index, (text, origin, kind) in enumerate(cleaned):
         key = fold(text)
         words = len(text.split())
+        if under_label and kind == "bullet" and words <= LINK_MAX_WORDS and not text.endswith("."):
+            removed.append(Removal(kind="related_links", text=text))
+            continue
+        under_label = False
+        if not any(c.isalnum() for c in text):  # a rule drawn in characters: "___", "|", "* * *"
+            removed.append(Removal(kind="boilerplate", text=text))
+            continue
         if kind != "bullet" and is_boilerplate(text):
             removed.append(Removal(kind="boilerplate", text=text))
+            under_label = words <= LABEL_MAX_WORDS and (kind == "headline" or text.endswith(":"))
+            continue
+        if kind is None and looks_like_code(text):
+            removed.append(Removal(kind="code", text=text))
             continue
         repeated = key in first_kind and (words >= MIN_DUPLICATE_WORDS or first_kind[key] == "headline")
         if repeated and from_html:
@@ -123,12 +141,13 @@ def assemble(
             continue
         level = None
         if kind is None:
-            kind, level = _classify(text, index, counts[key] > 1, title_key == key)
+            kind, level = _classify(text, len(pieces), counts[key] > 1, title_key == key)
         elif kind == "headline":
             level = 1 if title_key == key or (index == 0 and title is None) else 2
         first_kind.setdefault(key, kind)
         pieces.append((text, origin, kind, level))
 
+    pieces = _without_heading_runs(pieces, removed)
     if title and title_key not in first_kind:
         text, origin = normalise_whitespace(title, 0)
         origin = [-1] * len(origin)  # the title came from metadata, not from the body
@@ -152,10 +171,34 @@ def assemble(
     return "".join(parts), blocks, removed, offsets
 
 
+HEADING_RUN = 3
+
+
+def _without_heading_runs(pieces: list, removed: list[Removal]) -> list:
+    """Return the pieces without runs of three or more subheadings with no text under them: a
+    heading opens a section, so headings that only lead to the next are a list of links. The
+    last of a run keeps its place when text follows it."""
+    kept: list = []
+    run: list = []
+    for piece in [*pieces, None]:
+        if piece is not None and piece[2] == "headline" and piece[3] == 2:
+            run.append(piece)
+            continue
+        textless = run[:-1] if piece is not None and run else run
+        if len(textless) >= HEADING_RUN:
+            removed.extend(Removal(kind="related_links", text=text) for text, *_ in textless)
+            run = run[len(textless):]
+        kept.extend(run)
+        run = []
+        if piece is not None:
+            kept.append(piece)
+    return kept
+
+
 def _classify(text: str, index: int, repeated: bool, is_title: bool) -> tuple[str, int | None]:
     words = len(text.split())
     open_ended = not TERMINAL.search(text)
-    if is_title or (index == 0 and open_ended and words <= HEADLINE_MAX_WORDS):
+    if is_title or (index == 0 and (open_ended and words <= HEADLINE_MAX_WORDS or is_title_cased_line(text))):
         return "headline", 1
     if repeated and words >= MIN_DUPLICATE_WORDS:
         return "caption", None
@@ -164,6 +207,52 @@ def _classify(text: str, index: int, repeated: bool, is_title: bool) -> tuple[st
     if open_ended and words <= HEADLINE_MAX_WORDS and not text.endswith(","):
         return "headline", 2
     return "paragraph", None
+
+
+TITLE_CASED_MAX_WORDS = 15
+TITLE_CASED_SHARE = 0.75
+SENTENCE_INSIDE = re.compile(r"(?<![A-Z])[.!?]['\"’”)]*\s+\S")  # "U.S. Senate" is no sentence break
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def is_title_cased_line(text: str) -> bool:
+    """Return True for a short line in title case that ends with a full stop: a title written as a
+    sentence ("The Human Face of Coal Power."), which a lede in sentence case never is."""
+    if not text.endswith(".") or text.endswith("..") or SENTENCE_INSIDE.search(text):
+        return False
+    words = WORD.findall(text)
+    if not 2 <= len(words) <= TITLE_CASED_MAX_WORDS:
+        return False
+    minor = _words("title-minor-words.txt")
+    major = [w for w in words if w.casefold() not in minor] or words
+    capitalised = sum(1 for w in major if w[0].isupper())
+    return capitalised >= 2 and capitalised >= TITLE_CASED_SHARE * len(major)
+
+
+# A style rule ("p { margin: 0 }", ".lede, h2 > a {"), an at-rule, or a run of declarations
+# ("font-size: 12px; color: #333;"): text a scraper lifted from a page's stylesheet. Property
+# names are lower case and values short, which a sentence with a colon and a semicolon is not.
+CSS_RULE = re.compile(r"(?:^|[}\s])(?:@[a-z-]+\b[^{}]*|[#.]?[a-z][\w-]*(?:[\s,>+~:#.\[\]=\"'()\w-]*)?)\s*\{")
+CSS_DECLARATION = re.compile(r"(?<![\w-])-{0,2}[a-z][a-z-]*\s*:\s*[^;{}:\s][^;{}:]{0,60}(?:;|(?=\s*}))")
+CSS_COVERAGE = 0.8
+CSS_TECHNICAL = re.compile(r"^-{0,2}[a-z]+-[a-z-]+\s*:|:.*[\d#(]")
+
+
+def looks_like_code(text: str) -> bool:
+    """Return True when a plain-text line is stylesheet code rather than prose: a rule holding a
+    declaration or opening a block, or nothing but two or more `property: value;` declarations."""
+    declarations = CSS_DECLARATION.findall(text)
+    if "{" in text or "}" in text:
+        return bool(declarations) or (text.rstrip().endswith("{") and CSS_RULE.search(text) is not None)
+    covered = sum(len(d) for d in declarations)
+    # Stylesheets give lengths, colours and hyphenated properties; "roads: repairs;" gives none.
+    technical = any(CSS_TECHNICAL.search(d) for d in declarations)
+    return len(declarations) >= 2 and technical and covered >= CSS_COVERAGE * len(text.replace(" ", "")) - len(declarations)
+
+
+@cache
+def _words(name: str) -> frozenset[str]:
+    return frozenset(word.casefold() for word in load_list(name))
 
 
 def normalise_whitespace(text: str, start: int) -> tuple[str, list[int]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
 from presslens.ingest.files import GZIP_ERRORS, inner_suffix, open_bytes, shown_path
-from presslens.ingest.sources import article_id
+from presslens.ingest.identity import article_id, identity_address
 from presslens.record import Source
 
 CSV_SUFFIXES = {".csv", ".tsv"}
@@ -58,7 +58,7 @@ def _row_article(row: dict[str, str | None], where: str, max_bytes: int) -> RawA
         return InputError(f"is over the {max_bytes:,}-byte limit (raise it with --max-bytes)", where)
     url = (row.get("url") or "").strip() or None
     return RawArticle(
-        id=(row.get("id") or "").strip() or article_id(content, url),
+        id=(row.get("id") or "").strip() or article_id(content, url=identity_address(content, content is html, url)),
         content=content,
         is_html=content is html,
         title=(row.get("title") or "").strip() or None,

@@ -9,7 +9,8 @@ from pathlib import Path
 from presslens.errors import InputError, error_detail
 from presslens.ingest.document import RawArticle
 from presslens.ingest.files import shown_path
-from presslens.ingest.sources import article_id, decode_bytes
+from presslens.ingest.identity import article_id, identity_address
+from presslens.ingest.sources import decode_bytes
 from presslens.record import Source
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -64,7 +65,7 @@ def iter_warc_articles(path: Path, max_bytes: int) -> Iterator[RawArticle | Inpu
                     yield error
                     continue
                 date = record.rec_headers.get_header("WARC-Date")
-                yield RawArticle(id=article_id(text, uri), content=text, is_html=True,
+                yield RawArticle(id=article_id(text, url=identity_address(text, True, uri)), content=text, is_html=True,
                                  fallback_date=date[:10] if date else None, source=Source(url=uri, path=where))
         except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
             detail = error_detail(error).split(", first line:")[0]  # not the hostile bytes it quotes

@@ -46,7 +46,8 @@ from pyspark.sql.types import ArrayType, DataType, DoubleType, LongType, StringT
 from presslens.corpus.rows import ROW_COLUMNS, record_rows
 from presslens.errors import InputError, PresslensError
 from presslens.ingest.document import RawArticle
-from presslens.ingest.sources import DEFAULT_MAX_BYTES, JSONL_SUFFIXES, article_id
+from presslens.ingest.identity import article_id
+from presslens.ingest.sources import DEFAULT_MAX_BYTES, JSONL_SUFFIXES
 from presslens.nlp import BATCH_SIZE, model_name
 from presslens.record import Article, Source
 
@@ -310,7 +311,7 @@ def _raw_item(row: dict) -> RawArticle | InputError:
     content = html if is_html else text
     if not content or not content.strip():
         return InputError("has no non-empty 'text' or 'html' field", where)
-    return RawArticle(id=row["id"] or article_id(content, row["url"]), content=content, is_html=is_html, title=row["title"],
+    return RawArticle(id=row["id"] or article_id(content, url=row["url"]), content=content, is_html=is_html, title=row["title"],
                       published=row["published"],
                       source=Source(path=row["path"], url=row["url"], outlet=row["outlet"], author=row["author"]))
 

@@ -1,0 +1,168 @@
+"""Writing a corpus: receives Article records, stores them with every record and merges corpus entities.
+
+`ArticleWriting` is the part of `SQLStore` that writes: an article and its rows in one
+savepoint, the merge of its entities into corpus entities, the duplicates and the stories.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime
+
+from presslens.corpus.rows import ROW_COLUMNS, json_list, record_rows
+from presslens.corpus.views import REFRESH_COPY_COUNTS
+from presslens.record import Article, Entity
+
+PLACE_TYPES = {"GPE", "LOC", "FAC"}
+
+
+class ArticleWriting:
+    """The writes of `SQLStore`: articles, errors, duplicates and stories."""
+
+    def add_error(self, source: str, message: str) -> None:
+        self._begin()
+        self._execute("INSERT INTO errors (source, message, seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                      (source, message, _now()))
+
+    def add_article(self, article: Article) -> bool:
+        self._begin()
+        self._execute("SAVEPOINT article")
+        try:
+            added = self._insert(article)
+        except BaseException:
+            # Leave the batch's other articles in place; drop this one's partial rows.
+            self._execute("ROLLBACK TO article")
+            self._execute("RELEASE article")
+            raise
+        self._execute("RELEASE article")
+        return added
+
+    def _insert(self, article: Article) -> bool:
+        tables = record_rows(article)
+        seq = self._insert_id(
+            "INSERT INTO articles (id, title, published, url, path, outlet, language, text, record, added)"
+            f" VALUES ({_marks(10)}) ON CONFLICT DO NOTHING",
+            (*tables["articles"][0], _now()), "seq")
+        if seq is None:
+            return False
+        self._index_text(seq, article.title or "", article.text)
+        self._executemany(f"INSERT INTO removals VALUES ({_marks(3)})", tables["removals"])
+        merged: dict[str, int] = {}
+        day = article.published or ""
+        entities = []
+        for entity, row in zip(article.entities, tables["entities"]):
+            merged[entity.id] = self._merge_entity(entity, day)
+            # The corpus entity id goes third, after the article's own ids.
+            entities.append((*row[:2], merged[entity.id], *row[2:]))
+        self._executemany(f"INSERT INTO entities VALUES ({_marks(14)})", _last_per_key(entities))
+        self._executemany(f"INSERT INTO mentions VALUES ({_marks(6)})", tables["mentions"])
+        columns = ROW_COLUMNS["quotes"]
+        self._executemany(
+            f"INSERT INTO quotes ({', '.join(_quoted(c) for c in columns)}, corpus_entity_id)"
+            f" VALUES ({_marks(len(columns) + 1)})",
+            # The speaker's corpus entity id goes last, looked up from its article entity id.
+            _last_per_key([(*row, merged.get(row[9]) if row[9] else None) for row in tables["quotes"]]),
+        )
+        self._executemany(f"INSERT INTO amounts VALUES ({_marks(11)})", tables["amounts"])
+        self._executemany(f"INSERT INTO events VALUES ({_marks(24)})", _last_per_key(tables["events"]))
+        self._executemany(f"INSERT INTO framing VALUES ({_marks(10)})", tables["framing"])
+        return True
+
+    def _merge_entity(self, entity: Entity, day: str) -> int:
+        """Return the id of the corpus entity this article entity is, creating it when new.
+
+        Places with a GeoNames id merge on it; everything else on its canonical name, then
+        on any alias, among entities of the same kind.
+        """
+        kind = _kind(entity.type)
+        keys = list(dict.fromkeys(k for k in map(name_key, [entity.name, *entity.aliases]) if k))
+        found = None
+        geonames_id = entity.geo.geonames_id if entity.geo else None
+        if geonames_id is not None:
+            row = self._execute("SELECT id FROM corpus_entities WHERE geonames_id = ?", (geonames_id,)).fetchone()
+            found = row and row[0]
+        for key in keys:
+            if found:
+                break
+            row = self._execute("SELECT corpus_entity_id FROM corpus_entity_names WHERE kind = ? AND key = ?",
+                                (kind, key)).fetchone()
+            found = row and row[0]
+        if not found:
+            geo = entity.geo
+            found = self._insert_id(
+                f"INSERT INTO corpus_entities (name, type, geonames_id, lat, lon, country_code) VALUES ({_marks(6)})",
+                (entity.name, entity.type, geonames_id, geo and geo.lat, geo and geo.lon, geo and geo.country_code),
+                "id")
+        names = [entity.name, *entity.aliases]
+        self._executemany(f"INSERT INTO corpus_entity_names VALUES ({_marks(4)}) ON CONFLICT DO NOTHING",
+                          [(kind, name_key(n), n, found) for n in names if name_key(n)])
+        mentions = len(entity.mentions)
+        self._execute("UPDATE corpus_entities SET articles = articles + 1, mentions = mentions + ? WHERE id = ?",
+                      (mentions, found))
+        # The table's name says which `articles` is meant: PostgreSQL would also see excluded's.
+        self._execute(
+            "INSERT INTO corpus_entity_days VALUES (?, ?, 1, ?) ON CONFLICT (corpus_entity_id, day) DO UPDATE"
+            " SET articles = corpus_entity_days.articles + 1,"
+            " mentions = corpus_entity_days.mentions + excluded.mentions",
+            (found, day, mentions),
+        )
+        return found
+
+    def set_duplicates(self, clusters: list[tuple[str, list[tuple[str, float]]]]) -> None:
+        self._begin()
+        self._execute("DELETE FROM duplicates")
+        self._executemany(f"INSERT INTO duplicates VALUES ({_marks(3)})",
+                          [(member, canonical, similarity)
+                           for canonical, members in clusters for member, similarity in members])
+        for statement in REFRESH_COPY_COUNTS:
+            self._execute(statement)
+        self.commit()
+
+    def set_stories(self, stories: list[tuple[str, str, list[str], str | None, str | None, list[str]]],
+                    copies: dict[str, int] | None = None) -> None:
+        copies = copies or {}
+        self._begin()
+        self._execute("DELETE FROM story_articles")
+        self._execute("DELETE FROM stories")
+        # A story's size counts its articles once: copies are counted apart.
+        self._executemany(
+            "INSERT INTO stories (id, label, articles, outlets, first_date, last_date, copies)"
+            f" VALUES ({_marks(7)})",
+            [(sid, label, len(ids) - copies.get(sid, 0), json_list(outlets), first, last, copies.get(sid, 0))
+             for sid, label, ids, first, last, outlets in stories])
+        self._executemany(f"INSERT INTO story_articles VALUES ({_marks(2)})",
+                          [(aid, sid) for sid, _, ids, *_ in stories for aid in ids])
+        self.commit()
+
+    # -- reading ----------------------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """Return the form of a name that merging compares: accents, case, spacing and a leading 'the' folded."""
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    folded = " ".join(folded.replace("’", "'").replace(".", " ").split())
+    return folded[4:] if folded.startswith("the ") else folded
+
+
+def _quoted(column: str) -> str:
+    return f'"{column}"' if column == "end" else column
+
+
+def _marks(n: int) -> str:
+    """Return n placeholders for a VALUES list."""
+    return ", ".join("?" * n)
+
+
+def _last_per_key(rows: list[tuple]) -> list[tuple]:
+    """Return the rows with one per (article id, record id), the last: a repeated id replaces the earlier record."""
+    return list({row[:2]: row for row in rows}.values())
+
+
+def _kind(entity_type: str) -> str:
+    # Places are typed GPE or LOC inconsistently from one article to the next.
+    return "PLACE" if entity_type in PLACE_TYPES else entity_type
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
