@@ -146,3 +146,21 @@ def test_headline_word_the_model_calls_a_nationality_is_dropped(analyze):
     article = analyze(text)
     assert entity_named(article, "Harbour") is None
     assert entity_named(article, "Estonian").type == "NORP"
+
+
+def test_name_after_an_honorific_is_a_person_not_a_town(analyze):
+    article = analyze("Mr. Lyon spoke to reporters on Monday.\n\n"
+                      "Lyon said the harbour would reopen, and Mr. Lyon thanked the crews.\n")
+    lyon = [e for e in article.entities if e.name.endswith("Lyon")]
+    assert lyon and all(e.type == "PERSON" for e in lyon)
+
+
+def test_full_name_with_a_known_given_name_is_a_person(analyze):
+    article = analyze("This week, former party chair Shawn Brook, a member of the national board, "
+                      "argued that the vote was lost on turnout.\n")
+    assert entity_named(article, "Shawn Brook").type == "PERSON"
+
+
+def test_institution_named_for_a_person_stays_an_institution(analyze):
+    article = analyze("Researchers at George Mason University said the survey was flawed.\n")
+    assert all(e.type != "PERSON" for e in article.entities if "University" in e.name)

@@ -31,6 +31,10 @@ POSSESSIVE = re.compile(r"[’'‘]s$")
 BLOCK_WEIGHT = {"headline": 3.0, "bullet": 1.2, "caption": 0.5, "paragraph": 1.0, "boilerplate": 0.2}
 LEAD_BONUS = 0.5  # mentions in the first two body paragraphs count extra
 TITLE_MAX_TOKENS = 12
+# Honorifics that make the name after them a person's ("Mr. Obama", "Ms. Noem").
+HONORIFICS = frozenset({"mr.", "mr", "mrs.", "mrs", "ms.", "ms", "miss", "dr.", "dr"})
+# Labels the model gives a person's full name by mistake ("Shawn Steel" as ORG).
+MISTAKABLE_FOR_PERSON = {"ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"}
 
 
 @dataclass
@@ -200,13 +204,51 @@ def _given_names(tokens: list[Token], sentence_starts: frozenset[int]) -> list[T
     return added + tokens
 
 
+def given_name_gender(word: str) -> str | None:
+    """Return "m" or "f" when a word is a given name that says which pronoun its bearer gets,
+    else None (unknown names, and names given to both)."""
+    return _given_name_table().get(word.casefold())
+
+
+@cache
+def _given_name_table() -> dict[str, str]:
+    return {name: gender for name, gender in load_table("given-names.tsv")}
+
+
+def _honorific_before(mention: _Mention) -> bool:
+    """Return True when an honorific is written just before the name ("Mr. Obama")."""
+    doc = mention.root.doc
+    first = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if first is None or first.start == 0:
+        return False
+    return doc[first.start - 1].text.casefold() in HONORIFICS
+
+
 def _person_words(mentions: list[_Mention]) -> set[str]:
-    """Return the words of multi-word person names: a town name that is also one is a person."""
+    """Return the words of multi-word person names and the names written after an honorific:
+    a town name that is also one is a person."""
     words: set[str] = set()
     for mention in mentions:
         if mention.label == "PERSON" and " " in mention.text:
             words.update(mention.text.split())
+        if _honorific_before(mention) and " " not in mention.text:
+            words.add(mention.text)
     return words
+
+
+def _full_name_of_person(mention: _Mention) -> bool:
+    """Return True for a two- or three-word name opening with a known given name, every word
+    capitalised and none a title or place word ("Shawn Steel", not "Paul Allen Foundation")."""
+    words = mention.text.split()
+    if not 2 <= len(words) <= 3 or given_name_gender(words[0]) is None:
+        return False
+    return all(w[:1].isupper() and not w.isupper() and not is_title_word(w) and w.casefold() not in _place_heads()
+               and w.casefold() not in _organisation_heads() for w in words)
+
+
+@cache
+def _organisation_heads() -> frozenset[str]:
+    return frozenset(load_list("organisation-heads.txt"))
 
 
 def _corrected_label(mention: _Mention, person_words: set[str]) -> str:
@@ -214,6 +256,8 @@ def _corrected_label(mention: _Mention, person_words: set[str]) -> str:
     if fixed:
         return fixed
     label = mention.label
+    if label in MISTAKABLE_FOR_PERSON and (_honorific_before(mention) or _full_name_of_person(mention)):
+        return "PERSON"
     if label != "PERSON" and " " not in mention.text and mention.text in person_words:
         from presslens.extract.places import place_type
 
