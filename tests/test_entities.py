@@ -164,3 +164,38 @@ def test_full_name_with_a_known_given_name_is_a_person(analyze):
 def test_institution_named_for_a_person_stays_an_institution(analyze):
     article = analyze("Researchers at George Mason University said the survey was flawed.\n")
     assert all(e.type != "PERSON" for e in article.entities if "University" in e.name)
+
+
+TITLED = """Prosecutors close the inquiry
+
+Deputy Director of Public Prosecution Anna-Lena Vikstrom said on Tuesday that the case was closed.
+
+Republican Gov. Eric Dunmore signed the bill, and Kentucky GOP Gov. Matt Brevin criticised it.
+
+The group's co-founder, Jean-Paul Marchetti, said the court was wrong. Former editor-in-chief Ola Brandt agreed.
+
+Dunmore’s 2016 campaign raised more money than any other.
+"""
+
+
+def test_hyphenated_name_and_title_of_a_body_kept_whole(analyze):
+    person = entity_named(analyze(TITLED), "Anna-Lena Vikstrom")
+    assert person.type == "PERSON"
+    assert "Deputy Director of Public Prosecution" in person.titles
+
+
+def test_titles_with_party_and_state_before_the_name(analyze):
+    article = analyze(TITLED)
+    assert "Republican Gov." in entity_named(article, "Eric Dunmore").titles
+    assert "Kentucky GOP Gov." in entity_named(article, "Matt Brevin").titles
+
+
+def test_hyphenated_titles_kept_whole(analyze):
+    article = analyze(TITLED)
+    assert "co-founder" in entity_named(article, "Jean-Paul Marchetti").titles
+    assert any(t.endswith("editor-in-chief") for t in entity_named(article, "Ola Brandt").titles)
+
+
+def test_possessive_year_is_not_part_of_a_name(analyze):
+    article = analyze(TITLED)
+    assert not any("2016" in e.name for e in article.entities if e.type == "PERSON")

@@ -61,7 +61,17 @@ class _Cluster:
 
 @cache
 def _titles() -> frozenset[str]:
-    return frozenset(load_list("titles.txt"))
+    # abbreviated titles ("Gov.", "Sen.") are titles too
+    return frozenset(load_list("titles.txt")) | {short for short, _ in load_table("title-abbreviations.tsv")}
+
+
+HYPHENS = frozenset({"-", "‐", "‑"})
+
+
+def _glued_to_hyphen(doc: Doc, position: int) -> bool:
+    """Return True when a token is written against a following hyphen ("co" in "co-founder")."""
+    return position + 1 < len(doc) and not doc[position].whitespace_ and doc[position + 1].text in HYPHENS \
+        and not doc[position + 1].whitespace_
 
 
 @cache
@@ -144,10 +154,14 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
         tokens.pop()
     if not tokens:
         return None  # the model took a lone mark for a name (a "‚" typed as a comma)
+    tokens = _whole_hyphenated(tokens)
     if span.label_ == "PERSON":
+        possessive = [i for i, t in enumerate(tokens[:-1]) if t.lower_ in ("'s", "’s")]
+        if possessive:
+            tokens = tokens[:possessive[0]]  # "Holcomb’s 2016": the name ends at its possessive
         while len(tokens) > 1 and is_title_word(tokens[0]):
             tokens.pop(0)
-        tokens = _given_names(tokens, sentence_starts)
+        tokens = _after_title_of(_given_names(tokens, sentence_starts))
     if not tokens or not any(t.text[:1].isupper() or t.text[:1].isdigit() for t in tokens):
         return None  # lower-case words the model took for a name ("sham")
     if len(tokens) == 1 and tokens[0].pos_ not in ("PROPN", "NOUN", "ADJ", "NUM") and span.label_ != "NORP":
@@ -160,6 +174,38 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
     end -= len(text) - len(trimmed)
     root = min(tokens, key=lambda t: _depth(t, tokens))
     return _Mention(start, end, trimmed, span.label_, root)
+
+
+def _whole_hyphenated(tokens: list[Token]) -> list[Token]:
+    """Return a name's tokens extended over a hyphenated word the model cut ("Eva-" of
+    "Eva-Marie", "-Marie")."""
+    doc = tokens[0].doc
+    first, last = tokens[0].i, tokens[-1].i
+    while last + 2 < len(doc) and _glued_to_hyphen(doc, last) and doc[last + 2].text[:1].isalpha():
+        last += 2
+    if tokens[-1].text in HYPHENS and last + 1 < len(doc) and not tokens[-1].whitespace_ \
+            and doc[last + 1].text[:1].isalpha():
+        last += 1
+    while first >= 2 and doc[first - 1].text in HYPHENS and _glued_to_hyphen(doc, first - 2) \
+            and doc[first - 2].text[:1].isupper():
+        first -= 2
+    return list(doc[first:last + 1])
+
+
+def _after_title_of(tokens: list[Token]) -> list[Token]:
+    """Return a person's name without the body of a title written before it ("Director of
+    Public Prosecution Eva Persson" -> "Eva Persson"): after "<title> of", a name is its last
+    two words."""
+    doc = tokens[0].doc
+    first = tokens[0].i
+    if first < 2 or doc[first - 1].lower_ != "of" or not any(is_title_word(t) for t in doc[max(first - 4, 0):first - 1]):
+        return tokens
+    words = text_of(doc)[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)].split()
+    if len(words) <= 2:
+        return tokens
+    keep = len(" ".join(words[-2:]))
+    end = tokens[-1].idx + len(tokens[-1].text)
+    return [t for t in tokens if t.idx >= end - keep]
 
 
 NATIONALITY_ENDING = re.compile(r"(an|ans|ish|ese|i|is|ic|ch|sh|ern|ist|ists)$")
@@ -464,8 +510,8 @@ def _pre_nominal_title(doc: Doc, index: int) -> str | None:
     while position >= 0 and index - position <= TITLE_MAX_TOKENS:
         token = doc[position]
         word = token.text.casefold()
-        if is_title_word(token) or word in _title_modifiers() or word == "-":
-            start = position
+        if is_title_word(token) or word in _title_modifiers() or word in HYPHENS or _glued_to_hyphen(doc, position):
+            start = position  # "co-founder", "editor-in-chief" kept whole
         elif token.pos_ in ("PROPN", "ADJ") and token.text[:1].isupper():
             start = position  # a country, organisation or nationality qualifying the title
         elif word == "of" and position > 0 and doc[position - 1].text[:1].isupper():
@@ -476,8 +522,12 @@ def _pre_nominal_title(doc: Doc, index: int) -> str | None:
     words = doc[start:index]
     if not any(is_title_word(t) for t in words):
         return None
-    while words and not (is_title_word(words[-1]) or words[-1].text == "-"):
-        words = words[:-1]  # "Brothers of Italy leader Giorgia" keeps "leader"
+    titled = [i for i, t in enumerate(words) if is_title_word(t) or t.text in HYPHENS]
+    if not (titled[-1] + 1 < len(words) and words[titled[-1] + 1].lower_ == "of"):
+        words = words[:titled[-1] + 1]  # "Brothers of Italy leader Giorgia" keeps "leader"; "Director of
+        # Public Prosecution Eva Persson" keeps the whole title
+    while words and words[0].text in HYPHENS:
+        words = words[1:]
     return words.text if len(words) else None
 
 
@@ -502,9 +552,11 @@ def _phrase(token: Token, stop: Token | None = None) -> str:
         kept.pop(0)
     while kept and kept[-1].is_punct:
         kept.pop()
+    doc = token.doc
+    while kept and kept[0].i >= 2 and _glued_to_hyphen(doc, kept[0].i - 2):
+        kept = [doc[kept[0].i - 2], doc[kept[0].i - 1]] + kept  # "co-founder", not "founder"
     if not kept or len(kept) > TITLE_MAX_TOKENS:
         return ""
-    doc = token.doc
     return text_of(doc)[kept[0].idx: kept[-1].idx + len(kept[-1].text)]
 
 
