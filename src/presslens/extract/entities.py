@@ -161,6 +161,8 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
             tokens = tokens[:possessive[0]]  # "Holcomb’s 2016": the name ends at its possessive
         while len(tokens) > 1 and is_title_word(tokens[0]):
             tokens.pop(0)
+        while len(tokens) > 1 and tokens[-1].lower_ in _headline_verbs():
+            tokens.pop()  # "Bernanke Testifies": a headline's verb, not a surname
         tokens = _after_title_of(_given_names(tokens, sentence_starts))
     if not tokens or not any(t.text[:1].isupper() or t.text[:1].isdigit() for t in tokens):
         return None  # lower-case words the model took for a name ("sham")
@@ -290,6 +292,11 @@ def _full_name_of_person(mention: _Mention) -> bool:
         return False
     return all(w[:1].isupper() and not w.isupper() and not is_title_word(w) and w.casefold() not in _place_heads()
                and w.casefold() not in _organisation_heads() for w in words)
+
+
+@cache
+def _headline_verbs() -> frozenset[str]:
+    return frozenset(load_list("headline-verbs.txt"))
 
 
 @cache
@@ -711,6 +718,10 @@ def _canonical(label: str, names: list[str]) -> str:
             else:
                 return max(names, key=lambda n: (n.isupper(), names.count(n)))
         return max(names, key=lambda n: (len(n.split()), names.count(n), len(n)))
+    if label == "NORP":
+        plural = [n for n in names if n.endswith("s") and n[:-1] in names]
+        if plural:
+            return plural[0]  # a group is named by its members: "Republicans", not "Republican"
     return Counter(names).most_common(1)[0][0]
 
 
