@@ -199,3 +199,8 @@ def test_hyphenated_titles_kept_whole(analyze):
 def test_possessive_year_is_not_part_of_a_name(analyze):
     article = analyze(TITLED)
     assert not any("2016" in e.name for e in article.entities if e.type == "PERSON")
+
+
+def test_headline_verb_is_not_part_of_a_name(analyze):
+    article = analyze("Halloran Testifies On Rates\n\nHalloran told lawmakers on Tuesday that rates would stay low.\n")
+    assert not any("Testifies" in e.name for e in article.entities)

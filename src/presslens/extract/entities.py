@@ -155,14 +155,15 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
     if not tokens:
         return None  # the model took a lone mark for a name (a "‚" typed as a comma)
     tokens = _whole_hyphenated(tokens)
+    verbs = [i for i, t in enumerate(tokens) if i and t.lower_ in _headline_verbs()]
+    if verbs:
+        tokens = tokens[:verbs[0]]  # "Bernanke Testifies On Rates": a headline's verb ends the name
     if span.label_ == "PERSON":
         possessive = [i for i, t in enumerate(tokens[:-1]) if t.lower_ in ("'s", "’s")]
         if possessive:
             tokens = tokens[:possessive[0]]  # "Holcomb’s 2016": the name ends at its possessive
         while len(tokens) > 1 and is_title_word(tokens[0]):
             tokens.pop(0)
-        while len(tokens) > 1 and tokens[-1].lower_ in _headline_verbs():
-            tokens.pop()  # "Bernanke Testifies": a headline's verb, not a surname
         tokens = _after_title_of(_given_names(tokens, sentence_starts))
     if not tokens or not any(t.text[:1].isupper() or t.text[:1].isdigit() for t in tokens):
         return None  # lower-case words the model took for a name ("sham")
