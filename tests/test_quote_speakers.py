@@ -137,3 +137,11 @@ def test_party_member_described_by_party_is_a_person_not_the_party(analyze):
                       "The Ostland Republican said the tax cut would pass by June.\n")
     quote = quote_with(article, "the tax cut would pass by June")
     assert quote.speaker.name != "Republican" and quote.speaker.name != "Republicans"
+
+
+def test_an_unnamed_official_is_not_a_named_official(analyze):
+    article = analyze("Senior White House official Dana Reyes briefed reporters on Monday.\n\n"
+                      "Later, a senior administration official said testing had been stepped up. Every "
+                      "member of the staff is tested daily, the official said.\n")
+    quote = quote_with(article, "Every member of the staff is tested daily")
+    assert quote.speaker.entity_id is None

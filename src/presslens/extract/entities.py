@@ -582,8 +582,8 @@ def _add_nominal_mentions(clusters: list[_Cluster], doc: Doc) -> None:
             continue
         span, head = phrase
         start, end = span.start_char, span.end_char
-        if any(s < end and start < e for s, e in taken):
-            continue
+        if any(s < end and start < e for s, e in taken) or head.lower_ in load_list("generic-speakers.txt"):
+            continue  # "the official" is someone the writer leaves unnamed
         cluster = _referent(people, span, head, clusters)
         if cluster is not None:
             cluster.mentions.append(_Mention(start, end, span.text, "PERSON", head, kind="nominal"))

@@ -312,10 +312,13 @@ def _nominal_referent(head: Token, entities: list[Entity]) -> Entity | None:
         if entity.type not in SPEAKER_TYPES:
             continue
         words = set(re.split(r"[\s\-]+", entity.name.casefold()))
-        for title in entity.titles:
-            words.update(re.split(r"[\s\-]+", title.casefold()))
-        words.update(_titles_before(head.doc, entity))
-        words.update(_abbreviations().get(w, w) for w in list(words))
+        if word not in _generic_heads():
+            # "the official" is someone unnamed, not whoever has "official" in a title;
+            # "the company" may still be the company named before
+            for title in entity.titles:
+                words.update(re.split(r"[\s\-]+", title.casefold()))
+            words.update(_titles_before(head.doc, entity))
+            words.update(_abbreviations().get(w, w) for w in list(words))
         if word not in words:
             continue
         earlier = [m.start for m in entity.mentions if m.start < head.idx]
