@@ -301,3 +301,32 @@ def test_cli_ingest_summarises_and_fails_on_a_bad_item(tmp_path, capsys, nlp):
     assert "empty.txt: is empty" in captured.err
     assert main(["search", "x", "--db", str(tmp_path / "missing.db")]) == 2
     assert "no corpus database" in capsys.readouterr().err
+
+
+def test_surname_and_full_name_are_one_corpus_speaker(tmp_path, capsys):
+    rows = [
+        {"title": "Roads budget passes", "published": "2024-04-01",
+         "text": "Governor Noem said on Monday that the roads budget was balanced.\n"},
+        {"title": "Governor tours the flood zone", "published": "2024-04-02",
+         "text": "Kristi Noem, the governor, said the bridges would be repaired by June.\n"},
+        {"title": "Schools to reopen", "published": "2024-04-03",
+         "text": "Noem said the schools in the valley would reopen next week.\n"},
+        {"title": "Harbour chief speaks", "published": "2024-04-04",
+         "text": "Mr. Arvid P. Lund said the harbour would stay open.\n"},
+        {"title": "Ferries run again", "published": "2024-04-05",
+         "text": "Arvid Lund, the harbour master, said the ferries were running.\n"},
+    ]
+    source = tmp_path / "rows.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = tmp_path / "corpus.db"
+    with open_store(db) as store:
+        ingest([source], store, batch_size=2)
+    assert main(["quotes", "--db", str(db), "--speaker", "Noem", "--json"]) == 0
+    quoted = json.loads(capsys.readouterr().out)
+    assert len(quoted) == 3
+    assert len({r["corpus_entity_id"] for r in quoted}) == 1
+    assert main(["entities", "--db", str(db), "--top", "20", "--json"]) == 0
+    names = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert names["Kristi Noem"]["articles"] == 3
+    assert "Noem" not in names
+    assert len([n for n in names if n.endswith("Lund")]) == 1

@@ -146,3 +146,61 @@ def test_headline_word_the_model_calls_a_nationality_is_dropped(analyze):
     article = analyze(text)
     assert entity_named(article, "Harbour") is None
     assert entity_named(article, "Estonian").type == "NORP"
+
+
+def test_name_after_an_honorific_is_a_person_not_a_town(analyze):
+    article = analyze("Mr. Lyon spoke to reporters on Monday.\n\n"
+                      "Lyon said the harbour would reopen, and Mr. Lyon thanked the crews.\n")
+    lyon = [e for e in article.entities if e.name.endswith("Lyon")]
+    assert lyon and all(e.type == "PERSON" for e in lyon)
+
+
+def test_full_name_with_a_known_given_name_is_a_person(analyze):
+    article = analyze("This week, former party chair Shawn Brook, a member of the national board, "
+                      "argued that the vote was lost on turnout.\n")
+    assert entity_named(article, "Shawn Brook").type == "PERSON"
+
+
+def test_institution_named_for_a_person_stays_an_institution(analyze):
+    article = analyze("Researchers at George Mason University said the survey was flawed.\n")
+    assert all(e.type != "PERSON" for e in article.entities if "University" in e.name)
+
+
+TITLED = """Prosecutors close the inquiry
+
+Deputy Director of Public Prosecution Anna-Lena Vikstrom said on Tuesday that the case was closed.
+
+Republican Gov. Eric Dunmore signed the bill, and Kentucky GOP Gov. Matt Brevin criticised it.
+
+The group's co-founder, Jean-Paul Marchetti, said the court was wrong. Former editor-in-chief Ola Brandt agreed.
+
+Dunmore’s 2016 campaign raised more money than any other.
+"""
+
+
+def test_hyphenated_name_and_title_of_a_body_kept_whole(analyze):
+    person = entity_named(analyze(TITLED), "Anna-Lena Vikstrom")
+    assert person.type == "PERSON"
+    assert "Deputy Director of Public Prosecution" in person.titles
+
+
+def test_titles_with_party_and_state_before_the_name(analyze):
+    article = analyze(TITLED)
+    assert "Republican Gov." in entity_named(article, "Eric Dunmore").titles
+    assert "Kentucky GOP Gov." in entity_named(article, "Matt Brevin").titles
+
+
+def test_hyphenated_titles_kept_whole(analyze):
+    article = analyze(TITLED)
+    assert "co-founder" in entity_named(article, "Jean-Paul Marchetti").titles
+    assert any(t.endswith("editor-in-chief") for t in entity_named(article, "Ola Brandt").titles)
+
+
+def test_possessive_year_is_not_part_of_a_name(analyze):
+    article = analyze(TITLED)
+    assert not any("2016" in e.name for e in article.entities if e.type == "PERSON")
+
+
+def test_headline_verb_is_not_part_of_a_name(analyze):
+    article = analyze("Halloran Testifies On Rates\n\nHalloran told lawmakers on Tuesday that rates would stay low.\n")
+    assert not any("Testifies" in e.name for e in article.entities)

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from presslens.corpus.search import parse as parse_query
 from presslens.corpus.views import CANONICAL, EXPORT_TABLES, EXPORT_TYPES
-from presslens.corpus.writing import name_key
+from presslens.corpus.writing import like_pattern, name_key
 from presslens.errors import PresslensError
 from presslens.record import Article
 
@@ -260,12 +260,6 @@ def outlet_name(outlet: str | None, url: str | None) -> str | None:
         return outlet
     host = urlsplit(url).hostname if url else None
     return host.removeprefix("www.") if host else None
-
-
-def like_pattern(text: str, within: bool = False) -> str:
-    """Return the pattern for `SQLStore.matching` that matches this text, or any text holding it when `within`."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%" if within else escaped
 
 
 def _typed(value, kind: str):

@@ -68,16 +68,50 @@ class ArticleWriting:
         self._executemany(f"INSERT INTO framing VALUES ({_marks(10)})", tables["framing"])
         return True
 
+    def _same_person(self, key: str, name: str) -> int | None:
+        """Return the corpus person a name refers to when no name matched exactly: for a
+        surname alone, the one person whose full name ends in it; for a full name, the one
+        entity named by its surname alone (renamed to the full name), unless another full name
+        ends in that surname. None when there is no such person or several."""
+        words = key.split()
+        if not words:
+            return None
+        ending = self._persons_ending_in(words[-1])
+        if len(words) == 1:
+            return ending[0] if len(ending) == 1 else None
+        if ending:
+            return None
+        row = self._execute("SELECT corpus_entity_id FROM corpus_entity_names WHERE kind = 'PERSON' AND key = ?",
+                            (words[-1],)).fetchone()
+        if row is None:
+            return None
+        self._execute("UPDATE corpus_entities SET name = ? WHERE id = ?", (name, row[0]))
+        return row[0]
+
+    def _persons_ending_in(self, surname: str) -> list[int]:
+        """Return the corpus people one of whose names of several words ends in the surname."""
+        rows = self._execute("SELECT DISTINCT corpus_entity_id FROM corpus_entity_names WHERE kind = 'PERSON'"
+                             f" AND key {self.like} ? ESCAPE '\\'", ("%" + like_pattern(" " + surname),)).fetchall()
+        return [r[0] for r in rows]
+
     def _merge_entity(self, entity: Entity, day: str) -> int:
         """Return the id of the corpus entity this article entity is, creating it when new.
 
         Places with a GeoNames id merge on it; everything else on its canonical name, then
-        on any alias, among entities of the same kind.
+        on any alias, among entities of the same kind. A person's name also merges without
+        honorifics and middle initials ("Mr. Donald J. Trump" is "Donald Trump"), and a
+        surname alone merges with the one person of the corpus whose full name ends in it
+        ("Noem" with "Kristi Noem"); a full name seen after its surname alone takes that
+        entity over, so its id stays stable.
         """
         kind = _kind(entity.type)
-        keys = list(dict.fromkeys(k for k in map(name_key, [entity.name, *entity.aliases]) if k))
+        names = [entity.name, *entity.aliases]
+        if kind == "PERSON":
+            names += [person_key(n) for n in names]
+        keys = list(dict.fromkeys(k for k in map(name_key, names) if k))
         found = None
-        geonames_id = entity.geo.geonames_id if entity.geo else None
+        # a nationality geocoded at its country ("Americans") is not the country
+        geonames_id = entity.geo.geonames_id if entity.geo and kind == "PLACE" else None
         if geonames_id is not None:
             row = self._execute("SELECT id FROM corpus_entities WHERE geonames_id = ?", (geonames_id,)).fetchone()
             found = row and row[0]
@@ -87,13 +121,21 @@ class ArticleWriting:
             row = self._execute("SELECT corpus_entity_id FROM corpus_entity_names WHERE kind = ? AND key = ?",
                                 (kind, key)).fetchone()
             found = row and row[0]
+        if not found and kind == "PERSON":
+            found = self._same_person(keys[0] if keys else "", entity.name)
+        if not found and kind == "ORG" and len(keys) == 1 and " " not in keys[0]:
+            # one word the model called an organisation in one article ("Noem said") is the
+            # person the corpus knows by that name, when it knows exactly one
+            row = self._execute("SELECT corpus_entity_id FROM corpus_entity_names WHERE kind = 'PERSON' AND key = ?",
+                                (keys[0],)).fetchone()
+            ending = self._persons_ending_in(keys[0])
+            found = row[0] if row else (ending[0] if len(ending) == 1 else None)
         if not found:
             geo = entity.geo
             found = self._insert_id(
                 f"INSERT INTO corpus_entities (name, type, geonames_id, lat, lon, country_code) VALUES ({_marks(6)})",
                 (entity.name, entity.type, geonames_id, geo and geo.lat, geo and geo.lon, geo and geo.country_code),
                 "id")
-        names = [entity.name, *entity.aliases]
         self._executemany(f"INSERT INTO corpus_entity_names VALUES ({_marks(4)}) ON CONFLICT DO NOTHING",
                           [(kind, name_key(n), n, found) for n in names if name_key(n)])
         mentions = len(entity.mentions)
@@ -135,6 +177,26 @@ class ArticleWriting:
         self.commit()
 
     # -- reading ----------------------------------------------------------------------
+
+
+HONORIFICS = ("mr", "mrs", "ms", "dr", "miss")
+
+
+def person_key(name: str) -> str:
+    """Return a person's name without a leading honorific or middle initials ("Mr. Donald J.
+    Trump" -> "Donald Trump"), for merging."""
+    words = name.replace(".", " ").split()
+    if len(words) > 1 and words[0].casefold() in HONORIFICS:
+        words = words[1:]
+    if len(words) > 2:
+        words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
+    return " ".join(words)
+
+
+def like_pattern(text: str, within: bool = False) -> str:
+    """Return the pattern for `SQLStore.matching` that matches this text, or any text holding it when `within`."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%" if within else escaped
 
 
 def name_key(name: str) -> str:

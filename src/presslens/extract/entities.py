@@ -31,6 +31,10 @@ POSSESSIVE = re.compile(r"[’'‘]s$")
 BLOCK_WEIGHT = {"headline": 3.0, "bullet": 1.2, "caption": 0.5, "paragraph": 1.0, "boilerplate": 0.2}
 LEAD_BONUS = 0.5  # mentions in the first two body paragraphs count extra
 TITLE_MAX_TOKENS = 12
+# Honorifics that make the name after them a person's ("Mr. Obama", "Ms. Noem").
+HONORIFICS = frozenset({"mr.", "mr", "mrs.", "mrs", "ms.", "ms", "miss", "dr.", "dr"})
+# Labels the model gives a person's full name by mistake ("Shawn Steel" as ORG).
+MISTAKABLE_FOR_PERSON = {"ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"}
 
 
 @dataclass
@@ -57,7 +61,17 @@ class _Cluster:
 
 @cache
 def _titles() -> frozenset[str]:
-    return frozenset(load_list("titles.txt"))
+    # abbreviated titles ("Gov.", "Sen.") are titles too
+    return frozenset(load_list("titles.txt")) | {short for short, _ in load_table("title-abbreviations.tsv")}
+
+
+HYPHENS = frozenset({"-", "‐", "‑"})
+
+
+def _glued_to_hyphen(doc: Doc, position: int) -> bool:
+    """Return True when a token is written against a following hyphen ("co" in "co-founder")."""
+    return position + 1 < len(doc) and not doc[position].whitespace_ and doc[position + 1].text in HYPHENS \
+        and not doc[position + 1].whitespace_
 
 
 @cache
@@ -140,10 +154,17 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
         tokens.pop()
     if not tokens:
         return None  # the model took a lone mark for a name (a "‚" typed as a comma)
+    tokens = _whole_hyphenated(tokens)
+    verbs = [i for i, t in enumerate(tokens) if i and t.lower_ in _headline_verbs()]
+    if verbs:
+        tokens = tokens[:verbs[0]]  # "Bernanke Testifies On Rates": a headline's verb ends the name
     if span.label_ == "PERSON":
+        possessive = [i for i, t in enumerate(tokens[:-1]) if t.lower_ in ("'s", "’s")]
+        if possessive:
+            tokens = tokens[:possessive[0]]  # "Holcomb’s 2016": the name ends at its possessive
         while len(tokens) > 1 and is_title_word(tokens[0]):
             tokens.pop(0)
-        tokens = _given_names(tokens, sentence_starts)
+        tokens = _after_title_of(_given_names(tokens, sentence_starts))
     if not tokens or not any(t.text[:1].isupper() or t.text[:1].isdigit() for t in tokens):
         return None  # lower-case words the model took for a name ("sham")
     if len(tokens) == 1 and tokens[0].pos_ not in ("PROPN", "NOUN", "ADJ", "NUM") and span.label_ != "NORP":
@@ -156,6 +177,38 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
     end -= len(text) - len(trimmed)
     root = min(tokens, key=lambda t: _depth(t, tokens))
     return _Mention(start, end, trimmed, span.label_, root)
+
+
+def _whole_hyphenated(tokens: list[Token]) -> list[Token]:
+    """Return a name's tokens extended over a hyphenated word the model cut ("Eva-" of
+    "Eva-Marie", "-Marie")."""
+    doc = tokens[0].doc
+    first, last = tokens[0].i, tokens[-1].i
+    while last + 2 < len(doc) and _glued_to_hyphen(doc, last) and doc[last + 2].text[:1].isalpha():
+        last += 2
+    if tokens[-1].text in HYPHENS and last + 1 < len(doc) and not tokens[-1].whitespace_ \
+            and doc[last + 1].text[:1].isalpha():
+        last += 1
+    while first >= 2 and doc[first - 1].text in HYPHENS and _glued_to_hyphen(doc, first - 2) \
+            and doc[first - 2].text[:1].isupper():
+        first -= 2
+    return list(doc[first:last + 1])
+
+
+def _after_title_of(tokens: list[Token]) -> list[Token]:
+    """Return a person's name without the body of a title written before it ("Director of
+    Public Prosecution Eva Persson" -> "Eva Persson"): after "<title> of", a name is its last
+    two words."""
+    doc = tokens[0].doc
+    first = tokens[0].i
+    if first < 2 or doc[first - 1].lower_ != "of" or not any(is_title_word(t) for t in doc[max(first - 4, 0):first - 1]):
+        return tokens
+    words = text_of(doc)[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)].split()
+    if len(words) <= 2:
+        return tokens
+    keep = len(" ".join(words[-2:]))
+    end = tokens[-1].idx + len(tokens[-1].text)
+    return [t for t in tokens if t.idx >= end - keep]
 
 
 NATIONALITY_ENDING = re.compile(r"(an|ans|ish|ese|i|is|ic|ch|sh|ern|ist|ists)$")
@@ -200,13 +253,56 @@ def _given_names(tokens: list[Token], sentence_starts: frozenset[int]) -> list[T
     return added + tokens
 
 
+def given_name_gender(word: str) -> str | None:
+    """Return "m" or "f" when a word is a given name that says which pronoun its bearer gets,
+    else None (unknown names, and names given to both)."""
+    return _given_name_table().get(word.casefold())
+
+
+@cache
+def _given_name_table() -> dict[str, str]:
+    return {name: gender for name, gender in load_table("given-names.tsv")}
+
+
+def _honorific_before(mention: _Mention) -> bool:
+    """Return True when an honorific is written just before the name ("Mr. Obama")."""
+    doc = mention.root.doc
+    first = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if first is None or first.start == 0:
+        return False
+    return doc[first.start - 1].text.casefold() in HONORIFICS
+
+
 def _person_words(mentions: list[_Mention]) -> set[str]:
-    """Return the words of multi-word person names: a town name that is also one is a person."""
+    """Return the words of multi-word person names and the names written after an honorific:
+    a town name that is also one is a person."""
     words: set[str] = set()
     for mention in mentions:
         if mention.label == "PERSON" and " " in mention.text:
             words.update(mention.text.split())
+        if _honorific_before(mention) and " " not in mention.text:
+            words.add(mention.text)
     return words
+
+
+def _full_name_of_person(mention: _Mention) -> bool:
+    """Return True for a two- or three-word name opening with a known given name, every word
+    capitalised and none a title or place word ("Shawn Steel", not "Paul Allen Foundation")."""
+    words = mention.text.split()
+    if not 2 <= len(words) <= 3 or given_name_gender(words[0]) is None:
+        return False
+    return all(w[:1].isupper() and not w.isupper() and not is_title_word(w) and w.casefold() not in _place_heads()
+               and w.casefold() not in _organisation_heads() for w in words)
+
+
+@cache
+def _headline_verbs() -> frozenset[str]:
+    return frozenset(load_list("headline-verbs.txt"))
+
+
+@cache
+def _organisation_heads() -> frozenset[str]:
+    return frozenset(load_list("organisation-heads.txt"))
 
 
 def _corrected_label(mention: _Mention, person_words: set[str]) -> str:
@@ -214,6 +310,8 @@ def _corrected_label(mention: _Mention, person_words: set[str]) -> str:
     if fixed:
         return fixed
     label = mention.label
+    if label in MISTAKABLE_FOR_PERSON and (_honorific_before(mention) or _full_name_of_person(mention)):
+        return "PERSON"
     if label != "PERSON" and " " not in mention.text and mention.text in person_words:
         from presslens.extract.places import place_type
 
@@ -420,8 +518,8 @@ def _pre_nominal_title(doc: Doc, index: int) -> str | None:
     while position >= 0 and index - position <= TITLE_MAX_TOKENS:
         token = doc[position]
         word = token.text.casefold()
-        if is_title_word(token) or word in _title_modifiers() or word == "-":
-            start = position
+        if is_title_word(token) or word in _title_modifiers() or word in HYPHENS or _glued_to_hyphen(doc, position):
+            start = position  # "co-founder", "editor-in-chief" kept whole
         elif token.pos_ in ("PROPN", "ADJ") and token.text[:1].isupper():
             start = position  # a country, organisation or nationality qualifying the title
         elif word == "of" and position > 0 and doc[position - 1].text[:1].isupper():
@@ -432,8 +530,12 @@ def _pre_nominal_title(doc: Doc, index: int) -> str | None:
     words = doc[start:index]
     if not any(is_title_word(t) for t in words):
         return None
-    while words and not (is_title_word(words[-1]) or words[-1].text == "-"):
-        words = words[:-1]  # "Brothers of Italy leader Giorgia" keeps "leader"
+    titled = [i for i, t in enumerate(words) if is_title_word(t) or t.text in HYPHENS]
+    if not (titled[-1] + 1 < len(words) and words[titled[-1] + 1].lower_ == "of"):
+        words = words[:titled[-1] + 1]  # "Brothers of Italy leader Giorgia" keeps "leader"; "Director of
+        # Public Prosecution Eva Persson" keeps the whole title
+    while words and words[0].text in HYPHENS:
+        words = words[1:]
     return words.text if len(words) else None
 
 
@@ -458,9 +560,11 @@ def _phrase(token: Token, stop: Token | None = None) -> str:
         kept.pop(0)
     while kept and kept[-1].is_punct:
         kept.pop()
+    doc = token.doc
+    while kept and kept[0].i >= 2 and _glued_to_hyphen(doc, kept[0].i - 2):
+        kept = [doc[kept[0].i - 2], doc[kept[0].i - 1]] + kept  # "co-founder", not "founder"
     if not kept or len(kept) > TITLE_MAX_TOKENS:
         return ""
-    doc = token.doc
     return text_of(doc)[kept[0].idx: kept[-1].idx + len(kept[-1].text)]
 
 
@@ -478,8 +582,8 @@ def _add_nominal_mentions(clusters: list[_Cluster], doc: Doc) -> None:
             continue
         span, head = phrase
         start, end = span.start_char, span.end_char
-        if any(s < end and start < e for s, e in taken):
-            continue
+        if any(s < end and start < e for s, e in taken) or head.lower_ in load_list("generic-speakers.txt"):
+            continue  # "the official" is someone the writer leaves unnamed
         cluster = _referent(people, span, head, clusters)
         if cluster is not None:
             cluster.mentions.append(_Mention(start, end, span.text, "PERSON", head, kind="nominal"))
@@ -615,6 +719,10 @@ def _canonical(label: str, names: list[str]) -> str:
             else:
                 return max(names, key=lambda n: (n.isupper(), names.count(n)))
         return max(names, key=lambda n: (len(n.split()), names.count(n), len(n)))
+    if label == "NORP":
+        plural = [n for n in names if n.endswith("s") and n[:-1] in names]
+        if plural:
+            return plural[0]  # a group is named by its members: "Republicans", not "Republican"
     return Counter(names).most_common(1)[0][0]
 
 

@@ -3,7 +3,10 @@
 Receives a source's head token, the article's entities and the speakers seen so far; returns
 its entity and how it was found ("named", "resolved" or "unresolved"): the entity mentioned
 there, else for a pronoun the previous speaker or person of the same sort, else for a nominal
-the entity whose name or title holds its head noun. Only people, organisations, places
+the entity whose name or title holds its head noun. A person pronoun agrees in gender with
+its antecedent when the person's given name, honorific or title shows it ("Mrs. Doe",
+"Congresswoman Jo Doe", "Maria Doe"); a person whose gender nothing shows agrees with either,
+and "they" and "it" never stand for one named person. Only people, organisations, places
 standing for their governments and groups speak: a date, a number or an event never does.
 ``speaker_name`` then says what a reader is shown: the entity's name, the source as written
 when it describes someone ("the Estonian coastguard"), or None when it names nobody the
@@ -18,13 +21,14 @@ from functools import cache
 
 from spacy.tokens import Token
 
-from presslens.extract.entities import is_title_word
+from presslens.extract.entities import given_name_gender, is_title_word
 from presslens.extract.quotes.clauses import RELATIVE_PRONOUNS, grammatical_subject
 from presslens.lexicons import load_list, load_table
 from presslens.nlp import text_of
 from presslens.record import Entity
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = {"they", "it", "we", "them", "its", "their"}
 # Outside a quotation, "I" and "we" are the writer's own voice, not a source to resolve.
 FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "you", "your"}
@@ -93,17 +97,19 @@ def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Enti
     if lowered in FIRST_PERSON:
         return None, "unresolved"
     if lowered in PERSON_PRONOUNS:
-        entity = _recent_subject(source, index) or _antecedent(history, entities, source.idx, block, person=True,
-                                                               index=index)
-        return entity, "resolved"
+        return _person_antecedent(source, index, entities, history, block, PRONOUN_GENDER[lowered]), "resolved"
     if lowered in GROUP_PRONOUNS:
-        return _antecedent(history, entities, source.idx, block, person=False, index=index), "resolved"
+        return _group_antecedent(history, source.idx, block), "resolved"
     owner = next((c for c in source.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS),
                  None)
-    if source.pos_ == "NOUN" and owner is not None:  # "his office said": the office of the person meant
-        person = owner.lower_ in PERSON_PRONOUNS
-        entity = (_recent_subject(owner, index) if person else None) or _antecedent(
-            history, entities, source.idx, block, person=person, index=index)
+    if source.pos_ == "NOUN" and owner is not None:
+        if source.lemma_.lower() not in _voice_nouns() and source.lower_ not in _voice_nouns():
+            return None, "unresolved"  # "his opponents", "her husband": someone else than the owner
+        # "his office said", "their spokesman said": the owner speaking through them
+        if owner.lower_ in PERSON_PRONOUNS:
+            entity = _person_antecedent(owner, index, entities, history, block, PRONOUN_GENDER.get(owner.lower_))
+        else:
+            entity = _group_antecedent(history, source.idx, block)
         return entity, "resolved" if entity is not None else "unresolved"
     if source.pos_ == "NOUN" and any(c.lower_ in ("the", "this", "that") for c in source.children):
         entity = _nominal_referent(source, entities)
@@ -132,6 +138,43 @@ def speaker_name(tokens: list[Token], source: Token, entity: Entity | None) -> s
     return text_of(source.doc)[words[0].idx:words[-1].idx + len(words[-1].text)]
 
 
+def agrees(entity: Entity, gender: str | None, doc) -> bool:
+    """Return whether a pronoun of ``gender`` ("m", "f" or None for any) can stand for the
+    person: True unless the person's name, honorific or titles show the other gender."""
+    if gender is None or doc is None:
+        return True
+    known = person_gender(entity, doc)
+    return known is None or known == gender
+
+
+def person_gender(entity: Entity, doc) -> str | None:
+    """Return "m" or "f" when the person's given name, an honorific or title before a mention,
+    or a title of theirs shows which pronoun the writer uses; None when nothing does or the
+    signs disagree."""
+    signs: set[str] = set()
+    words = entity.name.split()
+    if len(words) > 1:
+        given = given_name_gender(words[0].strip(".,"))
+        if given:
+            signs.add(given)
+    gendered = _gendered_words()
+    for title in entity.titles:
+        signs.update(gendered[w] for w in re.split(r"[\s\-]+", title.casefold()) if w in gendered)
+    text = text_of(doc)
+    for mention in entity.mentions:
+        if mention.kind != "name":
+            continue
+        before = text[max(mention.start - 30, 0):mention.start].split()
+        if before and before[-1].casefold() in gendered:
+            signs.add(gendered[before[-1].casefold()])  # "Mrs. Doe", "Congresswoman Doe"
+    return signs.pop() if len(signs) == 1 else None
+
+
+@cache
+def _gendered_words() -> dict[str, str]:
+    return {word: gender for word, gender in load_table("gendered-words.tsv")}
+
+
 def _titles_before(doc, entity: Entity) -> set[str]:
     """Return the title words written just before the entity's mentions ("Gov.", "Republican
     Gov."), which the entity's own titles may have missed."""
@@ -152,6 +195,11 @@ def _abbreviations() -> dict[str, str]:
 
 
 @cache
+def _voice_nouns() -> frozenset[str]:
+    return frozenset(load_list("voice-nouns.txt"))
+
+
+@cache
 def _generic_heads() -> frozenset[str]:
     return frozenset(load_list("generic-speakers.txt"))
 
@@ -165,52 +213,94 @@ def _entity_at(head: Token, index: dict[int, Entity]) -> Entity | None:
     return None
 
 
-def _recent_subject(pronoun: Token, index: dict[int, Entity]) -> Entity | None:
-    """Return the person last named as a grammatical subject in the pronoun's sentence or the
-    one before, outside quotation marks; None when there is none.
-
-    The subject of the sentence before is the most salient referent ("Mr. Doe was blunt.
-    ‘…,’ he said"), more than the last speaker two paragraphs up.
-    """
-    sentence = pronoun.sent
-    start = sentence.start
-    if start > 0:
-        start = pronoun.doc[start - 1].sent.start
-    marks = 0
-    for token in reversed(pronoun.doc[start:pronoun.i]):
-        if token.is_quote or token.text in QUOTE_CHARACTERS:
-            marks += 1
-        entity = index.get(token.i)
-        if entity is None or entity.type != "PERSON" or marks % 2:
-            continue
-        head = token
-        while head.dep_ in ("compound", "flat", "appos") and head.head != head:
-            head = head.head
-        if head.dep_ in ("nsubj", "nsubjpass") and head.head.dep_ == "ROOT" and head.i < pronoun.i:
-            return entity  # the subject of a main clause, not of "in the event that X faces Y"
-    return None
+def _person_antecedent(pronoun: Token, index: dict[int, Entity], entities: list[Entity], history: list[Said],
+                       block: int, gender: str | None) -> Entity | None:
+    """Return the person a he/she (or his/her) stands for: of the person last named as a main
+    clause's subject nearby and the last speaker of that gender, the later one; else the last
+    person of that gender named."""
+    subject = _recent_subject(pronoun, index, gender)
+    speaker = _previous_speaker(history, pronoun.idx, block, gender, pronoun.doc)
+    if subject is not None and speaker is not None:
+        return subject[1] if subject[0] > speaker.position else speaker.entity
+    if subject is not None:
+        return subject[1]
+    if speaker is not None:
+        return speaker.entity
+    return _last_person_named(entities, pronoun, gender, index)
 
 
-def _antecedent(history: list[Said], entities: list[Entity], position: int, block: int,
-                person: bool, index: dict[int, Entity]) -> Entity | None:
-    """Return the previous speaker of the right sort nearby, else the last person named."""
+def _previous_speaker(history: list[Said], position: int, block: int, gender: str | None, doc) -> Said | None:
+    """Return the last resolved person speaker before ``position`` within reach who agrees in
+    gender."""
     for said in reversed(history):
         if said.position >= position:
             continue
         if block - said.block > PRONOUN_REACH:
             break
-        if said.person == person and (said.entity is not None or not person):
-            return said.entity
-    if not person:
-        return None
+        if said.person and said.entity is not None and agrees(said.entity, gender, doc):
+            return said
+    return None
+
+
+def _last_person_named(entities: list[Entity], pronoun: Token, gender: str | None,
+                       index: dict[int, Entity]) -> Entity | None:
+    """Return the person of that gender last named before the pronoun, not counting names
+    that only modify another noun ("the Doe case")."""
+    doc = pronoun.doc
     best: tuple[int, Entity] | None = None
-    for entity in entities:
-        if entity.type != "PERSON":
+    for token in doc[:pronoun.i]:
+        entity = index.get(token.i)
+        if entity is None or entity.type != "PERSON" or not agrees(entity, gender, doc):
             continue
-        for mention in entity.mentions:
-            if mention.start < position and (best is None or mention.start > best[0]):
-                best = (mention.start, entity)
+        head = token
+        while head.dep_ in ("compound", "flat") and head.head.i in index and index[head.head.i] is entity:
+            head = head.head
+        if head.dep_ == "compound":
+            continue
+        best = (token.i, entity)
     return best[1] if best else None
+
+
+def _recent_subject(pronoun: Token, index: dict[int, Entity], gender: str | None) -> tuple[int, Entity] | None:
+    """Return the position and entity of the person of the pronoun's gender last named as a
+    main clause's subject in the pronoun's sentence or the two before, outside quotation
+    marks; None when there is none.
+
+    The subject of a sentence just before is the most salient referent ("Mr. Doe was blunt.
+    ‘…,’ he said"), more than a speaker quoted before it.
+    """
+    sentence = pronoun.sent
+    start = sentence.start
+    for _ in range(2):
+        if start > 0:
+            start = pronoun.doc[start - 1].sent.start
+    marks = 0
+    for token in reversed(pronoun.doc[start:pronoun.i]):
+        if token.is_quote or token.text in QUOTE_CHARACTERS:
+            marks += 1
+        entity = index.get(token.i)
+        if entity is None or entity.type != "PERSON" or marks % 2 or not agrees(entity, gender, pronoun.doc):
+            continue
+        head = token
+        while head.dep_ in ("compound", "flat", "appos") and head.head != head:
+            head = head.head
+        main = head.head.dep_ == "ROOT" or (head.head.dep_ == "conj" and head.head.head.dep_ == "ROOT")
+        if head.dep_ in ("nsubj", "nsubjpass") and main and head.i < pronoun.i:
+            return token.idx, entity  # the subject of a main clause, not of "in the event that X faces Y"
+    return None
+
+
+def _group_antecedent(history: list[Said], position: int, block: int) -> Entity | None:
+    """Return the previous speaker that is not a person (an organisation, a group, a
+    government) nearby, for "they", "it" and "its"; None when there is none."""
+    for said in reversed(history):
+        if said.position >= position:
+            continue
+        if block - said.block > PRONOUN_REACH:
+            break
+        if not said.person:
+            return said.entity
+    return None
 
 
 def _nominal_referent(head: Token, entities: list[Entity]) -> Entity | None:
@@ -222,10 +312,13 @@ def _nominal_referent(head: Token, entities: list[Entity]) -> Entity | None:
         if entity.type not in SPEAKER_TYPES:
             continue
         words = set(re.split(r"[\s\-]+", entity.name.casefold()))
-        for title in entity.titles:
-            words.update(re.split(r"[\s\-]+", title.casefold()))
-        words.update(_titles_before(head.doc, entity))
-        words.update(_abbreviations().get(w, w) for w in list(words))
+        if word not in _generic_heads():
+            # "the official" is someone unnamed, not whoever has "official" in a title;
+            # "the company" may still be the company named before
+            for title in entity.titles:
+                words.update(re.split(r"[\s\-]+", title.casefold()))
+            words.update(_titles_before(head.doc, entity))
+            words.update(_abbreviations().get(w, w) for w in list(words))
         if word not in words:
             continue
         earlier = [m.start for m in entity.mentions if m.start < head.idx]
