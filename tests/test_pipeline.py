@@ -34,7 +34,7 @@ def test_a_text_without_paragraph_breaks_is_cut_between_sentences(nlp):
 
 def test_a_document_analysed_in_pieces_matches_the_whole(nlp, monkeypatch):
     [whole] = analyze_stream([RawArticle(id="long", content=LONG)])
-    monkeypatch.setattr(pipeline, "PIECE_CHARS", 900)
+    monkeypatch.setattr(pipeline, "LONG_TEXT_CHARS", 900)
     [pieces] = analyze_stream([RawArticle(id="long", content=LONG)])
     assert pieces.text == whole.text
     assert pieces.broken_spans() == []

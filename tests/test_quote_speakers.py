@@ -145,3 +145,18 @@ def test_an_unnamed_official_is_not_a_named_official(analyze):
                       "member of the staff is tested daily, the official said.\n")
     quote = quote_with(article, "Every member of the staff is tested daily")
     assert quote.speaker.entity_id is None
+
+
+def test_a_speaker_of_a_parse_that_is_not_projective_is_written_in_text_order(nlp):
+    # Hostile text makes the parser cross its arcs: "The" hangs on "officials" but takes the
+    # later "here" as a dependent, so spaCy's subtree of "officials" runs 0, 3, 1, 2.
+    from spacy.tokens import Doc
+
+    from presslens.extract.quotes.speakers import source_tokens
+
+    words = ["The", "local", "officials", "here", "said", "so", "."]
+    heads = [2, 2, 4, 0, 4, 4, 4]
+    deps = ["det", "amod", "nsubj", "advmod", "ROOT", "advmod", "punct"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
+    assert [t.i for t in doc[2].subtree] == [0, 3, 1, 2]  # the case itself
+    assert [t.i for t in source_tokens(doc[2])] == [0, 1, 2, 3]

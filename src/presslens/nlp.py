@@ -107,3 +107,9 @@ def text_of(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["presslens_text"] = doc.text
     return text
+
+
+def subtree(token) -> list:
+    """Return the token and its dependents in text order: spaCy yields a subtree in tree order,
+    which is out of text order wherever the parse is not projective."""
+    return sorted(token.subtree, key=lambda t: t.i)

@@ -11,6 +11,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
+import numpy
+from spacy.attrs import SPACY
 from spacy.tokens import Doc
 
 from presslens.errors import InputError, error_detail
@@ -99,30 +101,48 @@ def analyze_documents(
             yield document, article
 
 
-# Texts longer than this are parsed in pieces: the parser's memory grows with the length of
-# the text it is given, the joined Doc's only with its tokens. Far above a news article.
-PIECE_CHARS = 100_000
+# Texts longer than this are parsed in pieces: the parser's working memory grows with the
+# length of the text it is given (about 350 MB for 100,000 characters), the joined Doc's only
+# with its tokens. Far above a news article, so an article is parsed whole.
+LONG_TEXT_CHARS = 100_000
+# How long each piece of a long text is: its parse needs about 70 MB of working memory.
+PIECE_CHARS = 20_000
 SENTENCE_END = re.compile(r"[.!?…][\"'’”»)\]]*\s+")
 
 
 def _parse_batch(nlp, batch: list[Document], batch_size: int) -> Iterator[Doc]:
     """Yield the parsed Doc of each document in order: short ones through nlp.pipe, long ones
     in pieces joined back into one Doc over the whole text."""
-    limit = min(PIECE_CHARS, nlp.max_length)
+    limit = min(LONG_TEXT_CHARS, nlp.max_length)
     short = nlp.pipe((d.text for d in batch if len(d.text) <= limit), batch_size=batch_size)
     for document in batch:
-        yield next(short) if len(document.text) <= limit else parse_in_pieces(nlp, document.text, limit)
+        yield next(short) if len(document.text) <= limit else parse_in_pieces(nlp, document.text)
 
 
 def parse_in_pieces(nlp, text: str, piece_chars: int | None = None) -> Doc:
     """Return the Doc of a long text parsed piece by piece, each cut after a paragraph break
-    (else a sentence end, else a space), joined so every token offset is one into the text."""
-    limit = min(piece_chars or PIECE_CHARS, nlp.max_length)
-    docs = [nlp(piece) for piece in _pieces(text, limit)]
-    doc = Doc.from_docs(docs, ensure_whitespace=False)
-    if doc.text != text:  # never seen; a mismatch would shift every span after it
+    (else a sentence end, else a space), joined so every token offset is one into the text.
+
+    Only each piece's token attributes are kept, not the piece itself nor its tensor (which no
+    extractor reads), so memory holds one piece's parse and the tokens of the whole text.
+    """
+    limit = min(piece_chars or PIECE_CHARS, LONG_TEXT_CHARS, nlp.max_length)
+    attrs = [attr for attr in Doc._get_array_attrs() if attr != SPACY] + [SPACY]
+    words: list[str] = []
+    spaces: list[bool] = []
+    arrays = []
+    for piece in _pieces(text, limit):
+        doc = nlp(piece)
+        words.extend(token.text for token in doc)
+        spaces.extend(bool(token.whitespace_) for token in doc)
+        arrays.append(doc.to_array(attrs))
+        del doc
+    joined = Doc(nlp.vocab, words=words, spaces=spaces)
+    del words, spaces
+    joined.from_array(attrs, numpy.concatenate(arrays))
+    if joined.text != text:  # never seen; a mismatch would shift every span after it
         raise ValueError("the parsed pieces of a long text do not join back into it")
-    return doc
+    return joined
 
 
 def _pieces(text: str, limit: int) -> Iterator[str]:

@@ -19,7 +19,7 @@ from spacy.tokens import Span as SpacySpan
 
 from presslens.ingest.document import Document
 from presslens.lexicons import load_list, load_table
-from presslens.nlp import text_of
+from presslens.nlp import subtree, text_of
 from presslens.record import Entity, Mention
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
@@ -545,7 +545,7 @@ def _holds_title(token: Token) -> bool:
 
 def _phrase(token: Token, stop: Token | None = None) -> str:
     """Return a title noun's phrase without its article, cut at a comma or the name itself."""
-    tokens = [t for t in token.subtree]
+    tokens = subtree(token)
     if stop is not None:
         tokens = [t for t in tokens if t.i < stop.left_edge.i]
     kept: list[Token] = []

@@ -464,10 +464,11 @@ def _as_written(mention: _Mention, subject: Token | None, index: dict[int, Entit
         entity = chosen if chosen is not None and chosen in named else (named[0] if named else None)
         start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
         found.append(EventArgument(role=role, relation=relation, entity_id=entity.id if entity else None,
-                                   start=start, end=end, text=doc.text[start:end]))
+                                   start=start, end=end, text=text_of(doc)[start:end]))
     if mention.location is not None and mention.location.mentions:
         place = min(mention.location.mentions, key=lambda m: abs(m.start - mention.head.idx))
-        token = next((t for t in doc if t.idx == place.start), None)
+        span = doc.char_span(place.start, place.end, alignment_mode="expand")
+        token = span[0] if span and span[0].idx == place.start else None
         relation = token.head.lower_ if token is not None and token.dep_ == "pobj" else "nearby"
         found.append(EventArgument(role="location", relation=relation, entity_id=mention.location.id,
                                    start=place.start, end=place.end, text=place.text))

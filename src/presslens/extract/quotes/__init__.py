@@ -31,7 +31,7 @@ from presslens.extract.quotes.speakers import (
     speaker_name,
 )
 from presslens.ingest.document import Document
-from presslens.nlp import text_of
+from presslens.nlp import subtree, text_of
 from presslens.record import Cue, Entity, Quote, Span, Speaker
 
 CONFIDENCE = {
@@ -129,7 +129,7 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
     elif attribution.source is not None:
         source = attribution.source
         if attribution.lemma == ":":
-            tokens = [t for t in source.subtree if t.i < attribution.cue[0].i]  # the label up to its colon
+            tokens = [t for t in subtree(source) if t.i < attribution.cue[0].i]  # the label up to its colon
         else:
             tokens = source_tokens(source, attribution.cue[0] if attribution.cue else None, paragraph(source.i))
         tokens = tokens or [source]  # trimming can leave nothing (a source of punctuation only)

@@ -29,7 +29,7 @@ from presslens.extract.quotes.clauses import (
 )
 from presslens.extract.quotes.cues import cue_class
 from presslens.extract.quotes.marks import QuotedSpan
-from presslens.nlp import text_of
+from presslens.nlp import subtree, text_of
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 AFTER_WINDOW = 25  # tokens after a closing mark in which ", he said" is looked for
@@ -268,7 +268,7 @@ def _governing_cue(doc: Doc, first: int, last: int, by_cue: dict, result: list[A
 
 def _subject_tokens(verb: Token) -> list[Token]:
     subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
-    return list(subject.subtree) if subject is not None else []
+    return subtree(subject) if subject is not None else []
 
 
 def _is_sentence(doc: Doc, first: int, last: int, quote: QuotedSpan, token_starts: list[int]) -> bool:

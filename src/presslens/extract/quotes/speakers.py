@@ -24,7 +24,7 @@ from spacy.tokens import Token
 from presslens.extract.entities import given_name_gender, is_title_word
 from presslens.extract.quotes.clauses import RELATIVE_PRONOUNS, grammatical_subject
 from presslens.lexicons import load_list, load_table
-from presslens.nlp import text_of
+from presslens.nlp import subtree, text_of
 from presslens.record import Entity
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -52,7 +52,7 @@ class Said:
 def source_tokens(source: Token, cue: Token | None = None, bounds: tuple[int, int] | None = None) -> list[Token]:
     """Return the tokens of a source phrase as written, within its paragraph, without edge
     punctuation."""
-    tokens = list(source.subtree)
+    tokens = subtree(source)
     if bounds is not None:
         tokens = [t for t in tokens if bounds[0] <= t.i < bounds[1]]
     if cue is not None and source.i > cue.i:
