@@ -132,6 +132,28 @@ REPLACE_EXPORT_VIEWS = (
     *(f"DROP VIEW export_{name}" for name in FIRST_EXPORT_VIEWS),
     *EXPORT_VIEWS.values(),
 )
+# Schema step 6: events keep the precision of their date (day, week, month, year, unknown)
+# and their arguments: the article entity ids of actor, target and location, and the
+# arguments as written (JSON [{"role", "relation", "start", "end", "text", "entity_id"}, ...]).
+# Each backend fills them for the events already stored from the records it keeps, then the
+# export view of events is replaced by one that reads them.
+EVENT_ARGUMENT_COLUMNS = tuple(
+    f"ALTER TABLE events ADD COLUMN {column} TEXT"
+    for column in ("time_precision", "actor_entity_id", "target_entity_id", "location_entity_id", "arguments"))
+_CORPUS_ID_OF = """(SELECT x.corpus_entity_id FROM entities x
+                   WHERE x.article_id = e.article_id AND x.entity_id = e.{role}_entity_id)"""
+EVENT_EXPORT_VIEW = ("""CREATE VIEW export_events AS
+            SELECT e.article_id, e.event_id, e.type, e.trigger, e.actor, e.actor_entity_id, """
+                     + _CORPUS_ID_OF.format(role="actor") + """ AS actor_corpus_entity_id, e.target,
+                   e.target_entity_id, """ + _CORPUS_ID_OF.format(role="target") + """ AS target_corpus_entity_id,
+                   e.location, e.location_entity_id, """ + _CORPUS_ID_OF.format(role="location")
+                     + """ AS location_corpus_entity_id,
+                   e.location_geonames_id, e.lat, e.lon, e.time, e.time_precision, a.published, e.killed,
+                   e.wounded, e.missing, e.arrested, e.displaced, e.modality, e.reported_by, e.acled_event_type,
+                   e.acled_sub_event_type, e.cameo, e.salience, e.arguments, e.start, e."end"
+            FROM events e JOIN articles a ON a.id = e.article_id ORDER BY a.seq, e.start""")
+REPLACE_EVENT_EXPORT_VIEW = ("DROP VIEW export_events", EVENT_EXPORT_VIEW)
+
 # Columns whose export type is more than the database's: the rest are integer, real or text.
 EXPORT_TYPES = {
     "articles": {"published": "date"},
@@ -140,7 +162,8 @@ EXPORT_TYPES = {
     "amounts": {"approximate": "boolean"},
     # Computed columns, which SQLite gives no declared type.
     "corpus_entities": {"articles": "integer", "mentions": "integer"},
-    "events": {"published": "date", **{f"{role}_corpus_entity_id": "integer" for role in ("actor", "target", "location")}},
+    "events": {"published": "date", "arguments": "arguments",
+               **{f"{role}_corpus_entity_id": "integer" for role in ("actor", "target", "location")}},
     "framing": {"in_quote": "boolean"},
     "stories": {"outlets": "list", "first_date": "date", "last_date": "date"},
 }
@@ -531,7 +554,8 @@ class SQLStore(Store):
             _last_per_key([(*row, merged.get(row[9]) if row[9] else None) for row in tables["quotes"]]),
         )
         self._executemany(f"INSERT INTO amounts VALUES ({_marks(11)})", tables["amounts"])
-        self._executemany(f"INSERT INTO events VALUES ({_marks(24)})", _last_per_key(tables["events"]))
+        self._executemany(f"INSERT INTO events VALUES ({_marks(len(ROW_COLUMNS['events']))})",
+                          _last_per_key(tables["events"]))
         self._executemany(f"INSERT INTO framing VALUES ({_marks(10)})", tables["framing"])
         return True
 
@@ -701,8 +725,9 @@ class SQLStore(Store):
             params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
             where.append(f"({clause})")
         sql = f"""SELECT e.article_id, a.title, a.published, COALESCE(a.url, a.path) AS source, e.event_id,
-                         e.type, e.trigger, e.actor, e.target, e.location, e.lat, e.lon, e.time, e.killed,
-                         e.wounded, e.modality, e.reported_by, e.start, e."end"
+                         e.type, e.trigger, e.actor, e.actor_entity_id, e.target, e.target_entity_id, e.location,
+                         e.location_entity_id, e.lat, e.lon, e.time, e.time_precision, e.killed, e.wounded,
+                         e.modality, e.reported_by, e.arguments, e.start, e."end"
                   FROM events e JOIN articles a ON a.id = e.article_id
                   {'WHERE ' + ' AND '.join(where) if where else ''}
                   ORDER BY COALESCE(e.time, a.published) NULLS FIRST, a.seq, e.start"""
@@ -711,6 +736,7 @@ class SQLStore(Store):
             if centre and item["lat"] is not None and near.casefold() not in (item["location"] or "").casefold():
                 if _km(centre, (item["lat"], item["lon"])) > within_km:
                     continue
+            item["arguments"] = _typed(item["arguments"], "arguments") or []
             found.append(item)
             if len(found) >= limit:
                 break
@@ -745,7 +771,8 @@ class SQLStore(Store):
     def rows(self, table: str) -> Iterator[dict]:
         columns = self.columns(table)
         names = [name for name, _ in columns]
-        typed = [(i, kind) for i, (_, kind) in enumerate(columns) if kind in ("date", "list", "spans", "boolean")]
+        typed = [(i, kind) for i, (_, kind) in enumerate(columns)
+                 if kind in ("date", "list", "spans", "arguments", "boolean")]
         # Streamed: memory stays flat however large the table.
         for row in self._stream(f"SELECT * FROM export_{table}"):
             values = list(row)
@@ -848,7 +875,8 @@ def like_pattern(text: str, within: bool = False) -> str:
 
 
 def _typed(value, kind: str):
-    """Return a stored value as its export type: a date, a list, a list of spans or a boolean."""
+    """Return a stored value as its export type: a date, a list, a list of spans or of
+    arguments, or a boolean."""
     if value is None:
         return None
     if kind == "boolean":
@@ -861,6 +889,9 @@ def _typed(value, kind: str):
     items = json.loads(value)
     if kind == "spans":
         return [{"start": start, "end": end, "text": text} for start, end, text in items]
+    if kind == "arguments":
+        return [{key: item.get(key) for key in ("role", "relation", "start", "end", "text", "entity_id")}
+                for item in items]
     return items
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from presslens.extract.events.mention import Mention, countrywide
-from presslens.extract.events.phrases import written_arguments
+from presslens.extract.events.phrases import performing_verb, written_arguments, written_place
 from presslens.extract.events.syntax import limited_subtree, subject_of
 from presslens.record import Entity, EventArgument
 
@@ -53,7 +53,10 @@ def block_start(block_starts: list[int], offset: int) -> int:
 
 
 def attach_arguments(mention: Mention, index: dict[int, Entity], sentences: list[tuple[int, int]],
-               block_start: int) -> None:
+                     paragraph_start: int) -> None:
+    """Set the mention's actor, target and location entities, its arguments as written and the
+    argument that places it. The location falls back on places the sentence, or the two before
+    it in the same block (from `paragraph_start`), names; the arguments as written never do."""
     head = mention.head
     is_noun = head.pos_ in ("NOUN", "PROPN")
     actor = target = location = None
@@ -62,7 +65,7 @@ def attach_arguments(mention: Mention, index: dict[int, Entity], sentences: list
         for child in head.children:
             if child.dep_ in ("poss", "amod", "compound", "nmod") and actor is None:
                 actor = entity_of(child, index, ACTOR_TYPES)
-        if actor is None and head.dep_ == "dobj":
+        if actor is None and performing_verb(head) is not None:
             actor = entity_of(subject, index, ACTOR_TYPES)
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.pos_ == "VERB":  # "Rockets hit Kharkiv"
             target = entity_of(next((c for c in head.head.children if c.dep_ == "dobj"), None), index)
@@ -78,7 +81,20 @@ def attach_arguments(mention: Mention, index: dict[int, Entity], sentences: list
                 target = entity_of(child, index)
             if child.dep_ == "prep" and child.lower_ in ("on", "against", "at") and target is None:
                 target = entity_of(next((c for c in child.children if c.dep_ == "pobj"), None), index)
-    if target is not None and target.type in PLACE_TYPES:
+    mention.actor, mention.target = actor, target
+    mention.arguments = _as_written(mention, subject, index)
+    # What the parse ties to the trigger speaks first: "the Kabul bombing" happened in Kabul,
+    # and Kabul did not do it.
+    written = {a.role: a for a in mention.arguments}
+    for role in ("actor", "target"):
+        if role in written and written[role].entity_id is not None:
+            entity = next(e for e in index.values() if e.id == written[role].entity_id)
+            actor, target = (entity, target) if role == "actor" else (actor, entity)
+    if "location" in written and written["location"].entity_id is not None:
+        location = next(e for e in index.values() if e.id == written["location"].entity_id)
+        if actor is location:
+            actor = None
+    if location is None and target is not None and target.type in PLACE_TYPES:
         location = target
     if location is None:
         location = _prepositional_place(head, index)
@@ -93,7 +109,7 @@ def attach_arguments(mention: Mention, index: dict[int, Entity], sentences: list
         doc = head.doc
         for number in range(mention.sentence - 1, max(mention.sentence - 3, -1), -1):
             bounds = sentences[number]
-            if doc[bounds[0]].idx < block_start:
+            if doc[bounds[0]].idx < paragraph_start:
                 break
             location = _nearest_place(doc[bounds[1] - 1], index, bounds, actor, countries=False)
             if location is not None:
@@ -102,27 +118,49 @@ def attach_arguments(mention: Mention, index: dict[int, Entity], sentences: list
         location = _nearest_place(head, index, sentences[mention.sentence], actor, countries=True)
     mention.actor = actor if actor is not location else None
     mention.target, mention.location = target, location
-    mention.arguments = _as_written(mention, subject, index)
+    mention.place_argument = _place_argument(mention)
 
 
 def _as_written(mention: Mention, subject: Token | None, index: dict[int, Entity]) -> list[EventArgument]:
-    """Return the mention's actor, target and location as the text writes them."""
+    """Return the mention's actor, target and location as the text writes them, each only
+    where the parse ties it to the trigger."""
     doc = mention.head.doc
     found = []
-    for role, first, last, relation in written_arguments(mention.head, subject):
+    phrases = written_arguments(mention.head, subject)
+    for role, first, last, relation in phrases:
         chosen = mention.actor if role == "actor" else mention.target
         named = [index[i] for i in range(first, last + 1) if i in index]
         entity = chosen if chosen is not None and chosen in named else (named[0] if named else None)
-        start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
-        found.append(EventArgument(role=role, relation=relation, entity_id=entity.id if entity else None,
-                                   start=start, end=end, text=doc.text[start:end]))
-    if mention.location is not None and mention.location.mentions:
-        place = min(mention.location.mentions, key=lambda m: abs(m.start - mention.head.idx))
-        token = next((t for t in doc if t.idx == place.start), None)
-        relation = token.head.lower_ if token is not None and token.dep_ == "pobj" else "nearby"
-        found.append(EventArgument(role="location", relation=relation, entity_id=mention.location.id,
-                                   start=place.start, end=place.end, text=place.text))
+        found.append(_argument(doc, role, relation, entity, first, last))
+    target = next((p for p in phrases if p[0] == "target"), None)
+    place = written_place(mention.head, target, index)
+    if place is not None:
+        entity, first, last, relation = place
+        found.append(_argument(doc, "location", relation, entity, first, last))
     return found
+
+
+def _argument(doc, role: str, relation: str, entity: Entity | None, first: int, last: int) -> EventArgument:
+    start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
+    return EventArgument(role=role, relation=relation, entity_id=entity.id if entity else None,
+                         start=start, end=end, text=doc.text[start:end])
+
+
+def _place_argument(mention: Mention) -> EventArgument | None:
+    """Return the mention of the event's place nearest the trigger, however it was found:
+    "nearby" when no preposition ties it to anything."""
+    location = mention.location
+    if location is None or not location.mentions:
+        return None
+    written = next((a for a in mention.arguments if a.role == "location" and a.entity_id == location.id), None)
+    if written is not None:
+        return written
+    doc = mention.head.doc
+    place = min(location.mentions, key=lambda m: abs(m.start - mention.head.idx))
+    token = next((t for t in doc if t.idx == place.start), None)
+    relation = token.head.lower_ if token is not None and token.dep_ == "pobj" else "nearby"
+    return EventArgument(role="location", relation=relation, entity_id=location.id,
+                         start=place.start, end=place.end, text=place.text)
 
 
 def _prepositional_place(token: Token, index: dict[int, Entity]) -> Entity | None:

@@ -35,7 +35,10 @@ class Mention:
     modality: str = "asserted"
     reported_by: ReportedBy | None = None
     casualties: dict[str, int] = field(default_factory=dict)
+    # Actor, target and location where the parse ties them to this trigger.
     arguments: list[EventArgument] = field(default_factory=list)
+    # Where the event is placed, by syntax or by the nearest place named: the event's map point.
+    place_argument: EventArgument | None = None
 
 
 def countrywide(mention: Mention) -> bool:

@@ -11,7 +11,7 @@ from spacy.tokens import Token
 from presslens.extract.events.mention import Mention, countrywide, mention_span
 from presslens.extract.times import calendar_date, precision_of
 from presslens.ingest.document import Document
-from presslens.record import Casualties, Event, EventArgument, TimeExpression
+from presslens.record import Casualties, Event, EventArgument, EventMention, TimeExpression
 
 
 def subheadings(document: Document) -> list[tuple[int, int]]:
@@ -98,19 +98,24 @@ def merge_mentions(mentions: list[Mention], text: str, sentences: list[tuple[int
             acled_sub_event_type=lead.rule.acled_sub_event_type,
             cameo=lead.rule.cameo,
             salience=round(salience, 2),
-            mentions=[mention_span(m, text) for m in ordered],
+            mentions=[EventMention(**mention_span(m, text).model_dump(), arguments=m.arguments)
+                      for m in ordered],
             arguments=_group_arguments([lead, *ordered]),
         ))
     return events
 
 
 def _group_arguments(mentions: list[Mention]) -> list[EventArgument]:
-    """Return one argument per role for an event: the lead mention's, else the first other
-    mention's that has it."""
+    """Return one argument per role for an event: the actor and target of the lead mention,
+    else of the first other mention that has them, and the mention of the place the event is
+    put at (so that it names the event's location)."""
     chosen: dict[str, EventArgument] = {}
     for mention in mentions:
         for argument in mention.arguments:
-            chosen.setdefault(argument.role, argument)
+            if argument.role != "location":
+                chosen.setdefault(argument.role, argument)
+        if mention.place_argument is not None:
+            chosen.setdefault("location", mention.place_argument)
     return [chosen[role] for role in ("actor", "target", "location") if role in chosen]
 
 
