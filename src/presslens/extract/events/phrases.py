@@ -42,7 +42,7 @@ PLACE_TYPES = {"GPE", "LOC", "FAC"}
 # Prepositions that say where something happened; "from", "towards" and "on" say where it
 # came from, went or struck, which is no location of the event.
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "within", "along",
-               "off", "into", "over"}
+               "off", "into", "over", "through"}
 # Relations by which a trigger's target is also where the event happened ("shelled Kharkiv").
 PLACE_TARGET_RELATIONS = {"object", "passive subject", "on", "at", "against", "of"}
 
@@ -206,12 +206,12 @@ def _phrase(token: Token) -> tuple[int, int]:
 
 
 def written_place(head: Token, target: Argument | None, index: dict) -> tuple[object, int, int, str] | None:
-    """Return the place the syntax ties to a trigger, as (entity, first token, last token,
-    relation): a place its target names ("shelled Kharkiv"), a place under one of its
+    """Return the place the syntax ties to a trigger, as (entity or None for an unnamed place,
+    first token, last token, relation): a place its target names ("shelled Kharkiv"), a place under one of its
     locative prepositions or those of the verb it is the subject or object of ("clashes
     in Mosul", "carried out an attack near Kabul"), else a town or region that modifies it
     ("the Kabul bombing"). `index` maps token indices to entities."""
-    if target is not None and target[3] in PLACE_TARGET_RELATIONS:
+    if target is not None and (target[3] in PLACE_TARGET_RELATIONS or target[3].startswith("object of")):
         for i in range(target[1], target[2] + 1):
             entity = index.get(i)
             if entity is not None and entity.type in PLACE_TYPES:
@@ -222,6 +222,16 @@ def written_place(head: Token, target: Argument | None, index: dict) -> tuple[ob
                 found = _place_under(child, index)
                 if found is not None:
                     return (*found, child.lower_)
+    # The parse often hangs the place on the verb's object or agent ("arrested protesters in
+    # Caracas", "arrested by police in Lagos"); a named place there places the event.
+    if head.pos_ == "VERB":
+        for child in head.children:
+            participant = _object_of(child) if child.dep_ == "agent" else child if child.dep_ == "dobj" else None
+            for prep in participant.children if participant is not None else ():
+                if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPS:
+                    found = _place_under(prep, index)
+                    if found is not None and found[0] is not None:
+                        return (*found, prep.lower_)
     if head.pos_ in ("NOUN", "PROPN"):
         for child in head.lefts:
             entity = index.get(child.i)
