@@ -100,8 +100,9 @@ def attach_arguments(mention: Mention, index: dict[int, Entity], sentences: list
         location = _prepositional_place(head, index)
         if location is None and head.head != head and head.dep_ in ("nsubj", "nsubjpass", "dobj"):
             location = _prepositional_place(head.head, index)
-    if location is None and countrywide(mention) and actor is not None and actor.type == "GPE":
-        location = actor  # "Russia's mobilisation" happens in Russia
+    if location is None and countrywide(mention) and actor is not None and actor.type == "GPE" \
+            and (actor.geo is None or actor.geo.feature == "country"):
+        location = actor  # "Russia's mobilisation" happens in Russia; what "Moscow staged" need not
     if location is None:
         location = _nearest_place(head, index, sentences[mention.sentence], actor, countries=False)
     if location is None:

@@ -22,6 +22,7 @@ from functools import cache
 
 from spacy.tokens import Token
 
+from presslens.extract.events.syntax import subject_of
 from presslens.lexicons import load_table
 
 TARGET_PREPS = {"on", "against", "at", "upon", "targeting"}
@@ -30,6 +31,7 @@ PHRASE_DEPS = {"det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", 
 EMPTY_PRONOUNS = {"it", "that", "which", "there", "this", "what"}
 RELATIVE_PRONOUNS = {"who", "which", "that"}
 
+SERIES = {"series", "wave", "spate", "string", "round", "number", "couple", "pair", "dozen", "handful"}
 COUNTS = {"dozen", "hundred", "thousand", "million", "number", "group", "score", "handful", "couple",
           "pair", "lot", "crowd", "team", "unit", "band"}
 
@@ -74,12 +76,23 @@ def written_arguments(head: Token, subject: Token | None) -> list[Argument]:
 
 def _undergoes(verb: Token) -> bool:
     """Return True for a verb whose subject is what the event befalls ("died", "sank")."""
-    return verb.pos_ == "VERB" and verb.lemma_.lower() in _word_class("undergo")
+    return verb.pos_ == "VERB" and not _word_class("undergo").isdisjoint(_verb_forms(verb))
 
 
 def _performs(verb: Token) -> bool:
     """Return True for a verb whose subject carries out its nominal object ("launched an attack")."""
-    return verb.lemma_.lower() in _word_class("perform")
+    return not _word_class("perform").isdisjoint(_verb_forms(verb))
+
+
+def _verb_forms(verb: Token) -> set[str]:
+    """Return the verb's lemma and its written form without a regular ending: the lemmatiser
+    sometimes errs ("staged" -> "stag")."""
+    word = verb.lower_
+    forms = {verb.lemma_.lower(), word}
+    for ending in ("ed", "d", "es", "s", "ing"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            forms.add(word[: -len(ending)])
+    return forms
 
 
 def _actor(head: Token, subject: Token | None) -> tuple[Token, str] | None:
@@ -92,11 +105,15 @@ def _actor(head: Token, subject: Token | None) -> tuple[Token, str] | None:
                 if obj is not None:
                     return obj, "by"
         for child in head.children:
-            if child.dep_ in ("compound", "amod", "nmod") and child.ent_type_ in ACTOR_NAME_TYPES:
+            # A name is written with a capital: "Russian strikes", not a mis-tagged "sham".
+            if child.dep_ in ("compound", "amod", "nmod") and child.ent_type_ in ACTOR_NAME_TYPES \
+                    and child.text[:1].isupper():
                 return child, "modifier"
         governor = performing_verb(head)
-        if governor is not None and subject is not None and subject.head == governor and _fills(subject):
-            return _antecedent(subject), f"subject of {governor.lower_}"
+        if governor is not None:
+            performer = subject if subject is not None and subject.head == governor else subject_of(governor)
+            if performer is not None and performer.dep_ != "nsubjpass" and _fills(performer):
+                return _antecedent(performer), f"subject of {governor.lower_}"
         return None
     for child in head.children:
         if child.dep_ == "agent":
@@ -115,8 +132,11 @@ def _actor(head: Token, subject: Token | None) -> tuple[Token, str] | None:
 
 def performing_verb(head: Token) -> Token | None:
     """Return the verb that governs a nominal trigger as what its subject did: the verb of its
-    object ("launched an attack") or of "responsibility for" it ("claimed responsibility for
+    object ("launched an attack", "staged a series of referendums") or of "responsibility for" it ("claimed responsibility for
     the bombing")."""
+    # "staged a series of referendums": a count of events stands for them as the object.
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in SERIES:
+        head = head.head.head
     if head.dep_ == "dobj" and _performs(head.head):
         return head.head
     if head.dep_ == "pobj" and head.head.lower_ == "for" and head.head.head.dep_ == "dobj":
