@@ -41,7 +41,7 @@ def test_labels_are_escaped():
     place = Entity(id="e1", name="<b>Town & Co</b>", type="GPE",
                    geo=Geo(lat=50.0, lon=30.0, country_code="UA", geonames_id=None, feature="city", name="x"))
     event = Event(id="v1", type="attack", trigger=Span(start=0, end=6, text="<attack>"), location="e1",
-                  time="2024-01-02")
+                  time="2024-01-02", time_precision="day")
     article = Article(id="a", text="attack", entities=[place], events=[event])
     for svg in (event_map_svg(article), event_timeline_svg(article)):
         ElementTree.fromstring(svg)

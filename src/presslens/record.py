@@ -172,6 +172,13 @@ class EventArgument(Span):
     entity_id: str | None = None
 
 
+class EventMention(Span):
+    """One place the text tells of an event, with the arguments its own clause gives it."""
+
+    arguments: list[EventArgument] = Field(default_factory=list, description="actor, target and location "
+                                           "that the parse ties to this mention's trigger")
+
+
 class Event(Record):
     id: str
     type: str
@@ -189,9 +196,18 @@ class Event(Record):
     acled_sub_event_type: str | None = Field(default=None, description="ACLED sub-event type, e.g. 'Armed clash'")
     cameo: str | None = Field(default=None, description="CAMEO root code, e.g. '19'")
     salience: float = 0.0
-    mentions: list[Span] = Field(default_factory=list, description="every mention, the trigger first")
+    mentions: list[EventMention] = Field(default_factory=list, description="every mention, the trigger first")
     arguments: list[EventArgument] = Field(default_factory=list, description="actor, target and location "
-                                                                             "as written, named or not")
+                                           "as written, named or not: each role from the first mention "
+                                           "that has it; a location may be 'nearby', only named near it")
+
+
+def shown_date(time: str, precision: str | None) -> str:
+    """Return an event's date as precisely as it is known: 2022-09-29, week of 2022-09-26,
+    2022-09, 2022; a date stored without its precision is shown whole."""
+    if precision == "week":
+        return f"week of {time[:10]}"
+    return {"month": time[:7], "year": time[:4]}.get(precision or "", time[:10])
 
 
 class FramingSpan(Record):

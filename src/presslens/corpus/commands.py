@@ -306,16 +306,23 @@ def run_quotes(args: argparse.Namespace) -> int:
 
 def run_events(args: argparse.Namespace) -> int:
     """Return 0 after printing the events found."""
+    from presslens.record import shown_date
+
     with _open(args.db) as store:
         rows = store.events(type=args.type, near=args.near, limit=args.limit, filters=_filters(args))
     if args.json:
         return _print_json(rows)
     for row in rows:
-        row["when"] = row["time"] or row["published"]
+        row["when"] = shown_date(row["time"], row["time_precision"]) if row["time"] else row["published"]
+        for role in ("actor", "target"):
+            # A phrase as written stands in where the argument names no entity ("gunmen").
+            if row[role] is None:
+                row[role] = next((a["text"] for a in row["arguments"] if a["role"] == role), None)
     _print_table(rows, [("article_id", "Article"), ("when", "When"), ("type", "Type"), ("trigger", "Trigger"),
                         ("actor", "Actor"), ("target", "Target"), ("location", "Where")],
                  empty="No event found.")
     return 0
+
 
 
 def run_article(args: argparse.Namespace) -> int:

@@ -71,7 +71,10 @@ def arrow_type(kind: str):
 
     return {"integer": pa.int64(), "real": pa.float64(), "text": pa.string(), "boolean": pa.bool_(),
             "date": pa.date32(), "list": pa.list_(pa.string()),
-            "spans": pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())]))}[kind]
+            "spans": pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())])),
+            "arguments": pa.list_(pa.struct([("role", pa.string()), ("relation", pa.string()), ("start", pa.int64()),
+                                             ("end", pa.int64()), ("text", pa.string()),
+                                             ("entity_id", pa.string())]))}[kind]
 
 
 def _write_parquet(rows: Iterator[dict], columns: list[tuple[str, str]], path: Path) -> None:
@@ -102,7 +105,9 @@ def _cast(value, kind: str):
 
 # What each export type is in each format, for the schema document.
 TYPE_NAMES = {"integer": "int64", "real": "double", "text": "string", "boolean": "bool", "date": "date32",
-              "list": "list<string>", "spans": "list<struct<start: int64, end: int64, text: string>>"}
+              "list": "list<string>", "spans": "list<struct<start: int64, end: int64, text: string>>",
+              "arguments": "list<struct<role: string, relation: string, start: int64, end: int64, text: string, "
+                           "entity_id: string>>"}
 
 
 def schema_markdown(store: Store) -> str:

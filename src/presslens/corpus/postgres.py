@@ -21,7 +21,9 @@ from urllib.parse import unquote, urlsplit
 from presslens.corpus.search import tsquery
 from presslens.corpus.store import (
     COPY_COUNTS,
+    EVENT_ARGUMENT_COLUMNS,
     FIRST_EXPORT_VIEWS,
+    REPLACE_EVENT_EXPORT_VIEW,
     REPLACE_EXPORT_VIEWS,
     SQLStore,
     first_line,
@@ -258,6 +260,16 @@ MIGRATIONS: list[list[str]] = [
         *COPY_COUNTS,
     ],
     list(REPLACE_EXPORT_VIEWS),
+    [
+        *EVENT_ARGUMENT_COLUMNS,
+        # The events already stored take the new columns from the record their article keeps.
+        """UPDATE events e SET time_precision = v ->> 'time_precision', actor_entity_id = v ->> 'actor',
+               target_entity_id = v ->> 'target', location_entity_id = v ->> 'location',
+               arguments = CASE WHEN json_array_length(v -> 'arguments') > 0 THEN (v -> 'arguments')::text END
+           FROM articles a, json_array_elements(a.record::json -> 'events') AS v
+           WHERE a.id = e.article_id AND v ->> 'id' = e.event_id""",
+        *REPLACE_EVENT_EXPORT_VIEW,
+    ],
 ]
 
 # Any fixed number will do: it names the lock that every presslens writer of a database takes.

@@ -137,8 +137,9 @@ class CorpusQueries:
             params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
             where.append(f"({clause})")
         sql = f"""SELECT e.article_id, a.title, a.published, COALESCE(a.url, a.path) AS source, e.event_id,
-                         e.type, e.trigger, e.actor, e.target, e.location, e.lat, e.lon, e.time, e.killed,
-                         e.wounded, e.modality, e.reported_by, e.start, e."end"
+                         e.type, e.trigger, e.actor, e.actor_entity_id, e.target, e.target_entity_id, e.location,
+                         e.location_entity_id, e.lat, e.lon, e.time, e.time_precision, e.killed, e.wounded,
+                         e.modality, e.reported_by, e.arguments, e.start, e."end"
                   FROM events e JOIN articles a ON a.id = e.article_id
                   {'WHERE ' + ' AND '.join(where) if where else ''}
                   ORDER BY COALESCE(e.time, a.published) NULLS FIRST, a.seq, e.start"""
@@ -147,6 +148,7 @@ class CorpusQueries:
             if centre and item["lat"] is not None and near.casefold() not in (item["location"] or "").casefold():
                 if _km(centre, (item["lat"], item["lon"])) > within_km:
                     continue
+            item["arguments"] = _typed(item["arguments"], "arguments") or []
             found.append(item)
             if len(found) >= limit:
                 break
@@ -181,7 +183,8 @@ class CorpusQueries:
     def rows(self, table: str) -> Iterator[dict]:
         columns = self.columns(table)
         names = [name for name, _ in columns]
-        typed = [(i, kind) for i, (_, kind) in enumerate(columns) if kind in ("date", "list", "spans", "boolean")]
+        typed = [(i, kind) for i, (_, kind) in enumerate(columns)
+                 if kind in ("date", "list", "spans", "arguments", "boolean")]
         # Streamed: memory stays flat however large the table.
         for row in self._stream(f"SELECT * FROM export_{table}"):
             values = list(row)
@@ -263,7 +266,8 @@ def outlet_name(outlet: str | None, url: str | None) -> str | None:
 
 
 def _typed(value, kind: str):
-    """Return a stored value as its export type: a date, a list, a list of spans or a boolean."""
+    """Return a stored value as its export type: a date, a list, a list of spans or of
+    arguments, or a boolean."""
     if value is None:
         return None
     if kind == "boolean":
@@ -276,6 +280,9 @@ def _typed(value, kind: str):
     items = json.loads(value)
     if kind == "spans":
         return [{"start": start, "end": end, "text": text} for start, end, text in items]
+    if kind == "arguments":
+        return [{key: item.get(key) for key in ("role", "relation", "start", "end", "text", "entity_id")}
+                for item in items]
     return items
 
 

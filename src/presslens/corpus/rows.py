@@ -24,7 +24,8 @@ ROW_COLUMNS: dict[str, tuple[str, ...]] = {
     "events": ("article_id", "event_id", "type", "trigger", "start", "end", "actor", "target", "location",
                "location_geonames_id", "lat", "lon", "time", "killed", "wounded", "missing", "arrested",
                "displaced", "modality", "reported_by", "acled_event_type", "acled_sub_event_type", "cameo",
-               "salience"),
+               "salience", "time_precision", "actor_entity_id", "target_entity_id", "location_entity_id",
+               "arguments"),
     "framing": ("article_id", "technique", "start", "end", "text", "target", "reason", "in_quote", "quote_id",
                 "speaker"),
 }
@@ -64,7 +65,7 @@ def record_rows(article: Article) -> dict[str, list[tuple]]:
              entity_name(article, e.target), entity_name(article, e.location), geo and geo.geonames_id,
              geo and geo.lat, geo and geo.lon, e.time, c.killed, c.wounded, c.missing, c.arrested, c.displaced,
              e.modality, reporter.name if reporter else None, e.acled_event_type, e.acled_sub_event_type, e.cameo,
-             e.salience))
+             e.salience, e.time_precision, e.actor, e.target, e.location, json_arguments(e.arguments)))
     tables["framing"] = [
         (aid, f.technique, f.start, f.end, f.text, entity_name(article, f.target), f.reason, int(f.in_quote),
          f.quote_id, f.speaker)
@@ -78,6 +79,14 @@ def entity_name(article: Article, entity_id: str | None) -> str | None:
         return None
     entity = article.entity(entity_id)
     return entity.name if entity else entity_id
+
+
+def json_arguments(arguments: list) -> str | None:
+    """Return an event's arguments as a JSON array of objects, or None when it has none."""
+    if not arguments:
+        return None
+    return json.dumps([{"role": a.role, "relation": a.relation, "start": a.start, "end": a.end, "text": a.text,
+                        "entity_id": a.entity_id} for a in arguments], ensure_ascii=False)
 
 
 def json_list(items: list[str]) -> str | None:

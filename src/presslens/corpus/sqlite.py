@@ -11,7 +11,15 @@ import sqlite3
 from pathlib import Path
 
 from presslens.corpus.search import fts5
-from presslens.corpus.store import COPY_COUNTS, FIRST_EXPORT_VIEWS, REPLACE_EXPORT_VIEWS, SQLStore, no_corpus
+from presslens.corpus.store import (
+    COPY_COUNTS,
+    EVENT_ARGUMENT_COLUMNS,
+    FIRST_EXPORT_VIEWS,
+    REPLACE_EVENT_EXPORT_VIEW,
+    REPLACE_EXPORT_VIEWS,
+    SQLStore,
+    no_corpus,
+)
 from presslens.errors import PresslensError
 
 # Each step moves the schema from version i to i + 1; steps are only ever appended, so an
@@ -264,6 +272,19 @@ MIGRATIONS: list[list[str]] = [
         *COPY_COUNTS,
     ],
     list(REPLACE_EXPORT_VIEWS),
+    [
+        *EVENT_ARGUMENT_COLUMNS,
+        # The events already stored take the new columns from the record their article keeps.
+        """UPDATE events SET time_precision = json_extract(v.value, '$.time_precision'),
+               actor_entity_id = json_extract(v.value, '$.actor'),
+               target_entity_id = json_extract(v.value, '$.target'),
+               location_entity_id = json_extract(v.value, '$.location'),
+               arguments = CASE WHEN json_array_length(v.value, '$.arguments') > 0
+                                THEN json_extract(v.value, '$.arguments') END
+           FROM articles a, json_each(a.record, '$.events') v
+           WHERE a.id = events.article_id AND json_extract(v.value, '$.id') = events.event_id""",
+        *REPLACE_EVENT_EXPORT_VIEW,
+    ],
 ]
 
 

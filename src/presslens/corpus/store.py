@@ -29,17 +29,20 @@ from presslens.corpus.views import (
     COPY_COUNTS,
     EXPORT_TABLES,
     EXPORT_TYPES,
+    EVENT_ARGUMENT_COLUMNS,
+    EVENT_EXPORT_VIEW,
     EXPORT_VIEWS,
     FIRST_EXPORT_VIEWS,
     REFRESH_COPY_COUNTS,
+    REPLACE_EVENT_EXPORT_VIEW,
     REPLACE_EXPORT_VIEWS,
 )
 from presslens.corpus.writing import PLACE_TYPES, ArticleWriting, _now, name_key
 from presslens.errors import PresslensError
 from presslens.record import Article
 
-__all__ = ["CANONICAL", "COPY_COUNTS", "EXPORT_TABLES", "EXPORT_TYPES", "EXPORT_VIEWS", "FIRST_EXPORT_VIEWS",
-           "PLACE_TYPES", "REFRESH_COPY_COUNTS", "REPLACE_EXPORT_VIEWS", "Filters", "SQLStore", "Store",
+__all__ = ["CANONICAL", "COPY_COUNTS", "EVENT_ARGUMENT_COLUMNS", "EVENT_EXPORT_VIEW", "EXPORT_TABLES", "EXPORT_TYPES", "EXPORT_VIEWS", "FIRST_EXPORT_VIEWS",
+           "PLACE_TYPES", "REFRESH_COPY_COUNTS", "REPLACE_EVENT_EXPORT_VIEW", "REPLACE_EXPORT_VIEWS", "Filters", "SQLStore", "Store",
            "first_line", "like_pattern", "name_key", "no_corpus", "open_store", "outlet_name"]
 
 if TYPE_CHECKING:

@@ -100,6 +100,28 @@ REPLACE_EXPORT_VIEWS = (
     *(f"DROP VIEW export_{name}" for name in FIRST_EXPORT_VIEWS),
     *EXPORT_VIEWS.values(),
 )
+# Schema step 6: events keep the precision of their date (day, week, month, year, unknown)
+# and their arguments: the article entity ids of actor, target and location, and the
+# arguments as written (JSON [{"role", "relation", "start", "end", "text", "entity_id"}, ...]).
+# Each backend fills them for the events already stored from the records it keeps, then the
+# export view of events is replaced by one that reads them.
+EVENT_ARGUMENT_COLUMNS = tuple(
+    f"ALTER TABLE events ADD COLUMN {column} TEXT"
+    for column in ("time_precision", "actor_entity_id", "target_entity_id", "location_entity_id", "arguments"))
+_CORPUS_ID_OF = """(SELECT x.corpus_entity_id FROM entities x
+                   WHERE x.article_id = e.article_id AND x.entity_id = e.{role}_entity_id)"""
+EVENT_EXPORT_VIEW = ("""CREATE VIEW export_events AS
+            SELECT e.article_id, e.event_id, e.type, e.trigger, e.actor, e.actor_entity_id, """
+                     + _CORPUS_ID_OF.format(role="actor") + """ AS actor_corpus_entity_id, e.target,
+                   e.target_entity_id, """ + _CORPUS_ID_OF.format(role="target") + """ AS target_corpus_entity_id,
+                   e.location, e.location_entity_id, """ + _CORPUS_ID_OF.format(role="location")
+                     + """ AS location_corpus_entity_id,
+                   e.location_geonames_id, e.lat, e.lon, e.time, e.time_precision, a.published, e.killed,
+                   e.wounded, e.missing, e.arrested, e.displaced, e.modality, e.reported_by, e.acled_event_type,
+                   e.acled_sub_event_type, e.cameo, e.salience, e.arguments, e.start, e."end"
+            FROM events e JOIN articles a ON a.id = e.article_id ORDER BY a.seq, e.start""")
+REPLACE_EVENT_EXPORT_VIEW = ("DROP VIEW export_events", EVENT_EXPORT_VIEW)
+
 # Columns whose export type is more than the database's: the rest are integer, real or text.
 EXPORT_TYPES = {
     "articles": {"published": "date"},
@@ -108,7 +130,8 @@ EXPORT_TYPES = {
     "amounts": {"approximate": "boolean"},
     # Computed columns, which SQLite gives no declared type.
     "corpus_entities": {"articles": "integer", "mentions": "integer"},
-    "events": {"published": "date", **{f"{role}_corpus_entity_id": "integer" for role in ("actor", "target", "location")}},
+    "events": {"published": "date", "arguments": "arguments",
+               **{f"{role}_corpus_entity_id": "integer" for role in ("actor", "target", "location")}},
     "framing": {"in_quote": "boolean"},
     "stories": {"outlets": "list", "first_date": "date", "last_date": "date"},
 }

@@ -64,7 +64,8 @@ class ArticleWriting:
             _last_per_key([(*row, merged.get(row[9]) if row[9] else None) for row in tables["quotes"]]),
         )
         self._executemany(f"INSERT INTO amounts VALUES ({_marks(11)})", tables["amounts"])
-        self._executemany(f"INSERT INTO events VALUES ({_marks(24)})", _last_per_key(tables["events"]))
+        self._executemany(f"INSERT INTO events VALUES ({_marks(len(ROW_COLUMNS['events']))})",
+                          _last_per_key(tables["events"]))
         self._executemany(f"INSERT INTO framing VALUES ({_marks(10)})", tables["framing"])
         return True
 

@@ -7,19 +7,21 @@ full pipeline as a plain-text article; gold offsets are carried onto the cleaned
 aligning the two texts' non-space characters.
 
 A gold event is found when a mention of a presslens event overlaps its trigger; only found
-events are scored. Gold roles map onto presslens's arguments:
+events are scored, each against the arguments of that mention (``event.mentions[i].arguments``:
+what the parse ties to that trigger), since the data sets annotate each mention with the
+arguments its own sentence gives. Gold roles map onto presslens's arguments:
 
 - WikiEvents: actor = Attacker, Killer, Injurer, Perpetrator, Jailer (who does the harm or
   the detaining); target = Target, Victim, Detainee (whom it is done to); location = Place.
 - MEANTIME: actor = Arg0, target = Arg1, location = Argm-LOC.
 
-A predicted argument is right when the phrase presslens gives for it (``event.arguments``),
-or any mention of the entity it names, overlaps any mention of the gold argument (WikiEvents: of any mention in its coreference cluster, the data set's
-"coref match", which suits presslens's canonical entities). Per role, precision is over the
-found events where presslens gives that argument, recall over the found events whose gold
-has it. Because WikiEvents gives each mention of a happening only the arguments its own
-sentence names, while presslens gives the merged event all of them, precision is also shown
-over the found events whose gold has the role (``p_annotated``). Trigger recall (the share of gold events found) is reported beside them.
+A predicted argument is right when the phrase presslens gives for it, or any mention of the
+entity it names, overlaps any mention of the gold argument (WikiEvents: of any mention in its
+coreference cluster, the data set's "coref match", which suits presslens's canonical
+entities). Per role, precision is over the found events where presslens gives that argument,
+recall over the found events whose gold has it; precision is also shown over the found events
+whose gold has the role (``p_annotated``). Trigger recall (the share of gold events found) is
+reported beside them.
 """
 
 from __future__ import annotations
@@ -145,15 +147,15 @@ def evaluate_events(path: Path, progress: Callable | None = None) -> dict:
         for gold in document["events"]:
             gold_events += 1
             trigger = _carried(gold["trigger"], to_article)
-            event = next((e for e in article.events
-                          if trigger and any(_overlap((m.start, m.end), trigger) for m in e.mentions)), None)
-            if event is None:
+            mention = next((m for e in article.events for m in e.mentions
+                            if trigger and _overlap((m.start, m.end), trigger)), None)
+            if mention is None:
                 continue
             found_events += 1
             for role in ROLES:
                 golds = [[s for s in (_carried(span, to_article) for span in spans) if s]
                          for spans in gold["roles"].get(role, [])]
-                predicted = _predicted_spans(event, role, mentions)
+                predicted = _predicted_spans(mention, role, mentions)
                 hit = any(_overlap(p, g) for spans in golds for g in spans for p in predicted)
                 tally = counts[role]
                 tally["predicted"] += bool(predicted)
@@ -172,12 +174,12 @@ def evaluate_events(path: Path, progress: Callable | None = None) -> dict:
             "trigger_recall": round(found_events / gold_events, 4) if gold_events else 0.0, "roles": roles}
 
 
-def _predicted_spans(event, role: str, mentions: dict[str, Spans]) -> Spans:
-    """Return the spans that stand for an event's argument: the phrase as written and every
-    mention of the entity it names."""
+def _predicted_spans(mention, role: str, mentions: dict[str, Spans]) -> Spans:
+    """Return the spans that stand for an event mention's argument: the phrase as written and
+    every mention of the entity it names."""
     spans: Spans = []
-    entity_ids = {getattr(event, role)}
-    for argument in event.arguments:
+    entity_ids: set[str | None] = set()
+    for argument in mention.arguments:
         if argument.role == role:
             spans.append((argument.start, argument.end))
             entity_ids.add(argument.entity_id)

@@ -189,12 +189,12 @@ def _summary(labels: list[str]) -> str:
 
 
 def event_timeline_svg(article: Article) -> str:
-    """Return a self-contained SVG timeline of the article's dated events; an empty string when
-    no event has a date."""
+    """Return a self-contained SVG timeline of the article's events dated to the day or week (a
+    month or a year is no point on a line of days); an empty string when there is none."""
     names = {entity.id: entity.name for entity in article.entities}
     items = []
     for event in article.events:
-        if event.time:
+        if event.time and event.time_precision in ("day", "week"):
             try:
                 day = date.fromisoformat(event.time)
             except ValueError:

@@ -12,7 +12,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from presslens.record import Article
+from presslens.record import Article, shown_date
 from presslens.render.highlight import Highlight, highlight
 
 BLOCK_TAGS = {"headline": "h2", "paragraph": "p", "bullet": "li", "caption": "figcaption", "boilerplate": "p"}
@@ -49,7 +49,7 @@ def article_body(article: Article) -> Markup:
                                (("title", f"{amount.kind}: {amount.value:g}" if amount.value is not None else amount.kind),)))
     for event in article.events:
         where = article.entity(event.location)
-        label = event.type + (f" in {where.name}" if where else "") + (f", {event.time}" if event.time else "")
+        label = event.type + (f" in {where.name}" if where else "") + (f", {shown_date(event.time, event.time_precision)}" if event.time else "")
         spans.append(Highlight(event.trigger.start, event.trigger.end, "event", (("title", label),)))
     for flag in article.framing.spans:
         technique = flag.technique.replace("_", " ")

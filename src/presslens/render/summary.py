@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from presslens.record import Article
+from presslens.record import Article, shown_date
 
 TOP_ENTITIES = 15
 
@@ -77,7 +77,7 @@ def _events(article: Article) -> Table:
         casualties = ", ".join(f"{n} {k}" for k, n in (("killed", event.casualties.killed),
                                                         ("wounded", event.casualties.wounded)) if n is not None)
         kind = event.type.replace("_", " ") + ("" if event.modality == "asserted" else f" ({event.modality})")
-        _row(table, kind, event.trigger.text, place.name if place else "", event.time or "", casualties,
+        _row(table, kind, event.trigger.text, place.name if place else "", shown_date(event.time, event.time_precision) if event.time else "", casualties,
              reporter.name if reporter else ("a quoted source" if event.reported_by else "the article"))
     return table
 

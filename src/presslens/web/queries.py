@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from presslens.corpus.search import Or, Phrase
 from presslens.corpus.store import Filters, SQLStore, like_pattern, name_key
+from presslens.record import shown_date
 
 ARTICLE_COLUMNS = "a.id, a.title, a.published, COALESCE(a.url, a.path) AS source, a.outlet"
 
@@ -181,12 +182,15 @@ def events(store: SQLStore, page: Page, type: str | None = None, place: str | No
     clause, params = _event_filter(store, type, place, since, until)
     rows = store.query(
         f"""SELECT e.article_id, a.title, a.published, e.event_id, e.type, e.trigger, e.actor, e.target,
-                   e.location, e.lat, e.lon, e.time, e.killed, e.wounded, e.modality, e.reported_by
+                   e.location, e.lat, e.lon, e.time, e.time_precision, e.killed, e.wounded, e.modality,
+                   e.reported_by
             FROM events e JOIN articles a ON a.id = e.article_id {clause}
             ORDER BY COALESCE(e.time, a.published) NULLS FIRST, a.seq, e.start LIMIT ? OFFSET ?""",
         (*params, page.size, page.offset))
     total = _count(store, f"SELECT COUNT(*) AS n FROM events e JOIN articles a ON a.id = e.article_id {clause}",
                    params)
+    for row in rows:
+        row["when"] = shown_date(row["time"], row["time_precision"]) if row["time"] else None
     return paged(rows, page, total)
 
 
@@ -220,9 +224,10 @@ def event_timeline(store: SQLStore, type: str | None = None, place: str | None =
     """Return the busiest (day, type, place) groups of the filtered dated events, in date order:
     day, type, place, events, and one trigger word as an example."""
     clause, params = _event_filter(store, type, place, since, until)
-    # Only an event's own date counts here: the article's publication date says when it was
-    # reported, which the table shows, not when it happened.
-    dated = store.starts_with_date("e.time")
+    # Only an event's own date to the day (or week) counts here: the article's publication
+    # date says when it was reported, which the table shows, not when it happened; and a
+    # month or a year ("in 1951") is no day to put on a line of days.
+    dated = f"{store.starts_with_date('e.time')} AND e.time_precision IN ('day', 'week')"
     clause = f"{clause} AND {dated}" if clause else f"WHERE {dated}"
     rows = store.query(
         f"""SELECT substr(e.time, 1, 10) AS day, e.type, e.location AS place, COUNT(*) AS events,
