@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import entity_named
-
 from presslens.extract.places.demonyms import demonym_country
 from presslens.extract.places.mentions import add_place_mentions
 from presslens.record import Entity, Mention

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import entity_named
-
 from presslens.extract.places import geocode_entities
 from presslens.extract.places.resolve import read_places_file
 from presslens.record import Entity, Mention

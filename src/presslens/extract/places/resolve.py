@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from presslens.errors import InputError
+from presslens.extract.places.demonyms import demonym_country
 from presslens.extract.places.gazetteer import (
     _POSSESSIVE,
     Gazetteer,
@@ -28,7 +29,6 @@ from presslens.extract.places.gazetteer import (
     _km,
     gazetteer,
 )
-from presslens.extract.places.demonyms import demonym_country
 from presslens.lexicons import load_list
 from presslens.record import Entity, Geo
 
