@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[dev,model,postgres,spark,train]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,model,postgres,spark,train,encoder]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="with --format csv: which records, one row each (default: events)")
     analyze.add_argument("--places", metavar="FILE",
                          help="a file of 'name<TAB>GeoNames id' lines: the place each name means, over the resolver's choice")
+    _add_slant_encoder_option(analyze)
     _add_model_options(analyze)
     add_workers_option(analyze)
     add_given_options(analyze)
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("task", choices=EVAL_TASKS)
     evaluate.add_argument("path", metavar="PATH", help="the data set's folder")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    _add_slant_encoder_option(evaluate)
     evaluate.set_defaults(run=_eval)
 
     train = commands.add_parser("train", help="rebuild a learned component's shipped weights from the data sets")
@@ -87,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="where to write the weights (default: the installed package's model folder)")
     train.add_argument("--distil", action="store_true",
                        help="also rebuild the static vectors from the encoder (needs the 'train' extra)")
+    train.add_argument("--encoder", action="store_true",
+                       help="also rebuild the encoder's head (needs the 'encoder' extra)")
     train.add_argument("--draw", type=int, metavar="N", default=None,
                        help="instead of training, print N sentences drawn for labelling (article id, offsets, text)")
     train.set_defaults(run=_train)
@@ -112,6 +116,23 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
                         help=f"refuse inputs larger than this (default {DEFAULT_MAX_BYTES:,})")
 
 
+def _add_slant_encoder_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--slant-encoder", choices=("off", "uncertain", "all"), default=None,
+                        help="judge sentences' slant with the MiniLM encoder too: off (default, static vectors "
+                             "only), on the sentences the static model is unsure of, or on all; slower, needs "
+                             "the 'encoder' extra")
+
+
+def _use_slant_encoder(choice: str | None) -> None:
+    from presslens.extract import slant_encoder
+
+    if choice is not None:
+        # Worker processes inherit the environment, so every one reads sentences alike.
+        os.environ[slant_encoder.MODE_ENV] = choice
+    if slant_encoder.mode() != "off":
+        slant_encoder.check_available()  # a missing extra stops here, before any article
+
+
 def _use_places_file(path: str) -> None:
     from presslens.extract.places.resolve import read_places_file
 
@@ -131,6 +152,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from presslens.pipeline import analyze_stream
 
     output_format = args.format or _default_format(args.paths)
+    _use_slant_encoder(args.slant_encoder)
     if args.places:
         _use_places_file(args.places)
     articles: list[Article] = []
@@ -295,6 +317,7 @@ def _eval(args: argparse.Namespace) -> int:
     except ModuleNotFoundError:
         raise PresslensError(f"the '{args.task}' evaluation is not available in this version.") from None
     evaluate, show = getattr(module, f"evaluate_{args.task}"), getattr(module, f"format_{args.task}")
+    _use_slant_encoder(args.slant_encoder)
     with progress_bar(f"scoring {args.task}") as progress:
         result = evaluate(path, progress=progress)
     print(json.dumps(result, indent=2) if args.json else show(result))
@@ -317,8 +340,9 @@ def _train(args: argparse.Namespace) -> int:
     except ImportError:
         raise PresslensError("training needs the 'train' extra: pip install 'presslens[train]'.") from None
     out = Path(args.out) if args.out else Path(str(files("presslens.models.slant")))
-    head = train(data, out, distil=args.distil)
+    head = train(data, out, distil=args.distil, encoder=args.encoder)
     print(f"wrote {out / 'head.json'}" + (f" and {out / 'vectors.npz'}" if args.distil else "")
+          + (f" and {out / 'encoder-head.json'}" if args.encoder else "")
           + f" (trained on {head['trained_on']})")
     return 0
 

@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from presslens.extract.entities import affiliation_of, entities_by_token
@@ -388,16 +389,40 @@ def _evaluative_weight(sentence: Span) -> float:
     return sum(word_weight(t) + slant_weight(t) for t in sentence)
 
 
-def sentence_features(sentence: Span, flags: list[FramingSpan], weight: float | None = None) -> list[float]:
+# (lower-case form, lemma, part of speech) -> the evaluative weight of a word so read
+_WEIGHT_OF: dict[tuple[int, int, int], float] = {}
+
+
+def _token_weights(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """Return each token's evaluative weight (``word_weight`` + ``slant_weight``) and whether it
+    is a quotation mark. Both weights depend only on a word's form, lemma and part of speech, so
+    each reading is weighed once per process and the tokens are read from the doc's arrays."""
+    from spacy.attrs import IS_QUOTE, LEMMA, LOWER, POS
+
+    rows = doc.to_array([LOWER, LEMMA, POS, IS_QUOTE])
+    if len(_WEIGHT_OF) > 500_000:
+        _WEIGHT_OF.clear()
+    weights = np.zeros(len(doc))
+    for i, (lower, lemma, pos, _) in enumerate(rows.tolist()):
+        weight = _WEIGHT_OF.get((lower, lemma, pos))
+        if weight is None:
+            token = doc[i]
+            weight = _WEIGHT_OF[(lower, lemma, pos)] = word_weight(token) + slant_weight(token)
+        weights[i] = weight
+    return weights, rows[:, 3].astype(bool) if len(doc) else np.zeros(0, dtype=bool)
+
+
+def sentence_features(sentence: Span, flags: list[FramingSpan], weight: float | None = None,
+                      marks: int | None = None) -> list[float]:
     """Return what the lexicons say about one sentence, as the slant model's extra inputs:
     the evaluative weight of its words squashed to 0..1, its loaded-word and label flags
     (up to 3, scaled to 0..1), its technique-pattern flags (up to 2), whether it carries
-    quotation marks (0, 0.5 or 1) and its length (tokens / 40, at most 2). `weight` is the
-    sentence's evaluative weight when the caller has it already."""
+    quotation marks (0, 0.5 or 1) and its length (tokens / 40, at most 2). `weight` and `marks`
+    are the sentence's evaluative weight and count of quotation marks when the caller has them."""
     weight = _evaluative_weight(sentence) if weight is None else weight
     words = sum(1 for f in flags if f.technique in {LOADED, NAME_CALLING})
     patterns = len(flags) - words
-    marks = sum(1 for t in sentence if t.is_quote)
+    marks = sum(1 for t in sentence if t.is_quote) if marks is None else marks
     return [round(1 - math.exp(-weight / SCORE_SCALE), 4), min(words, 3) / 3, min(patterns, 2) / 2,
             min(marks, 2) / 2, min(len(sentence), 80) / 40]
 
@@ -417,8 +442,10 @@ def score_sentences(doc: Doc, flags: list[FramingSpan], quotes: list[Quote]) -> 
     starts = [f.start for f in ordered]
     sentences = [s for s in doc.sents if text[s.start_char:s.end_char].strip()]
     inside = [ordered[bisect_right(starts, s.start_char - 1):bisect_right(starts, s.end_char - 1)] for s in sentences]
-    weights = [_evaluative_weight(s) for s in sentences]
-    features = [sentence_features(s, f, w) for s, f, w in zip(sentences, inside, weights)]
+    token_weights, quotation_marks = _token_weights(doc)
+    weights = [float(token_weights[s.start:s.end].sum()) for s in sentences]
+    marks = [int(quotation_marks[s.start:s.end].sum()) for s in sentences]
+    features = [sentence_features(s, f, w, m) for s, f, w, m in zip(sentences, inside, weights, marks)]
     verdicts = load_model().score([text[s.start_char:s.end_char] for s in sentences], features)
     result = []
     for sentence, in_sentence, evaluative, verdict in zip(sentences, inside, weights, verdicts):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -65,29 +66,44 @@ class SlantModel:
         # then one number, and a sentence is scored with a lookup and a mean.
         weights = np.asarray(head["weights"], dtype=np.float32)
         self.piece_logit = (vectors.astype(np.float32) * scale) @ weights
-        self.feature_weights = np.asarray(head["feature_weights"], dtype=np.float32)
+        self.feature_weights = np.asarray(head["feature_weights"], dtype=np.float64)
         self.bias = float(head["bias"])
         self.threshold = float(head["threshold"])
         self.meta = head
 
     def score(self, sentences: list[str], features: list[list[float]]) -> list[SlantVerdict]:
         """Return the verdict of each sentence, in order, given the lexicon features of each
-        (``presslens.extract.framing.sentence_features``)."""
+        (``presslens.extract.framing.sentence_features``).
+
+        With the encoder on (``presslens.extract.slant_encoder``), the encoder's probability
+        replaces the static one for every sentence, or for those the static model is unsure of;
+        the words shown stay the static model's attributions, which are exact sums. Only a
+        slanted verdict is explained: a neutral sentence has nothing to highlight."""
         if not sentences:
             return []
         encodings = self.tokenizer.encode_batch(sentences, add_special_tokens=False)
-        lexical = np.asarray(features, dtype=np.float32) @ self.feature_weights
-        return [self._verdict(encoding, float(extra)) for encoding, extra in zip(encodings, lexical)]
+        rows = lexicon_rows(features, len(sentences))
+        # A sum of products, not a BLAS matmul: five numbers a sentence gain nothing from BLAS,
+        # whose kernels may leave floating-point flags numpy then reports as invalid values.
+        lexical = (rows * self.feature_weights).sum(axis=1)
+        contributions = [self.piece_logit[e.ids[:MAX_PIECES]] / max(1, len(e.ids[:MAX_PIECES])) for e in encodings]
+        probabilities = [_sigmoid(float(c.sum()) + float(extra) + self.bias) for c, extra in zip(contributions, lexical)]
+        self._second_opinion(sentences, rows, probabilities)
+        return [SlantVerdict(probability=p, words=self._words(e, c) if p >= self.threshold and len(c) else ())
+                for e, c, p in zip(encodings, contributions, probabilities)]
 
-    def _verdict(self, encoding, lexical: float) -> SlantVerdict:
-        ids = encoding.ids[:MAX_PIECES]
-        if not ids:
-            return SlantVerdict(probability=_sigmoid(self.bias + lexical), words=())
-        contributions = self.piece_logit[ids] / len(ids)
-        probability = _sigmoid(float(contributions.sum()) + lexical + self.bias)
-        # Only a slanted verdict is explained: a neutral sentence has nothing to highlight.
-        words = self._words(encoding, contributions) if probability >= self.threshold else ()
-        return SlantVerdict(probability=probability, words=words)
+    def _second_opinion(self, sentences: list[str], rows: np.ndarray, probabilities: list[float]) -> None:
+        """Replace, in place, the probabilities the encoder is asked to judge by its own."""
+        from presslens.extract import slant_encoder
+
+        which = slant_encoder.mode()
+        if which == "off":
+            return
+        head = slant_encoder.load_head(self.tokenizer)
+        chosen = [i for i, p in enumerate(probabilities) if which == "all" or abs(p - self.threshold) < head.band]
+        judged = head.probabilities([sentences[i] for i in chosen], rows[chosen])
+        for i, p in zip(chosen, judged):
+            probabilities[i] = float(p)
 
     def _words(self, encoding, contributions: np.ndarray) -> tuple[SlantWord, ...]:
         """Return the words that push hardest towards slanted, strongest first."""
@@ -122,12 +138,23 @@ class SlantModel:
         return [SlantWord(start=s, end=e, weight=round(w, 3)) for s, e, w, _ in ranked]
 
 
+def lexicon_rows(features: list[list[float]], count: int) -> np.ndarray:
+    """Return the lexicon features as a float array, one row per sentence, anything not finite
+    read as 0 so that one odd value cannot turn a verdict into NaN."""
+    rows = np.asarray(features, dtype=np.float64).reshape(count, -1)
+    return np.nan_to_num(rows, nan=0.0, posinf=0.0, neginf=0.0)
+
+
 def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x)) if x > -60 else 0.0
 
 
 def read_tokenizer(folder=None):
     """Return the encoder's word-piece tokenizer, read from the model's package data."""
+    # The tokenizer's own thread pool buys nothing here (presslens runs worker processes, and a
+    # sentence batch of an article is small) and, on a busy machine, made encoding an article's
+    # sentences five times slower; a user's own setting is kept.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from tokenizers import Tokenizer
 
     folder = folder or files(MODEL_PACKAGE)
