@@ -160,3 +160,24 @@ def test_a_speaker_of_a_parse_that_is_not_projective_is_written_in_text_order(nl
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
     assert [t.i for t in doc[2].subtree] == [0, 3, 1, 2]  # the case itself
     assert [t.i for t in source_tokens(doc[2])] == [0, 1, 2, 3]
+
+
+def test_a_label_quote_continued_after_a_dropped_first_part_keeps_its_speaker(analyze, monkeypatch):
+    # "Kurds: ‘…’" whose first part left no record, then its continuation in the next
+    # paragraph: the continuation carries the label's source but no colon of its own.
+    import presslens.extract.quotes as quotes
+
+    attach = quotes.attach_quotes
+
+    def continued_without_a_cue(*args, **kwargs):
+        found = attach(*args, **kwargs)
+        for attribution in found:
+            if attribution.lemma == ":":
+                attribution.cue, attribution.continued = [], True
+        return found
+
+    monkeypatch.setattr(quotes, "attach_quotes", continued_without_a_cue)
+    article = analyze("Mayor Ann Holt: “We will rebuild the bridge by the spring.”\n\n"
+                      "The council meets on Monday.\n")
+    quote = quote_with(article, "We will rebuild the bridge")
+    assert quote.speaker is not None and "Holt" in quote.speaker.text

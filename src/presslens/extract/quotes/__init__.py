@@ -128,7 +128,7 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
         speaker, confidence = last_speaker, CONFIDENCE["continued"]
     elif attribution.source is not None:
         source = attribution.source
-        if attribution.lemma == ":":
+        if attribution.lemma == ":" and attribution.cue:
             tokens = [t for t in subtree(source) if t.i < attribution.cue[0].i]  # the label up to its colon
         else:
             tokens = source_tokens(source, attribution.cue[0] if attribution.cue else None, paragraph(source.i))
