@@ -27,10 +27,10 @@ from presslens.corpus.queries import CorpusQueries, Filters, like_pattern, outle
 from presslens.corpus.views import (
     CANONICAL,
     COPY_COUNTS,
-    EXPORT_TABLES,
-    EXPORT_TYPES,
     EVENT_ARGUMENT_COLUMNS,
     EVENT_EXPORT_VIEW,
+    EXPORT_TABLES,
+    EXPORT_TYPES,
     EXPORT_VIEWS,
     FIRST_EXPORT_VIEWS,
     REFRESH_COPY_COUNTS,
