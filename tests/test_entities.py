@@ -204,3 +204,19 @@ def test_possessive_year_is_not_part_of_a_name(analyze):
 def test_headline_verb_is_not_part_of_a_name(analyze):
     article = analyze("Halloran Testifies On Rates\n\nHalloran told lawmakers on Tuesday that rates would stay low.\n")
     assert not any("Testifies" in e.name for e in article.entities)
+
+
+def test_a_county_named_like_a_person_stays_a_place(analyze):
+    article = analyze("Henry County commissioners met on Tuesday. Officials in Franklin County and "
+                      "Warren County agreed to share the cost of the new bridge.\n")
+    types = {e.name: e.type for e in article.entities}
+    for county in ("Henry County", "Franklin County", "Warren County"):
+        assert types.get(county) != "PERSON", county
+
+
+def test_a_place_before_a_lower_case_hyphenated_word_is_the_place(analyze):
+    article = analyze("The Houston-based contractor hired new staff. Most Atlanta-area calls came at "
+                      "night, and the Israeli-Egyptian talks resumed on Monday.\n")
+    names = {e.name for e in article.entities}
+    assert {"Houston", "Atlanta", "Israeli"} <= names
+    assert not any("-" in name for name in names)

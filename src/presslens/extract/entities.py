@@ -154,7 +154,7 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
         tokens.pop()
     if not tokens:
         return None  # the model took a lone mark for a name (a "‚" typed as a comma)
-    tokens = _whole_hyphenated(tokens)
+    tokens = _whole_hyphenated(tokens, span.label_)
     verbs = [i for i, t in enumerate(tokens) if i and t.lower_ in _headline_verbs()]
     if verbs:
         tokens = tokens[:verbs[0]]  # "Bernanke Testifies On Rates": a headline's verb ends the name
@@ -179,15 +179,18 @@ def _mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> _Men
     return _Mention(start, end, trimmed, span.label_, root)
 
 
-def _whole_hyphenated(tokens: list[Token]) -> list[Token]:
+def _whole_hyphenated(tokens: list[Token], label: str) -> list[Token]:
     """Return a name's tokens extended over a hyphenated word the model cut ("Eva-" of
-    "Eva-Marie", "-Marie")."""
+    "Eva-Marie", "-Marie"). Only a capitalised word continues a name: "Houston-based" and
+    "Atlanta-area" stay the place, and two peoples joined ("Israeli-Egyptian") stay two."""
     doc = tokens[0].doc
     first, last = tokens[0].i, tokens[-1].i
-    while last + 2 < len(doc) and _glued_to_hyphen(doc, last) and doc[last + 2].text[:1].isalpha():
+    if label == "NORP":
+        return tokens
+    while last + 2 < len(doc) and _glued_to_hyphen(doc, last) and doc[last + 2].text[:1].isupper():
         last += 2
     if tokens[-1].text in HYPHENS and last + 1 < len(doc) and not tokens[-1].whitespace_ \
-            and doc[last + 1].text[:1].isalpha():
+            and doc[last + 1].text[:1].isupper():
         last += 1
     while first >= 2 and doc[first - 1].text in HYPHENS and _glued_to_hyphen(doc, first - 2) \
             and doc[first - 2].text[:1].isupper():
@@ -292,7 +295,15 @@ def _full_name_of_person(mention: _Mention) -> bool:
     if not 2 <= len(words) <= 3 or given_name_gender(words[0]) is None:
         return False
     return all(w[:1].isupper() and not w.isupper() and not is_title_word(w) and w.casefold() not in _place_heads()
-               and w.casefold() not in _organisation_heads() for w in words)
+               and w.casefold() not in _organisation_heads() and w.casefold() not in _kind_of_place_words()
+               for w in words)
+
+
+@cache
+def _kind_of_place_words() -> frozenset[str]:
+    """Words that make a name a place's ("Henry County", "Grant Street", "Lake Charles")."""
+    return frozenset().union(*(load_list(name) for name in
+                               ("place-feature-words.txt", "street-words.txt", "place-nouns.txt")))
 
 
 @cache
