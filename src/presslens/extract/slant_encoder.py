@@ -67,14 +67,23 @@ def session():
 
 def encode(encoder, tokenizer, texts: list[str]) -> np.ndarray:
     """Return the encoder's mean-pooled vector of every text, scaled to unit length, one row per text."""
+    out = mean_pooled(encoder, tokenizer, texts)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms > 0, norms, 1.0)
+
+
+def mean_pooled(encoder, tokenizer, texts: list[str], max_pieces: int = MAX_PIECES, batch: int = BATCH) -> np.ndarray:
+    """Return the mean of the encoder's output over each text's word pieces, one row per text.
+
+    The int8 model quantises each batch as a whole, so the batch size is part of the result."""
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     if not texts:
         return out
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
-    pieces = [[cls, *e.ids[:MAX_PIECES - 2], sep] for e in tokenizer.encode_batch(texts, add_special_tokens=False)]
+    pieces = [[cls, *e.ids[:max_pieces - 2], sep] for e in tokenizer.encode_batch(texts, add_special_tokens=False)]
     order = sorted(range(len(texts)), key=lambda i: len(pieces[i]))  # like lengths pad little
-    for at in range(0, len(order), BATCH):
-        rows = order[at:at + BATCH]
+    for at in range(0, len(order), batch):
+        rows = order[at:at + batch]
         ids = np.zeros((len(rows), max(len(pieces[i]) for i in rows)), dtype=np.int64)
         mask = np.zeros_like(ids)
         for r, i in enumerate(rows):
@@ -82,8 +91,7 @@ def encode(encoder, tokenizer, texts: list[str]) -> np.ndarray:
             mask[r, :len(pieces[i])] = 1
         [hidden] = encoder.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
         out[rows] = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.where(norms > 0, norms, 1.0)
+    return out
 
 
 class EncoderHead:

