@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from presslens import __version__
 from presslens.corpus.search import SYNTAX_HELP, QuerySyntaxError
-from presslens.corpus.store import Filters, open_store
+from presslens.corpus.store import Filters
 from presslens.errors import InputError, PresslensError
 from presslens.record import Article
 from presslens.render.html import article_body
@@ -438,11 +438,3 @@ def _events_timeline(groups: list[dict]) -> Markup:
         label += f" — {g['place']}" if g["place"] else ""
         items.append((day, label, f"{g['events']} event(s), e.g. “{g['trigger']}”"))
     return Markup(dated_timeline_svg(items, "Timeline of the busiest days of the events shown"))
-
-
-def check_db(location: str | Path) -> str:
-    """Return the corpus's name as messages show it (a path, or a URL without its password), after
-    checking that it can be served; raise a one-sentence error when it cannot: no database file,
-    an unreachable server, no presslens corpus there, or one an ingest must upgrade first."""
-    with open_store(str(location), read_only=True, create=False) as store:
-        return store.name

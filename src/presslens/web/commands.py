@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from presslens.corpus.store import open_store
 from presslens.errors import PresslensError
 from presslens.web.auth import TOKEN_ENV
 
@@ -26,7 +27,6 @@ def add_web_commands(subparsers) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Return 0 once the server has been stopped."""
-    from presslens.web.app import check_db
     from presslens.web.auth import check_token
 
     # The variable keeps the token out of the process list, where --token shows it.
@@ -43,3 +43,11 @@ def run_serve(args: argparse.Namespace) -> int:
     print(f"presslens: serving {name} on http://{args.host}:{args.port}/{access} (Ctrl-C stops)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def check_db(location: str) -> str:
+    """Return the corpus's name as messages show it (a path, or a URL without its password), after
+    checking that it can be served; raise a one-sentence error when it cannot: no database file,
+    an unreachable server, no presslens corpus there, or one an ingest must upgrade first."""
+    with open_store(str(location), read_only=True, create=False) as store:
+        return store.name
