@@ -52,7 +52,7 @@ bench-watch: install
 # Real articles mutated at random (ARTICLES of them, 10,000 by default), each analysed.
 ARTICLES ?= 10000
 bench-hostile: install
-	$(BIN)/python benchmarks/hostile.py --corpus $(DATA)/allsides/articles.jsonl.gz --limit $(ARTICLES)
+	$(BIN)/python benchmarks/hostile.py --corpus $(DATA)/allsides/articles.jsonl.gz --limit $(ARTICLES) $(if $(START),--start $(START))
 
 bench-long: install
 	$(BIN)/python benchmarks/long_text.py --corpus $(DATA)/allsides/articles.jsonl.gz --sizes 1,2,4

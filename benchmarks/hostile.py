@@ -1,6 +1,6 @@
 """Mutation run: real articles made hostile at random, counted for crashes and broken spans.
 
-Usage: python benchmarks/hostile.py [--corpus FILE] [--limit N] [--seed S]
+Usage: python benchmarks/hostile.py [--corpus FILE] [--limit N] [--seed S] [--start N]
 
 Each article of the corpus (by default the AllSides sample in ../shared/data, read at run
 time) is mutated with a fixed seed: hostile characters (control, zero-width, bidi, combining,
@@ -9,7 +9,9 @@ for look-alikes, paragraphs cut short or dropped, and one article in five wrappe
 markup. Every mutated article goes through the whole pipeline in one process. A crash is an
 article the pipeline could not analyse (an extractor raising) or a record whose spans do not
 match its text; an article rejected with a clear InputError (no text left, say) is counted
-apart. Prints the counts and the first crashes; exits 1 when there is any.
+apart. Prints the counts and the first crashes; exits 1 when there is any. With --start, the
+articles before that number are mutated (the mutations depend on all that came before) but not
+analysed, so two runs, one to --limit N and one from --start N, share a long run between cores.
 """
 
 from __future__ import annotations
@@ -75,8 +77,8 @@ def as_markup(text: str, rng: random.Random) -> str:
     return f"<html><head><title>{text[:60]}</title></head><body>{opening}{body}</body></html>"
 
 
-def mutated_items(corpus: Path, limit: int, seed: int):
-    """Yield a RawArticle for each mutated article, in corpus order."""
+def mutated_items(corpus: Path, limit: int, seed: int, start: int = 0):
+    """Yield a RawArticle for each mutated article from number `start` on, in corpus order."""
     from presslens.ingest.document import RawArticle
     from presslens.record import Source
 
@@ -85,8 +87,10 @@ def mutated_items(corpus: Path, limit: int, seed: int):
         text = mutate(item.get("text") or "", rng)
         html = rng.random() < 0.2
         content = as_markup(text, rng) if html else text
-        yield RawArticle(id=f"mutant-{number}", content=content, is_html=html,
-                         title=mutate(item.get("title") or "", rng) or None, source=Source(path=f"mutant {number}"))
+        title = mutate(item.get("title") or "", rng) or None
+        if number >= start:
+            yield RawArticle(id=f"mutant-{number}", content=content, is_html=html, title=title,
+                             source=Source(path=f"mutant {number}"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--limit", type=int, default=10_000, help="how many articles to mutate and analyse")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--start", type=int, default=0, help="the first article to analyse (those before are only mutated)")
     args = parser.parse_args(argv)
     if not args.corpus.is_file():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
@@ -106,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     crashes: list[str] = []
     reasons: list[str] = []
     started = time.perf_counter()
-    for result in analyze_stream(mutated_items(args.corpus, args.limit, args.seed)):
+    for result in analyze_stream(mutated_items(args.corpus, args.limit, args.seed, args.start)):
         tried += 1
         if isinstance(result, Article):
             analysed += 1
@@ -125,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         if tried % 500 == 0:
             print(f"… {tried} tried, {len(crashes)} crashes", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
-    print(f"{tried} mutated articles tried (seed {args.seed}): {analysed} analysed, {rejected} rejected "
+    span = f"articles {args.start} to {args.limit - 1}, " if args.start else ""
+    print(f"{tried} mutated articles tried ({span}seed {args.seed}): {analysed} analysed, {rejected} rejected "
           f"with an input error, {len(crashes)} crashes, in {seconds:.0f} s")
     for line in crashes[:20]:
         print(f"  crash: {line}")
