@@ -31,10 +31,12 @@ DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / 
 PRESSLENS = [sys.executable, "-m", "presslens.cli"]
 PARTS = ("ingest", "workers", "queries")
 REPEATS = 5
-# The largest resident set of any process the command started, workers included.
+# The largest resident set of any one process the command started, workers included (Linux
+# reports the largest child's, not their sum), and the CPU seconds of all of them together.
 PROBE = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
          "print(done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr.strip()); "
-         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+         "used = resource.getrusage(resource.RUSAGE_CHILDREN); "
+         "print(used.ru_maxrss, used.ru_utime + used.ru_stime)")
 
 # What an analyst of US politics types: words, phrases, prefixes, OR and NOT, with filters.
 SEARCHES = [
@@ -77,22 +79,23 @@ def write_articles(data: Path, path: Path, count: int | None = None) -> int:
     return written
 
 
-def probed_ingest(source: Path, db: Path, *extra: str) -> tuple[float, float, str]:
-    """Return the wall time, the peak resident MiB and the summary line of one ingest."""
+def probed_ingest(source: Path, db: Path, *extra: str) -> tuple[float, float, str, float]:
+    """Return the wall time, the peak resident MiB, the summary line and the CPU seconds (every process) of one ingest."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", PROBE, *PRESSLENS, "ingest", str(source), "--db", str(db), *extra],
                           capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - started
-    summary, peak = done.stdout.strip().splitlines()[-2:]
-    return seconds, int(peak) / 1024, summary
+    summary, used = done.stdout.strip().splitlines()[-2:]
+    peak, cpu = used.split()
+    return seconds, int(peak) / 1024, summary, float(cpu)
 
 
 def run_ingest(data: Path, work: Path) -> Path:
     source, db = work / "allsides.jsonl", work / "allsides.db"
     count = write_articles(data, source)
-    seconds, peak, summary = probed_ingest(source, db, "--workers", "2")
+    seconds, peak, summary, cpu = probed_ingest(source, db, "--workers", "2")
     print(f"ingest of {count:,} articles, 2 workers: {seconds:.0f} s ({count / seconds:.2f} articles/s), "
-          f"peak {peak:.0f} MiB\n  {summary}")
+          f"peak {peak:.0f} MiB, {cpu:.0f} CPU s\n  {summary}")
     describe(db)
     return db
 
@@ -118,13 +121,17 @@ def run_workers(data: Path, work: Path, subset: int) -> None:
     texts = [json.loads(line)["text"] for line in source.read_text(encoding="utf-8").splitlines()]
     bare = bare_parse_rate(texts)
     print(f"bare spaCy parse, one process: {bare:.2f} articles/s ({len(texts):,} articles)")
-    rates = {}
+    rates, cpus = {}, {}
     for n in (1, 2):
-        seconds, peak, summary = probed_ingest(source, work / f"subset-{subset}-{n}.db", "--workers", str(n))
+        seconds, peak, summary, cpus[n] = probed_ingest(source, work / f"subset-{subset}-{n}.db", "--workers", str(n))
         rates[n] = len(texts) / seconds
         print(f"ingest --workers {n}: {rates[n]:.2f} articles/s, {rates[n] / bare:.2f}x the bare parse, "
-              f"peak {peak:.0f} MiB (whole command: start-up, dedupe and stories included)\n  {summary}")
-    print(f"2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
+              f"peak {peak:.0f} MiB, {cpus[n]:.0f} CPU s (whole command: start-up, dedupe and stories included)\n"
+              f"  {summary}")
+    # On two idle cores two workers can at best spread the CPU time of their run over both:
+    # a bound that, unlike the wall times, does not move with other work on the machine.
+    print(f"2 workers / 1 worker: {rates[2] / rates[1]:.2f}x; CPU seconds allow at most "
+          f"{2 * cpus[1] / cpus[2]:.2f}x on two idle cores")
 
 
 def run_queries(db: Path) -> None:
@@ -144,20 +151,30 @@ def run_queries(db: Path) -> None:
             "story page": [lambda s=s: queries.story(store, s) for s in story_ids],
         }
         print(f"queries on {store.counts()['articles']:,} articles, each run {REPEATS} times after a warm-up:")
-        print(f"  {'kind':<12} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+        # CPU p95 is this process's CPU time, which other work on the machine barely moves.
+        print(f"  {'kind':<12} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'CPU p95':>8}")
         worst = 0.0
         for kind, functions in calls.items():
-            times = []
+            if not functions:  # a store without stories yet
+                print(f"  {kind:<12} {0:>7}")
+                continue
+            times, cpu = [], []
             for function in functions:
                 function()
                 for _ in range(REPEATS):
-                    started = time.perf_counter()
+                    started, used = time.perf_counter(), time.process_time()
                     function()
                     times.append((time.perf_counter() - started) * 1000)
-            p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else times[0]
+                    cpu.append((time.process_time() - used) * 1000)
+            p95, cpu95 = (_p95(t) for t in (times, cpu))
             worst = max(worst, p95)
-            print(f"  {kind:<12} {len(functions):>7} {statistics.median(times):>8.1f} {p95:>8.1f} {max(times):>8.1f}")
+            print(f"  {kind:<12} {len(functions):>7} {statistics.median(times):>8.1f} {p95:>8.1f} {max(times):>8.1f}"
+                  f" {cpu95:>8.1f}")
         print(f"  slowest p95: {worst:.0f} ms ({'under' if worst < 1000 else 'OVER'} 1 s)")
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
 
 
 def main() -> int:

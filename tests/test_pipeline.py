@@ -60,3 +60,36 @@ def test_a_dying_worker_costs_only_the_item_that_killed_it(tmp_path, monkeypatch
     [error] = errors
     assert error["source"].endswith("2-killer.txt")
     assert "killed the worker process" in error["message"]
+
+
+def test_batches_end_at_a_count_or_a_budget_of_characters():
+    texts = ["a" * 10, "b" * 10, "c" * 45, "d" * 5, "e" * 70, "f" * 1]
+    found = list(pipeline.batches(texts, 3, len, chars=50))
+    assert found == [["a" * 10, "b" * 10, "c" * 45], ["d" * 5, "e" * 70], ["f"]]
+    assert list(pipeline.batches(texts, 2, len, chars=1000)) == [texts[:2], texts[2:4], texts[4:]]
+    assert list(pipeline.batches([], 3, len)) == []
+
+
+def test_a_batch_over_the_character_budget_gives_the_records_of_a_whole_batch(monkeypatch):
+    items = [RawArticle(id=f"a{n}", content=p) for n, p in enumerate(PARAGRAPHS)]
+    whole = [a.model_dump_json() for a in analyze_stream(items, batch_size=32)]
+    monkeypatch.setattr(pipeline, "BATCH_CHARS", 100)  # about one paragraph a batch
+    small = [a.model_dump_json() for a in analyze_stream(items, batch_size=32)]
+    assert small == whole
+
+
+def test_workers_replaced_mid_run_keep_every_record_in_input_order(monkeypatch):
+    pools = []
+
+    class CountedPool(pipeline.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", CountedPool)
+    items = [RawArticle(id=f"a{n}", content=p) for n, p in enumerate(PARAGRAPHS)]
+    here = [a.model_dump_json() for a in analyze_stream(items)]
+    # One article a task, a new pool after every two: the third article goes to a second pool.
+    replaced = list(pipeline._analyze_in_processes(items, None, 1, 2, recycle_after=2))
+    assert len(pools) == 2
+    assert [a.model_dump_json() for a in replaced] == here

@@ -9,7 +9,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import islice
 
 import numpy
 from spacy.attrs import SPACY
@@ -79,15 +78,15 @@ def analyze_documents(
     batch_size: int = BATCH_SIZE,
     on_error: Callable[[Document, Exception], None] | None = None,
 ) -> Iterator[tuple[Document, Article]]:
-    """Return each document with its Article, parsing the texts in batches with nlp.pipe.
+    """Return each document with its Article, parsing the texts in batches with nlp.pipe
+    (at most `batch_size` documents and about BATCH_CHARS characters a batch).
 
     An extractor failing on one article raises, unless `on_error` is given: then it is told
     of the failure and the batch goes on with the next article.
     """
     nlp = load_pipeline(model)
     steps = extractors()
-    iterator = iter(documents)
-    while batch := list(islice(iterator, batch_size)):
+    for batch in batches(documents, batch_size, lambda document: len(document.text)):
         for document, doc in zip(batch, _parse_batch(nlp, batch, batch_size)):
             article = empty_article(document)
             try:
@@ -99,6 +98,29 @@ def analyze_documents(
                 on_error(document, error)
                 continue
             yield document, article
+
+
+# A batch parsed together, or sent to a worker, ends once its texts reach this many
+# characters, whatever its count: the parse's working memory grows with the characters of the
+# batch, so the peak is set by this budget rather than by how long the longest articles of a
+# corpus happen to be (a larger corpus holds longer ones), and a worker's share of the last
+# tasks of a run is a few seconds, not a batch of 32 long articles.
+BATCH_CHARS = 50_000
+
+
+def batches(items: Iterable, size: int, length: Callable[[object], int], chars: int = BATCH_CHARS) -> Iterator[list]:
+    """Return the items in lists of at most `size` items, each ended as soon as the `length`
+    of its items reaches `chars` (so one item longer than that is a list of its own)."""
+    batch: list = []
+    held = 0
+    for item in items:
+        batch.append(item)
+        held += length(item)
+        if len(batch) >= size or held >= chars:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
 
 
 # Texts longer than this are parsed in pieces: the parser's working memory grows with the
@@ -182,6 +204,7 @@ def _analyze_here(
     items: Iterable[RawArticle | InputError], model: str | None, batch_size: int
 ) -> Iterator[Article | InputError]:
     pending: list[Document] = []
+    held = 0
     for item in items:
         error = item if isinstance(item, InputError) else None
         if error is None:
@@ -195,24 +218,36 @@ def _analyze_here(
                     error = InputError("has no article text after cleaning", _where(item))
         if error is not None:
             yield from _flush(pending, model, batch_size)
-            pending = []
+            pending, held = [], 0
             yield error
             continue
         pending.append(document)
-        if len(pending) >= batch_size:
+        held += len(document.text)
+        if len(pending) >= batch_size or held >= BATCH_CHARS:
             yield from _flush(pending, model, batch_size)
-            pending = []
+            pending, held = [], 0
     yield from _flush(pending, model, batch_size)
 
 
+# A worker pool is replaced by a fresh one after it has been given this many articles: a
+# long-lived worker's memory creeps up with the corpus (spaCy's string store keeps every new
+# word it meets), and a new worker starts from the size a short run has. Its start-up (about
+# 3 CPU seconds: imports, pipeline, gazetteer and lexicons) is paid once per 2,000 articles,
+# about 1% of their analysis (a quarter of a CPU second an article).
+RECYCLE_ARTICLES = 2000
+
+
 def _analyze_in_processes(
-    items: Iterable[RawArticle | InputError], model: str | None, batch_size: int, workers: int
+    items: Iterable[RawArticle | InputError], model: str | None, batch_size: int, workers: int,
+    recycle_after: int | None = None,
 ) -> Iterator[Article | InputError]:
     # Spawned, not forked: a fork would copy whatever threads the caller runs (a progress
     # bar's, a web server's) in an undefined state.
     context = multiprocessing.get_context("spawn")
-    iterator = iter(items)
-    # A few batches in flight per worker keep every process busy while memory stays bounded.
+    recycle_after = recycle_after or RECYCLE_ARTICLES
+    tasks = batches(items, batch_size, _task_length)
+    # A few tasks in flight per worker keep every process busy while memory stays bounded;
+    # tasks are small (BATCH_CHARS), so at the end of a run no worker is left alone with a long one.
     in_flight = 2 * workers
     # Each worker loads the pipeline on its first batch (cached from then on): a missing
     # model then reaches the caller as the ModelNotFoundError it is, not as a broken pool.
@@ -220,11 +255,23 @@ def _analyze_in_processes(
         return ProcessPoolExecutor(workers, mp_context=context)
 
     pool = new_pool()
+    given = 0  # articles given to this pool
+    waiting: list[RawArticle | InputError] | None = None  # taken from the input, not yet submitted
     pending: deque[tuple[list[RawArticle | InputError], Future]] = deque()
     try:
         while True:
-            while len(pending) < in_flight and (batch := list(islice(iterator, batch_size))):
-                pending.append((batch, pool.submit(_analyze_batch, batch, model, batch_size)))
+            while len(pending) < in_flight:
+                waiting = waiting or next(tasks, None)
+                if waiting is None:
+                    break
+                if given >= recycle_after:
+                    if pending:
+                        break  # the old pool finishes what it holds first: results stay in order
+                    pool.shutdown()
+                    pool, given = new_pool(), 0
+                pending.append((waiting, pool.submit(_analyze_batch, waiting, model, batch_size)))
+                given += len(waiting)
+                waiting = None
             if not pending:
                 return
             batch, future = pending.popleft()
@@ -240,11 +287,17 @@ def _analyze_in_processes(
                 pool.shutdown(cancel_futures=True)
                 results = []
                 for lost_batch in lost:
+                    pool.shutdown(cancel_futures=True)
                     pool, retried = _one_by_one(lost_batch, new_pool, model)
                     results.extend(retried)
+                given = 0
             yield from results
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _task_length(item: RawArticle | InputError) -> int:
+    return len(item.content) if isinstance(item, RawArticle) else 0
 
 
 def _one_by_one(

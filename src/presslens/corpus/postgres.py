@@ -270,6 +270,12 @@ MIGRATIONS: list[list[str]] = [
            WHERE a.id = e.article_id AND v ->> 'id' = e.event_id""",
         *REPLACE_EVENT_EXPORT_VIEW,
     ],
+    [
+        # The last word of each name of several words, indexed (as in the SQLite schema).
+        "ALTER TABLE corpus_entity_names ADD COLUMN last_word ctext",
+        "UPDATE corpus_entity_names SET last_word = regexp_replace(key, '^.* ', '') WHERE position(' ' in key) > 0",
+        "CREATE INDEX corpus_entity_names_last_word ON corpus_entity_names (last_word, kind)",
+    ],
 ]
 
 # Any fixed number will do: it names the lock that every presslens writer of a database takes.

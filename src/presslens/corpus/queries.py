@@ -71,10 +71,13 @@ class CorpusQueries:
     def _speaker_condition(self, speaker: str) -> tuple[str, list]:
         """Return a condition on quotes, named `q`, true for a speaker's quotes (by name or alias), and its parameters."""
         key = name_key(speaker)
+        # A name of the entity is the one given, or ends in it ("Pelosi", "Nancy Pelosi" for
+        # "Speaker Nancy Pelosi"): its last word is the given one's, which an index finds.
         return (f"""({self.matching('q.speaker')} OR q.corpus_entity_id IN
-                    (SELECT corpus_entity_id FROM corpus_entity_names
-                     WHERE key = ? OR {self.matching('key')}))""",
-                [like_pattern(speaker, within=True), key, "% " + like_pattern(key)])
+                    (SELECT corpus_entity_id FROM corpus_entity_names WHERE key = ?
+                     UNION SELECT corpus_entity_id FROM corpus_entity_names
+                     WHERE last_word = ? AND {self.matching('key')}))""",
+                [like_pattern(speaker, within=True), key, key.rpartition(" ")[2], "% " + like_pattern(key)])
 
     def quotes(self, speaker: str | None = None, about: str | None = None, limit: int = 100,
                filters: Filters | None = None) -> list[dict]:

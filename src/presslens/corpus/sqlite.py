@@ -285,6 +285,15 @@ MIGRATIONS: list[list[str]] = [
            WHERE a.id = events.article_id AND json_extract(v.value, '$.id') = events.event_id""",
         *REPLACE_EVENT_EXPORT_VIEW,
     ],
+    [
+        # The last word of each name of several words, indexed: merging a surname with the
+        # full names ending in it, and a speaker filter, look names up by it instead of
+        # scanning every name. rtrim strips the last word's letters, leaving what precedes it.
+        "ALTER TABLE corpus_entity_names ADD COLUMN last_word TEXT",
+        """UPDATE corpus_entity_names SET last_word = substr(key, length(rtrim(key, replace(key, ' ', ''))) + 1)
+           WHERE instr(key, ' ') > 0""",
+        "CREATE INDEX corpus_entity_names_last_word ON corpus_entity_names (last_word, kind)",
+    ],
 ]
 
 

@@ -91,8 +91,10 @@ class ArticleWriting:
 
     def _persons_ending_in(self, surname: str) -> list[int]:
         """Return the corpus people one of whose names of several words ends in the surname."""
-        rows = self._execute("SELECT DISTINCT corpus_entity_id FROM corpus_entity_names WHERE kind = 'PERSON'"
-                             f" AND key {self.like} ? ESCAPE '\\'", ("%" + like_pattern(" " + surname),)).fetchall()
+        # Through the index on the names' last words: a scan of every name would cost each new
+        # person a pass over a table that grows with the corpus.
+        rows = self._execute("SELECT DISTINCT corpus_entity_id FROM corpus_entity_names"
+                             " WHERE last_word = ? AND kind = 'PERSON'", (surname,)).fetchall()
         return [r[0] for r in rows]
 
     def _merge_entity(self, entity: Entity, day: str) -> int:
@@ -137,8 +139,9 @@ class ArticleWriting:
                 f"INSERT INTO corpus_entities (name, type, geonames_id, lat, lon, country_code) VALUES ({_marks(6)})",
                 (entity.name, entity.type, geonames_id, geo and geo.lat, geo and geo.lon, geo and geo.country_code),
                 "id")
-        self._executemany(f"INSERT INTO corpus_entity_names VALUES ({_marks(4)}) ON CONFLICT DO NOTHING",
-                          [(kind, name_key(n), n, found) for n in names if name_key(n)])
+        self._executemany("INSERT INTO corpus_entity_names (kind, key, name, corpus_entity_id, last_word)"
+                          f" VALUES ({_marks(5)}) ON CONFLICT DO NOTHING",
+                          [(kind, key, n, found, last_word(key)) for n in names if (key := name_key(n))])
         mentions = len(entity.mentions)
         self._execute("UPDATE corpus_entities SET articles = articles + 1, mentions = mentions + ? WHERE id = ?",
                       (mentions, found))
@@ -206,6 +209,12 @@ def name_key(name: str) -> str:
     folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
     folded = " ".join(folded.replace("’", "'").replace(".", " ").split())
     return folded[4:] if folded.startswith("the ") else folded
+
+
+def last_word(key: str) -> str | None:
+    """Return the last word of a name key of several words ("kristi noem" -> "noem"), None for one word."""
+    head, _, last = key.rpartition(" ")
+    return last if head else None
 
 
 def _quoted(column: str) -> str:
