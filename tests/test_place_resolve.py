@@ -142,3 +142,11 @@ def test_the_last_name_of_a_county_list_is_a_county_too():
     # A state before "counties" says whose counties they are: it stays the state.
     found = _resolved("Boone County is in the middle of Indiana counties.", ["Boone County", "Indiana"])
     assert found["Indiana"].geo.feature == "region" and found["Indiana"].geo.name == "Indiana"
+
+
+def test_a_county_inside_a_longer_name_still_places_the_article():
+    # Unlike a town guessed from part of a name, a county named inside one is what it is about.
+    text = "Deputies of the Titus County Sheriff's Office stopped a car in Mount Pleasant."
+    found = _resolved(text, ["Titus County Sheriff's Office", "Mount Pleasant"])
+    assert found["Titus County Sheriff's Office"].geo.feature == "county"
+    assert found["Mount Pleasant"].geo.admin1 == "Texas"
