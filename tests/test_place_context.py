@@ -10,7 +10,8 @@ from presslens.extract.places.resolve import outlet_home
 from presslens.record import Entity, Mention, Source
 
 # Written for these tests: short local-news sentences of the kinds the resolver must read.
-COUNCIL = "The Paris council approved the budget. Officials from Henry County attended."
+# Paris lies in Henry County, Tennessee; Lyon pulls the other way, towards France.
+COUNCIL = "The Paris council approved the budget. Officials from Henry County and from Lyon attended."
 TOWPATH = "Flooding closed the towpath in Richmond and Kew on Monday."
 
 
@@ -29,13 +30,13 @@ def _resolved(text: str, names: list[str], kind: str = "GPE", source: Source | N
     Source(outlet="parisherald.com"),
 ])
 def test_an_outlet_named_after_a_town_reads_that_name_as_the_local_town(source):
-    found = _resolved(COUNCIL, ["Paris", "Henry County"], source=source)
+    found = _resolved(COUNCIL, ["Paris", "Henry County", "Lyon"], source=source)
     assert (found["Paris"].geo.country_code, found["Paris"].geo.admin1) == ("US", "Tennessee")
     assert found["Henry County"].geo.admin1 == "Tennessee"
 
 
 def test_without_the_outlet_the_same_names_are_not_read_as_one_town():
-    found = _resolved(COUNCIL, ["Paris", "Henry County"])
+    found = _resolved(COUNCIL, ["Paris", "Henry County", "Lyon"])
     assert found["Paris"].geo.admin1 != "Tennessee"
 
 

@@ -103,3 +103,50 @@ def test_front_line_cities_landmarks_and_a_plant_keep_their_places(analyze):
     for name, code in expected.items():
         entity = entity_named(article, name)
         assert entity is not None and entity.geo is not None and entity.geo.country_code == code, name
+
+
+def test_a_town_named_beside_its_own_county_is_read_in_that_county():
+    # Richmond is the seat of Madison County in Kentucky; a driver from Milwaukee, the only
+    # unambiguous name, must not carry Richmond into Wisconsin or the county into Illinois.
+    text = "A Richmond man was charged after a crash. The Madison County sheriff said a driver from Milwaukee was hurt."
+    found = _resolved(text, ["Richmond", "Madison County", "Milwaukee"])
+    assert found["Richmond"].geo.admin1 == "Kentucky"
+    assert found["Madison County"].geo.admin1 == "Kentucky" and found["Madison County"].geo.feature == "county"
+    assert found["Milwaukee"].geo.admin1 == "Wisconsin"
+
+
+def test_a_hyphenated_compound_is_placed_through_its_parts():
+    text = "Athens-Clarke commissioners met as floods reached Watkinsville, Georgia, and Greenbrier-Pocahontas County."
+    found = _resolved(text, ["Athens-Clarke", "Watkinsville", "Greenbrier-Pocahontas County"])
+    assert found["Athens-Clarke"].geo.name == "Athens" and found["Athens-Clarke"].geo.admin1 == "Georgia"
+    county = found["Greenbrier-Pocahontas County"].geo
+    assert county.feature == "county" and county.name == "Greenbrier County"
+    # A prefix of stance is no place: "Anti-Obama" is not the Japanese town.
+    assert _resolved("Anti-Obama banners hung in the hall.", ["Anti-Obama"])["Anti-Obama"].geo is None
+
+
+def test_a_name_read_through_a_part_of_it_does_not_pull_the_others():
+    # "Hampton Hills" (a housing estate) is read as Hampton only because nothing else fits;
+    # that guess must not move Arlington, Texas's larger city of the name, into Virginia.
+    text = "Arlington approved drilling near Hampton Hills. Arlington residents objected."
+    found = _resolved(text, ["Arlington", "Hampton Hills"], kind="FAC")
+    assert found["Arlington"].geo.admin1 == "Texas"
+
+
+def test_the_last_name_of_a_county_list_is_a_county_too():
+    text = "Jobless rates rose in Clarke, Oconee and Oglethorpe counties, and in Barrow and Jackson counties."
+    found = _resolved(text, ["Oglethorpe", "Jackson"])
+    for name in ("Oglethorpe", "Jackson"):
+        geo = found[name].geo
+        assert geo.feature == "county" and geo.admin1 == "Georgia", name
+    # A state before "counties" says whose counties they are: it stays the state.
+    found = _resolved("Boone County is in the middle of Indiana counties.", ["Boone County", "Indiana"])
+    assert found["Indiana"].geo.feature == "region" and found["Indiana"].geo.name == "Indiana"
+
+
+def test_a_county_inside_a_longer_name_still_places_the_article():
+    # Unlike a town guessed from part of a name, a county named inside one is what it is about.
+    text = "Deputies of the Titus County Sheriff's Office stopped a car in Mount Pleasant."
+    found = _resolved(text, ["Titus County Sheriff's Office", "Mount Pleasant"])
+    assert found["Titus County Sheriff's Office"].geo.feature == "county"
+    assert found["Mount Pleasant"].geo.admin1 == "Texas"

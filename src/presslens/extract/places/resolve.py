@@ -76,6 +76,9 @@ _NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?"
 _COUNTY_LIST = re.compile(
     rf"(?:\s*,\s*{_NAME})*\s*,?\s+(?:and|or|&)\s+{_NAME}\s+(counties|parishes|boroughs)\b"
 )
+# The name that closes such a list: "Oglethorpe" in "Clarke, Oconee and Oglethorpe counties".
+_COUNTY_LIST_END = re.compile(r"\s+(counties|parishes|boroughs)\b")
+_LIST_BEFORE = re.compile(r"(?:,|\band|\bor|&)\s*$")
 _LIST_DIVISION = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
 # Words right after a name that make it a person's: "the Bush administration".
 _PERSON_AFTER = re.compile(r"\s*(?:['’]s\s+)?(?:administration|presidency|campaign|government's)\b")
@@ -181,21 +184,25 @@ def _named(entity: Entity) -> list:
 
 
 def _listed_county(entity: Entity, text: str, gaz: Gazetteer) -> list[Place]:
-    """Return the counties a name stands for when it heads a list such as "Harvey and Reno counties"."""
+    """Return the counties a name stands for when it heads or closes a list such as "Harvey and Reno counties"."""
     for mention in _named(entity):
         match = _COUNTY_LIST.match(text, mention.end, min(len(text), mention.end + 200))
+        if not match and _LIST_BEFORE.search(text, max(0, mention.start - 8), mention.start):
+            # Only after "and", "or" or a comma: "Indiana counties" are the state's counties.
+            match = _COUNTY_LIST_END.match(text, mention.end, min(len(text), mention.end + 20))
         if match:
             name = f"{_POSSESSIVE.sub('', mention.text)} {_LIST_DIVISION[match.group(1)]}"
             return [p for p in gaz.lookup(name) if p.feature == "county"]
     return []
 
 
-def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> list[Place]:
+def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> tuple[list[Place], bool]:
+    """Return the readings of an entity's name, and whether they are towns named by a part of it only."""
     named = _named(entity)
     if text:
         listed = _listed_county(entity, text, gaz)
         if listed:
-            return listed
+            return listed, False
     surfaces = [entity.name, *entity.aliases, *(m.text for m in named)]
     places: list[Place] = []
     for surface in dict.fromkeys(s for s in surfaces if s and s.strip()):
@@ -205,16 +212,40 @@ def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> list[Place]
             places = _narrow(gaz.lookup(head), containers(gaz, tail, after_comma=True))
         if places:
             break
+    partial = False
     if not places and not (entity.type == "FAC" and is_street_name(entity.name)):
         # A street is not in the town it is named after: "Lancaster Avenue" may be anywhere.
         places = _part_candidates(entity.name, gaz)
+        # A division inside a longer name ("Titus County Sheriff's Office", "Licking Memorial
+        # Hospital") is what the name is about; a town's name inside one ("Hampton Hills",
+        # "Titan Operating") is a guess among namesakes.
+        towns = [p for p in places if p.feature == "city"]
+        partial = bool(towns) and all(p in towns or _is_city_county(p) for p in places) \
+            and not _same_town(entity.name, towns)
     if len(places) > 1 and text:
         for mention in named:
             match = _QUALIFIER.match(text, mention.end, min(len(text), mention.end + 80))
             if match:
                 qualifier = _POSSESSIVE.sub("", match.group(1))
                 places = _narrow(places, containers(gaz, qualifier, after_comma=True))
-    return places
+    return places, partial
+
+
+# Words beside a town's name that still name the town itself ("Oakport Township", "Fargo
+# City", "the Springfield area"), unlike "Hampton Hills" or "Titan Operating".
+_TOWN_WORDS = frozenset({"city", "town", "township", "village", "borough", "area", "metro", "downtown"})
+
+
+def _is_city_county(place: Place) -> bool:
+    """Return True for a county-level city ("City of Hampton"), a town by another name."""
+    return place.feature == "county" and _key(place.name).startswith("city of ")
+
+
+def _same_town(name: str, places: list[Place]) -> bool:
+    """Return True when the words of a name beside its town's name only say it is that town."""
+    town = set(_key(places[0].name).split())
+    rest = [w for w in _key(_POSSESSIVE.sub("", name)).split() if w not in town]
+    return bool(rest) and all(w in _TOWN_WORDS for w in rest)
 
 
 def _part_candidates(name: str, gaz: Gazetteer) -> list[Place]:
@@ -233,7 +264,43 @@ def _part_candidates(name: str, gaz: Gazetteer) -> list[Place]:
                 found = [p for p in lookup(gaz, part) if p.feature != "city" or p.population >= 1000]
                 if found:
                     return found
+    return _hyphen_part_candidates(words, gaz)
+
+
+_HYPHEN = re.compile(r"[-‐‑]")
+
+
+def _hyphen_part_candidates(words: list[str], gaz: Gazetteer) -> list[Place]:
+    """Return the readings of the first, else last, part of a hyphenated compound name.
+
+    Joined names of consolidated governments and districts ("Athens-Clarke", "Paris-Henry
+    County", "Greenbrier-Pocahontas"), a party and home ("R-Ashland") or a pair of places
+    ("EU-Israel") are in no gazetteer as written; their parts are. A division word closing the
+    name goes with the first part too ("Greenbrier County").
+    """
+    if not words or not _HYPHEN.search(words[0]):
+        return []
+    generic = _feature_words()
+    tail = [w for w in words[1:] if w[:1].isupper()]
+    pieces = _HYPHEN.split(words[0])
+    if pieces[0].casefold() in _STANCE_PREFIXES:
+        return []  # "Anti-Obama" is against a person, wherever a town of that name lies
+    parts = [part for part in pieces if len(part) > 1 and part[:1].isupper()]
+    if len(pieces) < 2 or not parts:
+        return []
+    division = " " + tail[-1] if tail and tail[-1].casefold() in _DIVISION_WORDS else ""
+    for part in (parts[0], parts[-1]):
+        if part.casefold() in generic:
+            continue
+        for form in ((part + division, part) if division else (part,)):
+            found = [p for p in lookup(gaz, form) if p.feature != "city" or p.population >= 1000]
+            if found:
+                return found
     return []
+
+
+_STANCE_PREFIXES = frozenset({"pro", "anti", "ex", "non", "post", "pre", "neo"})
+_DIVISION_WORDS = frozenset({"county", "parish", "borough", "township", "district"})
 
 
 @cache
@@ -269,6 +336,9 @@ class _Context:
     shares: dict[int, tuple[str, tuple | None, float, tuple | None]] = field(default_factory=dict)
     # Names of the outlet's home place, ranked with HOME_POPULATION instead of the full prior.
     home: frozenset[int] = frozenset()
+    # Names read as a town through a part of them only ("Hampton Hills" as Hampton, "Titan
+    # Operating"): placed if nothing better, but their guess must not pull the other names.
+    silent: frozenset[int] = frozenset()
 
     def add_country(self, country: str, weight: float) -> None:
         """Count a country the article points at without naming it (the outlet's domain)."""
@@ -278,7 +348,7 @@ class _Context:
     def add(self, owner: int, places: list[Place], weight: float) -> None:
         """Count a name's readings when they agree on one country (and maybe one region)."""
         countries = {p.country for p in places}
-        if len(countries) != 1 or None in countries:
+        if len(countries) != 1 or None in countries or owner in self.silent:
             return
         country = next(iter(countries))
         regions = {(p.country, p.admin1) for p in places}
@@ -445,6 +515,36 @@ def _shared_regions(items: list[tuple[Entity, list[Place], float]]) -> list[tupl
     return [region for _n, region in reversed(shared[-START_REGIONS:])]
 
 
+# How many regions where one name's county holds another name's town are also tried.
+START_COUNTY_REGIONS = 3
+
+
+def _county_regions(items: list[tuple[Entity, list[Place], float]]) -> list[tuple]:
+    """Return the (country, admin1) pairs where a reading of one ambiguous name is a county
+    holding a town that is a reading of another ("Richmond" and "Madison County", Kentucky).
+
+    A town named beside its own county is a far stronger sign than two names that merely
+    share a state, so one such pair is enough to try the region.
+    """
+    towns: dict[tuple, set[int]] = defaultdict(set)
+    for i, (_entity, places, _weight) in enumerate(items):
+        for p in places:
+            if p.feature == "city" and p.admin2:
+                towns[(p.country, p.admin1, p.admin2)].add(i)
+    found: dict[tuple, float] = defaultdict(float)
+    for i, (_entity, places, weight) in enumerate(items):
+        if len(places) < 2:
+            continue
+        for p in places:
+            if p.feature != "county":
+                continue
+            others = towns.get((p.country, p.admin1, p.admin2), set()) - {i}
+            if others:
+                found[(p.country, p.admin1)] += weight + sum(items[j][2] for j in others)
+    ranked = sorted(found.items(), key=lambda kv: -kv[1])
+    return [region for region, _w in ranked[:START_COUNTY_REGIONS]]
+
+
 def _chosen_context(items, chosen: list[Place], new_context) -> _Context:
     context = new_context()
     for j, (_entity, _places, weight) in enumerate(items):
@@ -491,6 +591,7 @@ def geocode_entities(
     gaz = gazetteer()
     surnames = _surnames(entities)
     items: list[tuple[Entity, list[Place], float]] = []
+    partial: set[int] = set()
     for entity in entities:
         if entity.type not in PLACE_ENTITY_TYPES and entity.id not in found_as:
             continue
@@ -499,16 +600,19 @@ def geocode_entities(
         if forced is not None:
             entity.geo = record(gaz, forced, 1.0, "override")
             continue
+        guessed = False
         if found_as.get(entity.id, ("",))[0] == "demonym":
             code = demonym_country(entity.name)
             places = [gaz.countries[code]] if code in gaz.countries else []
         else:
-            places = _entity_candidates(entity, text, gaz)
+            places, guessed = _entity_candidates(entity, text, gaz)
             if places and _names_a_person(entity, text, surnames, places):
                 # The article uses the name for someone: it is no place, whatever spaCy said.
                 entity.type = "PERSON"
                 continue
         if places:
+            if guessed:
+                partial.add(len(items))
             items.append((entity, places, float(max(1, len(entity.mentions)))))
     home = frozenset(i for i, (entity, places, _w) in enumerate(items)
                      if len(places) > 1 and host_words and _names_home(entity, host_words))
@@ -520,7 +624,7 @@ def geocode_entities(
         ]
 
     def new_context() -> _Context:
-        context = _Context(home=home)
+        context = _Context(home=home, silent=frozenset(partial))
         if home_country:
             context.add_country(home_country, HOME_COUNTRY_WEIGHT)
         return context
@@ -537,7 +641,7 @@ def geocode_entities(
         context.add(i, places, weight)
     chosen = [max(places, key=lambda p: context.score(p, i)) for i, (_e, places, _w) in enumerate(items)]
     starts = [chosen]
-    for region in _shared_regions(items):
+    for region in dict.fromkeys([*_shared_regions(items), *_county_regions(items)]):
         starts.append([
             next((p for p in places if (p.country, p.admin1) == region), chosen[i])
             for i, (_e, places, _w) in enumerate(items)
