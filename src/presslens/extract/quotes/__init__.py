@@ -128,8 +128,11 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
         speaker, confidence = last_speaker, CONFIDENCE["continued"]
     elif attribution.source is not None:
         source = attribution.source
-        if attribution.lemma == ":" and attribution.cue:
-            tokens = [t for t in subtree(source) if t.i < attribution.cue[0].i]  # the label up to its colon
+        if attribution.source_range is not None:
+            tokens = list(doc[attribution.source_range[0]:attribution.source_range[1]])  # "‘…’ — Jo Doe"
+        elif attribution.lemma == ":" and attribution.cue:
+            # the label up to its colon, without the mark opening a quoted transcript
+            tokens = [t for t in subtree(source) if t.i < attribution.cue[0].i and not t.is_quote]
         else:
             tokens = source_tokens(source, attribution.cue[0] if attribution.cue else None, paragraph(source.i))
         tokens = tokens or [source]  # trimming can leave nothing (a source of punctuation only)

@@ -68,6 +68,7 @@ class Attribution:
     nearby: bool = False  # the source is borrowed from a cue elsewhere in the paragraph
     gap: tuple[int, int] | None = None  # the cue's own clause inside the content ("X, he said, is Y")
     read_from_words: bool = False  # source and content read from the word order, not the tree
+    source_range: tuple[int, int] | None = None  # the source's tokens, when read from the word order
 
     @property
     def position(self) -> int:
@@ -87,7 +88,7 @@ def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> lis
     """
     found: list[Attribution] = []
     for token in doc:
-        if _inside(token.i, quoted):
+        if _inside(token.i, quoted) and not _opens_turn(token, paragraph(token.i)):
             continue
         kind = cue_class(token)
         phrasal = phrasal_cue(token)
@@ -208,11 +209,24 @@ def _adjective_attribution(adjective: Token, kind: str) -> Attribution | None:
     return Attribution(cue, adjective.lemma_.lower(), kind, source, content)
 
 
+def _opens_turn(token: Token, bounds: tuple[int, int]) -> bool:
+    """Return True for the colon of a speaker's label opening a paragraph of a quoted
+    transcript ("‘SMITH: …"): the label is the article's, though inside the quotation."""
+    doc = token.doc
+    return token.text == ":" and is_mark(doc[bounds[0]]) and bounds[0] + 1 < token.i <= bounds[0] + MAX_LABEL_TOKENS
+
+
 def _label_attribution(colon: Token, bounds: tuple[int, int]) -> Attribution | None:
-    """Return the attribution of a headline-style "Name: what they said" paragraph."""
+    """Return the attribution of a headline-style "Name: what they said" paragraph, also
+    when the paragraph opens a quoted transcript ("‘SMITH: …")."""
     doc = colon.doc
-    label = doc[bounds[0]:colon.i]
-    if not label or any(t.pos_ in ("VERB", "AUX") for t in label) or label[-1].pos_ not in ("PROPN", "NOUN"):
+    start = bounds[0]
+    while start < colon.i and is_mark(doc[start]):
+        start += 1
+    label = doc[start:colon.i]
+    # a name in capitals ("DENNING:") is a name whatever part of speech the tagger gives it
+    if not label or any(t.pos_ in ("VERB", "AUX") and not _capitals(t) for t in label) \
+            or label[-1].pos_ not in ("PROPN", "NOUN") and not _capitals(label[-1]):
         return None
     if len(label.text) == 1:
         return None  # an interview's "Q:" and "A:" mark turns, not speakers: their words are read as text
@@ -223,7 +237,11 @@ def _label_attribution(colon: Token, bounds: tuple[int, int]) -> Attribution | N
     content = span_of(colon.i + 1, bounds[1], colon)
     if content is None or content[1] - content[0] < MIN_UNATTRIBUTED_WORDS:
         return None
-    return Attribution([colon], ":", "speech", label_head(label[-1], bounds[0]), content)
+    return Attribution([colon], ":", "speech", label_head(label[-1], start), content)
+
+
+def _capitals(token: Token) -> bool:
+    return len(token.text) > 1 and token.text.isupper() and token.text.isalpha()
 
 
 def label_head(last: Token, start: int) -> Token:

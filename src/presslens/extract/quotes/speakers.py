@@ -128,8 +128,9 @@ def speaker_name(tokens: list[Token], source: Token, entity: Entity | None) -> s
     if not words or head.pos_ in ("PRON", "NUM", "DET") or head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS \
             | FIRST_PERSON | RELATIVE_PRONOUNS or head.like_num or head.ent_type_ in ("DATE", "TIME", "CARDINAL"):
         return None
-    if head.pos_ not in ("PROPN", "NOUN"):
-        return None  # "Republican", "A": a modifier left without its noun
+    capitals = all(t.text.isupper() and t.text.isalpha() and len(t.text) > 1 for t in words)
+    if head.pos_ not in ("PROPN", "NOUN") and not capitals:
+        return None  # "Republican", "A": a modifier left without its noun; "DOE:" is a name
     if head.lower_ in _generic_heads() or head.lemma_.lower() in _generic_heads():
         if not any(t.pos_ in DESCRIBING_POS and t != head for t in words):
             return None
