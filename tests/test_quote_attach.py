@@ -239,3 +239,9 @@ def test_turns_of_a_quoted_transcript_each_get_their_speaker(analyze):
     assert vote.speaker.text == "DENNING" and "HARLOW" not in vote.content.text
     assert quote_with(article, "Let us begin").speaker.text == "HARLOW"
     assert quote_with(article, "Thank you for joining").speaker.text == "HARLOW"
+
+
+def test_signature_dash_glued_to_the_closing_mark(analyze):
+    text = "“He is ignorant of our culture and of our lives.”― Pamela Quist\n"
+    quote = quote_with(analyze(text), "ignorant of our culture")
+    assert quote.speaker.text == "Pamela Quist"

@@ -133,7 +133,10 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
                 break
             kind = cue_class(token)
             if kind is not None:
-                return _cue_attribution(token, kind, by_cue, result, paragraph(index))
+                attribution = _cue_attribution(token, kind, by_cue, result, paragraph(index))
+                if attribution.source is not None and token.i < attribution.source.i < position:
+                    attribution.source_range = (token.i + 1, position)  # "Said Jo Doe: ‘…’"
+                return attribution
         introducer = doc[position].head
         while introducer.dep_ not in ("ROOT", "ccomp", "conj") and introducer.head != introducer:
             introducer = introducer.head  # "released the following statement:" hangs on the noun
@@ -209,7 +212,9 @@ def _signature(doc: Doc, quote: QuotedSpan, last: int, paragraph) -> Attribution
     Jo Doe", "‘…’ ― Jo Doe, a nurse"), the name running to the paragraph's end or to the next
     quotation; None for a quotation not signed so."""
     dash = last + 1
-    if dash >= paragraph(last)[1] or doc[dash].text not in SIGNING_DASHES:
+    if len(doc[last].text) > 1 and any(doc[last].text.endswith(d) for d in SIGNING_DASHES):
+        dash = last  # "…”―Jo Doe": the tokenizer keeps the closing mark and the dash together
+    if dash >= paragraph(last)[1] or dash > last and doc[dash].text not in SIGNING_DASHES:
         return None
     end = dash + 1
     limit = min(paragraph(last)[1], dash + 1 + MAX_SIGNATURE_TOKENS + 1)
@@ -276,8 +281,11 @@ def _cue_attribution(verb: Token, kind: str, by_cue: dict, result: list[Attribut
     existing = by_cue.get(verb.i)
     if existing is not None:
         return existing
+    source = verb_source(verb, None, bounds)
+    if source is None and (verb.i == bounds[0] or verb.is_sent_start or is_mark(verb.doc[verb.i - 1])):
+        source = name_after(verb)  # "Said Jo Doe: ‘…’": the cue opens the sentence, its speaker after it
     attribution = Attribution([verb] + [c for c in verb.children if c.dep_ == "prt"], verb.lemma_.lower(),
-                              kind, verb_source(verb, None, bounds), None)
+                              kind, source, None)
     by_cue[verb.i] = attribution
     result.append(attribution)
     return attribution

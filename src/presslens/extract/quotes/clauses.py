@@ -566,6 +566,8 @@ def _prepositional_attribution(first: Token, second: Token) -> Attribution | Non
         return None
     head = first.head
     phrase_start, phrase_end = first.i, source.right_edge.i + 1
+    if head == first and first.is_sent_start:
+        return _opening_frame(first, second, source)
     if head == first or head.i >= phrase_start and head.i < phrase_end:
         return None
     sentence = head.sent
@@ -588,6 +590,22 @@ def _prepositional_attribution(first: Token, second: Token) -> Attribution | Non
     return Attribution([first, second], f"{first.lower_} {second.lower_}", "speech", source, span)
 
 
+def _opening_frame(first: Token, second: Token, source: Token) -> Attribution | None:
+    """Return the attribution of "According to X, ..." opening a sentence that the parser left
+    without a clause (the words after the comma read as X's apposition): the source runs to
+    the comma, the content from it to the sentence's end; None without such a comma."""
+    doc = first.doc
+    sentence = first.sent
+    comma = next((t.i for t in doc[second.i + 1:sentence.end] if t.text == ","), None)
+    if comma is None or comma - second.i - 1 > MAX_LABEL_TOKENS + 3 or not second.i < source.i < comma:
+        return None
+    content = trimmed_range(doc, comma + 1, sentence.end)
+    if content is None or sum(1 for t in doc[content[0]:content[1]] if not t.is_punct) < MIN_UNATTRIBUTED_WORDS:
+        return None
+    return Attribution([first, second], f"{first.lower_} {second.lower_}", "speech", source, content,
+                       source_range=(second.i + 1, comma))
+
+
 def _settle_nesting(found: list[Attribution]) -> list[Attribution]:
     """Return the attributions with reports inside another's content settled (see
     SEPARATE_REPORT_DEPS): dropped when they are the outer source's words, otherwise
@@ -595,7 +613,7 @@ def _settle_nesting(found: list[Attribution]) -> list[Attribution]:
     kept: list[Attribution] = []
     for inner in found:
         outer = next((a for a in found if a is not inner and a.content
-                      and a.content[0] <= inner.cue[0].i < a.content[1]), None)
+                      and a.content[0] <= inner.cue[0].i < a.content[1] and not _frames(inner, a)), None)
         if outer is None:
             kept.append(inner)
             continue
@@ -612,6 +630,14 @@ def _settle_nesting(found: list[Attribution]) -> list[Attribution]:
             continue
         kept.append(inner)
     return sorted(kept, key=lambda a: a.position)
+
+
+def _frames(inner: Attribution, outer: Attribution) -> bool:
+    """Return True when "according to X" holds in its content the cue whose content holds it
+    ("Incomes would see a rise, according to X": the parser hangs the phrase inside what "see"
+    reports): the phrase frames the sentence and is the article's attribution."""
+    return inner.lemma in prepositional_lemmas() and inner.content is not None \
+        and inner.content[0] <= outer.cue[0].i < inner.content[1]
 
 
 def _separate_report(verb: Token, outer: Attribution) -> bool:

@@ -57,6 +57,8 @@ def source_tokens(source: Token, cue: Token | None = None, bounds: tuple[int, in
         tokens = [t for t in tokens if bounds[0] <= t.i < bounds[1]]
     if cue is not None and source.i > cue.i:
         tokens = [t for t in tokens if t.i > cue.i]  # "‘…,’ tweeted spokesman Jo Doe"
+        stop = next((k for k, t in enumerate(tokens) if t.text == ":" or t.is_quote), None)
+        tokens = tokens[:stop]  # "Said Jo Doe: ‘…’": the name ends where the words begin
     if cue is not None and source.i < cue.i:
         tokens = [t for t in tokens if t.i < cue.i]
         # a subject that is not the parser's ("..., the secretary-general said") starts
