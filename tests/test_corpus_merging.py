@@ -45,10 +45,19 @@ def test_full_name_chosen_over_the_surname_even_when_rarer():
     assert canonical_name(members) == "Oriel Vance"
 
 
-def test_generation_and_initials_do_not_split_a_person():
-    assert person_key("Mr. Oriel T. Vance Jr.") == "Oriel Vance"
-    groups = group_entities([entity("a1", "Oriel T. Vance Jr."), entity("a2", "Oriel Vance")])
-    assert len(groups) == 1
+def test_initials_do_not_split_a_person_and_a_son_is_not_his_father():
+    assert person_key("Mr. Oriel T. Vance") == "Oriel Vance"
+    assert len(group_entities([entity("a1", "Oriel T. Vance"), entity("a2", "Oriel Vance")])) == 1
+    assert len(group_entities([entity("a1", "Oriel Vance Jr."), entity("a2", "Oriel Vance")])) == 2
+
+
+def test_surname_goes_to_the_person_who_holds_nearly_all_its_articles():
+    people = [entity(f"a{i}", "Oriel Vance") for i in range(9)] + [entity("b1", "Ada Vance")]
+    groups = group_entities(people + [entity("c1", "Vance")])
+    assert next(g for g in groups if any(m.article_id == "c1" for m in g.members)).name == "Oriel Vance"
+    shared = [entity(f"a{i}", "Oriel Vance") for i in range(3)] + [entity(f"b{i}", "Ada Vance") for i in range(2)]
+    groups = group_entities(shared + [entity("c1", "Vance")])
+    assert next(g for g in groups if any(m.article_id == "c1" for m in g.members)).name == "Vance"
 
 
 def test_place_is_not_joined_to_a_person_by_surname():

@@ -9,14 +9,15 @@ arrive: "Biden" stored before any "Joe Biden" stays apart from him. This pass re
 1. article entities that share a name or alias (compared as `name_key` folds them, a
    person's also without honorifics, middle initials and "Jr.") or a GeoNames id are one;
 2. a surname alone ("Noem", typed as a person or, one word, as an organisation) joins the
-   one person of the corpus whose full name ends in it, and stays apart when there are
-   several ("Smith" with "Jo Smith" and "Al Smith");
+   person of the corpus whose full name ends in it when that person holds at least
+   `SURNAME_SHARE` of the articles of all such full names, and stays apart when the name is
+   shared ("Clinton" with Hillary and Bill Clinton);
 3. the canonical name is the full name used in most articles (ties: the longer, then the
    first alphabetically), the type the one most articles give (ties: alphabetically).
 
 The result depends only on the set of article entities. `merge_corpus_entities` runs the
-pass on a store and keeps each group's lowest existing corpus id, so ids of entities that did
-not change stay as they were.
+pass on a store, where each group keeps an existing corpus id of its members, so the ids of
+entities that did not change stay as they were.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from dataclasses import dataclass, field
 from presslens.corpus.writing import name_key, person_key
 
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
+# The share of the articles naming someone of a surname in full that one person must hold for
+# the surname alone to be taken as theirs.
+SURNAME_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -71,12 +75,6 @@ class CorpusGroup:
         """Return the (kind, key, name) its members are looked up by, for the merges of later articles."""
         return list(dict.fromkeys(n for m in self.members for n in known_names(m)))
 
-    @property
-    def id(self) -> int | None:
-        """Return the lowest corpus id its members had, or None when none had one."""
-        ids = [m.corpus_entity_id for m in self.members if m.corpus_entity_id is not None]
-        return min(ids) if ids else None
-
 
 def kind_of(entity_type: str) -> str:
     """Return the kind entities merge within: places are typed GPE or LOC inconsistently."""
@@ -84,10 +82,16 @@ def kind_of(entity_type: str) -> str:
 
 
 def merge_keys(entity: StoredEntity) -> list[tuple[str, str]]:
-    """Return the (kind, key) pairs an article entity is known by. A person with a full name
+    """Return the (kind, key) pairs an article entity merges by. A person with a full name
     is not known by the surname the article also calls them: two people of one surname would
     be joined by it ("Vance" is Oriel Vance in one article and Ada Vance in another)."""
-    return [(kind, key) for kind, key, _ in known_names(entity)]
+    if kind_of(entity.type) != "PERSON":
+        return [(kind, key) for kind, key, _ in known_names(entity)]
+    # A person merges by the name the article settled on, not by its aliases: one article's
+    # slip ("Paul Ryan" and "Stephen Ryan" as one) would join two people everywhere; and by
+    # that name without honorific and initials ("Mr. Trump" is "Trump").
+    key = name_key(person_key(entity.name))
+    return [("PERSON", key)] if key else []
 
 
 def known_names(entity: StoredEntity) -> list[tuple[str, str, str]]:
@@ -142,45 +146,57 @@ def group_entities(entities: list[StoredEntity]) -> list[CorpusGroup]:
 
 
 def _join_surnames(entities: list[StoredEntity], root, union) -> None:
-    """Join each group known only by one word, a person's or an organisation's, to the one
-    person group whose full name ends in that word; leave it when there are several."""
+    """Join each group known only by one word, a person's or an organisation's, to the person
+    group whose full name ends in that word, when that person holds nearly all the articles of
+    the full names ending in it ("Trump" is Donald Trump, though Melania Trump is named too);
+    leave it apart when two share them ("Clinton")."""
+    articles: dict[int, set[str]] = {}
     full: dict[str, set[int]] = {}  # last word -> person groups with a full name ending in it
-    single: dict[int, set[tuple[str, str]]] = {}  # group -> its one-word keys, by kind
+    single: dict[int, set[str]] = {}  # group -> its one-word keys
     several: set[int] = set()  # groups known by a name of several words
     for i, entity in enumerate(entities):
+        group = root(i)
+        articles.setdefault(group, set()).add(entity.article_id)
         for kind, key in merge_keys(entity):
             words = key.split()
             if len(words) > 1:
-                several.add(root(i))
+                several.add(group)
                 if kind == "PERSON":
-                    full.setdefault(words[-1], set()).add(root(i))
+                    full.setdefault(words[-1], set()).add(group)
             elif kind in ("PERSON", "ORG"):
-                single.setdefault(root(i), set()).add((kind, key))
+                single.setdefault(group, set()).add(key)
     for group in sorted(single):
-        if group in several:
-            continue  # "Biden" said by a group also known as "Joe Biden" is already joined
-        surnames = {key for _, key in single[group]}
-        if len(surnames) != 1:
+        if group in several or len(single[group]) != 1:
+            continue  # "Biden" in a group also known as "Joe Biden" is joined already
+        owners = sorted(full.get(next(iter(single[group])), set()), key=lambda g: (-len(articles[g]), g))
+        if not owners:
             continue
-        owners = {root(g) for g in full.get(surnames.pop(), set())}
-        if len(owners) == 1:
-            union(group, owners.pop())
+        total = sum(len(articles[g]) for g in owners)
+        if len(articles[owners[0]]) >= SURNAME_SHARE * total:
+            union(group, owners[0])
 
 
 def canonical_name(members: list[StoredEntity]) -> str:
-    """Return the name most articles use, a person's full name before a surname alone."""
+    """Return the name most articles use; for a surname alone, the full name ending in it
+    that most articles use ("Joe Biden" over "Biden"), when there is one."""
     votes: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()
     for member in members:
         if (member.article_id, member.name) not in seen:
             seen.add((member.article_id, member.name))
             votes[member.name] += 1
-    people = [m for m in members if kind_of(m.type) == "PERSON"]
-    if people:
-        full = {n for n in votes if len(person_key(n).split()) > 1}
+
+    def best(names) -> str:
+        return min(names, key=lambda n: (-votes[n], -len(n), n))
+
+    chosen = best(votes)
+    words = person_key(chosen).split()
+    if len(words) == 1 and any(kind_of(m.type) == "PERSON" for m in members):
+        surname = name_key(words[0])
+        full = [n for n in votes if len(person_key(n).split()) > 1 and name_key(person_key(n)).split()[-1] == surname]
         if full:
-            votes = Counter({n: c for n, c in votes.items() if n in full})
-    return min(votes, key=lambda n: (-votes[n], -len(n), n))
+            return best(full)
+    return chosen
 
 
 def _majority_type(members: list[StoredEntity]) -> str:

@@ -160,16 +160,23 @@ class ArticleWriting:
 
     def set_corpus_entities(self, groups) -> None:
         """Replace the corpus entities with these groups of article entities (see `merging`):
-        each keeps its lowest corpus id; article entities, quotes, names, days and counts follow."""
+        each keeps the lowest corpus id of its members that a larger group did not keep; article
+        entities, quotes, names, days and counts follow."""
         self._begin()
         for statement in ("DELETE FROM corpus_entity_copies", "DELETE FROM corpus_entity_days",
                           "DELETE FROM corpus_entity_names", "UPDATE corpus_entities SET geonames_id = NULL"):
             self._execute(statement)
         moved, names, days, kept = [], [], {}, []
-        for group in groups:
-            cid = group.id
+        taken: set[int] = set()
+        # The largest group first takes its lowest id: "Donald Trump" keeps his, and the
+        # "Trump Saturday" the merge of one article put with him gets another.
+        for group in sorted(groups, key=lambda g: (-len(g.members), g.name, g.type)):
+            cid = min((m.corpus_entity_id for m in group.members
+                       if m.corpus_entity_id is not None and m.corpus_entity_id not in taken), default=None)
             if cid is None:
-                continue
+                cid = self._insert_id(f"INSERT INTO corpus_entities (name, type) VALUES ({_marks(2)})",
+                                      (group.name, group.type), "id")
+            taken.add(cid)
             for m in group.members:
                 if m.corpus_entity_id != cid:
                     moved.append((cid, m.article_id, m.entity_id))
@@ -177,8 +184,9 @@ class ArticleWriting:
                 day[0].add(m.article_id)
                 day[1] += m.mentions
             names += [(kind, key, name, cid) for kind, key, name in group.names]
-            place = next((m for m in group.members if m.geonames_id is not None and m.name == group.name), None) \
-                or next((m for m in group.members if m.geonames_id is not None), None)
+            # a place's id only: a nationality geocoded at its country ("Americans") is not the country
+            places = [m for m in group.members if m.geonames_id is not None and _kind(m.type) == "PLACE"]
+            place = next((m for m in places if m.name == group.name), places[0] if places else None)
             kept.append((group.name, group.type, place and place.geonames_id, place and place.lat, place and place.lon,
                          place and place.country_code, len({m.article_id for m in group.members}),
                          sum(m.mentions for m in group.members), cid))
@@ -226,17 +234,14 @@ class ArticleWriting:
 
 
 HONORIFICS = ("mr", "mrs", "ms", "dr", "miss")
-GENERATIONS = ("jr", "sr", "ii", "iii", "iv")
 
 
 def person_key(name: str) -> str:
-    """Return a person's name without a leading honorific, middle initials or a generation
-    ("Mr. Donald J. Trump" -> "Donald Trump", "Jo Doe Jr." -> "Jo Doe"), for merging."""
-    words = name.replace(".", " ").replace(",", " ").split()
+    """Return a person's name without a leading honorific or middle initials ("Mr. Donald J.
+    Trump" -> "Donald Trump"), for merging; "Jr." stays, a son is not his father."""
+    words = name.replace(".", " ").split()
     if len(words) > 1 and words[0].casefold() in HONORIFICS:
         words = words[1:]
-    if len(words) > 2 and words[-1].casefold() in GENERATIONS:
-        words = words[:-1]  # "Joseph R. Biden Jr." is "Joseph Biden"
     if len(words) > 2:
         words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
     return " ".join(words)
