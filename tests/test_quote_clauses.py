@@ -292,3 +292,9 @@ def test_inverted_said_before_a_colon(analyze):
     text = "The levy is unpopular. Said Ellis Varn: “I do not think the council has read the plan.”\n"
     quote = quote_with(analyze(text), "read the plan")
     assert quote.speaker.text == "Ellis Varn"
+
+
+def test_naming_passive_with_its_agent_hung_on_the_label(analyze):
+    article = analyze("Ortiz has been called a liar by several councillors.\n")
+    quote = quote_with(article, "a liar")
+    assert quote.speaker.text == "several councillors" and "councillors" not in quote.content.text

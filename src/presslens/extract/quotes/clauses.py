@@ -269,7 +269,8 @@ def _within_paragraph(attribution: Attribution, bounds: tuple[int, int]) -> bool
         if attribution.source is not None and not start <= attribution.source.i < end:
             attribution.source = None
     elif attribution.lemma != ":" and verb.pos_ not in ("NOUN", "ADJ") and not attribution.read_from_words \
-            and not any(c.dep_ == "agent" for c in attribution.cue):
+            and not any(c.dep_ == "agent" for c in attribution.cue) \
+            and not (_is_passive(verb) and attribution.source is not None):
         attribution.source = verb_source(verb, attribution.content, bounds)
     return True
 
@@ -294,9 +295,17 @@ def _verb_attribution(verb: Token, kind: str, preposition: Token | None = None) 
     lemma = verb.lemma_.lower() if preposition is None else f"{verb.lemma_.lower()} {preposition.lower_}"
     if _is_passive(verb):
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        labels = [c for c in verb.children if c.i > verb.i and (c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as")]
+        label_by = next((t for c in labels for t in c.subtree if t.dep_ == "prep" and t.lower_ == "by"), None)
+        by_label = False
+        if agent is None and label_by is not None and content is not None and kind == "naming":
+            # "was called a liar by X", "described as reckless by X": the parser hangs the
+            # agent on the label
+            agent, by_label = label_by, True
+            content = span_of(content[0], min(content[1], label_by.i), verb) or content
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
         source = pobj  # "was reported by MSNBC"; a bare passive has no source
-        if agent is not None:
+        if agent is not None and not by_label:
             cue.append(agent)
         patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         patient = patient if patient is not None and patient.lower_ not in RELATIVE_PRONOUNS else None
