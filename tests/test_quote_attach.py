@@ -207,3 +207,41 @@ def test_clause_after_a_handed_over_quotation_is_not_its_content():
     """)
     speaker, content = speaker_and_content(doc, 8)
     assert speaker == "Brandt" and "We built boats" in content and "ferry" not in content
+
+
+def test_quotation_signed_with_a_dash_and_a_name(analyze):
+    text = ("“The ferry is the only way our town can reach the hospital in winter.” ― Marta Olsen\n\n"
+            "“Nobody asked the fishermen what they wanted.” — Tomas Berg, 61, a retired skipper "
+            "“The roads are worse than ever before.” -- Ana Ruiz\n")
+    article = analyze(text)
+    assert speaker_name(quote_with(article, "reach the hospital")) == "Marta Olsen"
+    fishermen = quote_with(article, "Nobody asked the fishermen")
+    assert fishermen.kind == "direct" and fishermen.speaker.text == "Tomas Berg"
+    assert speaker_name(quote_with(article, "The roads are worse")) == "Ana Ruiz"
+
+
+def test_dash_after_a_quoted_phrase_that_goes_on_is_no_signature(analyze):
+    text = ("The mayor called the bypass “a road to nowhere that nobody will drive” — "
+            "Councillor Ray Hunt disagreed at once.\n\n"
+            "The choir sang “Rivers of the North” — Ada Lund's favourite hymn.\n")
+    article = analyze(text)
+    assert not [q for q in article.quotes if q.cue and q.cue.text in "—―" and q.speaker
+                and q.speaker.text in ("Councillor Ray Hunt", "Ada Lund")]
+
+
+def test_turns_of_a_quoted_transcript_each_get_their_speaker(analyze):
+    text = ("The interview went as follows.\n\n"
+            "“HARLOW: Let us begin with the budget vote that was held last night in the chamber.\n\n"
+            "“DENNING: Well, the vote was a disgrace and the people of this state deserve better.\n\n"
+            "“HARLOW: Thank you for joining us this morning, senator.”\n")
+    article = analyze(text)
+    vote = quote_with(article, "the vote was a disgrace")
+    assert vote.speaker.text == "DENNING" and "HARLOW" not in vote.content.text
+    assert quote_with(article, "Let us begin").speaker.text == "HARLOW"
+    assert quote_with(article, "Thank you for joining").speaker.text == "HARLOW"
+
+
+def test_signature_dash_glued_to_the_closing_mark(analyze):
+    text = "“He is ignorant of our culture and of our lives.”― Pamela Quist\n"
+    quote = quote_with(analyze(text), "ignorant of our culture")
+    assert quote.speaker.text == "Pamela Quist"

@@ -274,3 +274,27 @@ def test_according_to_inside_and_after_the_clause(analyze):
     assert [p.text for p in ferry.parts] == ["The night ferry", "will resume on Monday"]
     survey = next(q for q in article.quotes if q.speaker and q.speaker.text == "a council survey")
     assert survey.content.text == "Some 59 percent of the islanders want a second pier"
+
+
+def test_according_to_frames_a_sentence_whose_verb_is_a_cue(analyze):
+    text = "Most farmers would see their incomes fall by a third, according to the Orvale Grain Board.\n"
+    quote = quote_with(analyze(text), "their incomes fall")
+    assert quote.cue.text == "according to" and "Orvale Grain Board" in quote.speaker.text
+
+
+def test_according_to_opening_a_sentence_left_without_a_clause(analyze):
+    text = "According to radio host Dana Whitlow, the move reeks of fear and desperation.\n"
+    quote = quote_with(analyze(text), "reeks of fear")
+    assert quote.speaker.text == "radio host Dana Whitlow"
+
+
+def test_inverted_said_before_a_colon(analyze):
+    text = "The levy is unpopular. Said Ellis Varn: “I do not think the council has read the plan.”\n"
+    quote = quote_with(analyze(text), "read the plan")
+    assert quote.speaker.text == "Ellis Varn"
+
+
+def test_naming_passive_with_its_agent_hung_on_the_label(analyze):
+    article = analyze("Ortiz has been called a liar by several councillors.\n")
+    quote = quote_with(article, "a liar")
+    assert quote.speaker.text == "several councillors" and "councillors" not in quote.content.text

@@ -5,6 +5,8 @@ People and places in the texts are invented.
 
 from __future__ import annotations
 
+from conftest import quote_with
+
 
 def contents(article) -> list[str]:
     return [q.content.text for q in article.quotes]
@@ -36,3 +38,19 @@ def test_avoided_criticism_reports_nothing_said(analyze):
     article = analyze("Mayor Pia Drell avoided direct criticism of teachers or school districts.\n")
     assert not any("teachers or school districts" == c for c in contents(article))
 
+
+
+def test_capitalised_labels_that_take_turns_are_speakers(analyze):
+    text = ("Here is the exchange.\n\n"
+            "HARLOW: Let us begin with the budget vote that was held last night in the chamber.\n\n"
+            "DENNING: Well, the vote was a disgrace and the people of this state deserve better.\n\n"
+            "HARLOW: Thank you for joining us this morning.\n")
+    article = analyze(text)
+    assert quote_with(article, "the vote was a disgrace").speaker.text == "DENNING"
+
+
+def test_fields_of_a_fact_box_named_once_each_are_no_speakers(analyze):
+    text = ("Storm hits the coast.\n\n"
+            "UPDATE: The road to the harbour was reopened on Tuesday afternoon by the county.\n\n"
+            "WARNING: Drivers should avoid the coastal road until the county clears the debris.\n")
+    assert not [q for q in analyze(text).quotes if q.cue and q.cue.text == ":"]

@@ -181,3 +181,27 @@ def test_a_label_quote_continued_after_a_dropped_first_part_keeps_its_speaker(an
                       "The council meets on Monday.\n")
     quote = quote_with(article, "We will rebuild the bridge")
     assert quote.speaker is not None and "Holt" in quote.speaker.text
+
+
+def test_parties_and_nationalities_speak_as_groups_not_as_entities(analyze):
+    text = ("Republicans say the levy is aimed at the ferry unions. Americans think the toll is too high. "
+            "The Ohio Republican said the toll was fair.\n")
+    article = analyze(text)
+    for words in ("aimed at the ferry unions", "the toll is too high"):
+        quote = quote_with(article, words)
+        assert quote.speaker.entity_id is None and quote.speaker.name is None and quote.speaker.text
+    assert quote_with(article, "the toll was fair").speaker.name == "The Ohio Republican"
+
+
+def test_country_speaks_but_does_not_want(analyze):
+    text = "Norway said the talks had failed. Norway wants a new round of talks before the winter.\n"
+    article = analyze(text)
+    assert speaker_name(quote_with(article, "the talks had failed")) == "Norway"
+    assert quote_with(article, "a new round of talks").speaker.name is None
+
+
+def test_the_president_is_not_the_country_of_a_presidents_title(analyze):
+    text = ("The president of the Republic of Orvale, Ilse Marek, arrived on Monday. "
+            "The president added that the border would stay open.\n")
+    quote = quote_with(analyze(text), "the border would stay open")
+    assert speaker_name(quote) != "Republic of Orvale"

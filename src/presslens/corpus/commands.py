@@ -220,6 +220,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     """Return 0 when every item was stored or skipped, 1 when any failed."""
     from presslens.corpus.dedupe import find_duplicates
     from presslens.corpus.ingest import count_items, ingest
+    from presslens.corpus.merging import merge_corpus_entities
     from presslens.corpus.stories import build_stories
     from presslens.nlp import load_pipeline
     from presslens.progress import progress_bar
@@ -235,6 +236,9 @@ def run_ingest(args: argparse.Namespace) -> int:
     with stops_cleanly(store), store, progress_bar("ingesting", total, "articles") as progress:
         report = ingest(args.sources, store, model=args.model, batch_size=args.batch_size,
                         progress=progress, max_bytes=args.max_bytes, workers=args.workers, given=given)
+        # Merged over the whole corpus, so that one referent is one entity whatever the order
+        # the articles came in; before the stories, which group articles by their entities.
+        merge_corpus_entities(store)
         clusters = find_duplicates(store)
         # After the duplicates: copies of one article always enter the same story.
         stories = build_stories(store)

@@ -154,6 +154,59 @@ class ArticleWriting:
         )
         return found
 
+    def entities_for_merging(self) -> list[dict]:
+        """Return every article entity with what merging compares: names, type, place id, mentions, day."""
+        return self._dicts(
+            "SELECT e.article_id, e.entity_id, e.corpus_entity_id, e.name, e.type, e.aliases, e.mentions,"
+            " e.geonames_id, e.lat, e.lon, e.country_code, COALESCE(a.published, '') AS day"
+            " FROM entities e JOIN articles a ON a.id = e.article_id ORDER BY e.article_id, e.entity_id")
+
+    def set_corpus_entities(self, groups) -> None:
+        """Replace the corpus entities with these groups of article entities (see `merging`):
+        each keeps the lowest corpus id of its members that a larger group did not keep; article
+        entities, quotes, names, days and counts follow."""
+        self._begin()
+        for statement in ("DELETE FROM corpus_entity_copies", "DELETE FROM corpus_entity_days",
+                          "DELETE FROM corpus_entity_names", "UPDATE corpus_entities SET geonames_id = NULL"):
+            self._execute(statement)
+        moved, names, days, kept = [], [], {}, []
+        taken: set[int] = set()
+        # The largest group first takes its lowest id: "Donald Trump" keeps his, and the
+        # "Trump Saturday" the merge of one article put with him gets another.
+        for group in sorted(groups, key=lambda g: (-len(g.members), g.name, g.type)):
+            cid = min((m.corpus_entity_id for m in group.members
+                       if m.corpus_entity_id is not None and m.corpus_entity_id not in taken), default=None)
+            if cid is None:
+                cid = self._insert_id(f"INSERT INTO corpus_entities (name, type) VALUES ({_marks(2)})",
+                                      (group.name, group.type), "id")
+            taken.add(cid)
+            for m in group.members:
+                if m.corpus_entity_id != cid:
+                    moved.append((cid, m.article_id, m.entity_id))
+                day = days.setdefault((cid, m.day), [set(), 0])
+                day[0].add(m.article_id)
+                day[1] += m.mentions
+            names += [(kind, key, name, cid) for kind, key, name in group.names]
+            # a place's id only: a nationality geocoded at its country ("Americans") is not the country
+            places = [m for m in group.members if m.geonames_id is not None and _kind(m.type) == "PLACE"]
+            place = next((m for m in places if m.name == group.name), places[0] if places else None)
+            kept.append((group.name, group.type, place and place.geonames_id, place and place.lat, place and place.lon,
+                         place and place.country_code, len({m.article_id for m in group.members}),
+                         sum(m.mentions for m in group.members), cid))
+        self._executemany("UPDATE entities SET corpus_entity_id = ? WHERE article_id = ? AND entity_id = ?", moved)
+        self._executemany("UPDATE quotes SET corpus_entity_id = ? WHERE article_id = ? AND speaker_entity_id = ?",
+                          moved)
+        self._execute("DELETE FROM corpus_entities WHERE id NOT IN"
+                      " (SELECT corpus_entity_id FROM entities WHERE corpus_entity_id IS NOT NULL)")
+        self._executemany("UPDATE corpus_entities SET name = ?, type = ?, geonames_id = ?, lat = ?, lon = ?,"
+                          " country_code = ?, articles = ?, mentions = ? WHERE id = ?", kept)
+        self._executemany(f"INSERT INTO corpus_entity_names VALUES ({_marks(4)}) ON CONFLICT DO NOTHING", names)
+        self._executemany(f"INSERT INTO corpus_entity_days VALUES ({_marks(4)})",
+                          [(cid, day, len(ids), mentions) for (cid, day), (ids, mentions) in days.items()])
+        for statement in REFRESH_COPY_COUNTS:
+            self._execute(statement)
+        self.commit()
+
     def set_duplicates(self, clusters: list[tuple[str, list[tuple[str, float]]]]) -> None:
         self._begin()
         self._execute("DELETE FROM duplicates")
@@ -188,7 +241,7 @@ HONORIFICS = ("mr", "mrs", "ms", "dr", "miss")
 
 def person_key(name: str) -> str:
     """Return a person's name without a leading honorific or middle initials ("Mr. Donald J.
-    Trump" -> "Donald Trump"), for merging."""
+    Trump" -> "Donald Trump"), for merging; "Jr." stays, a son is not his father."""
     words = name.replace(".", " ").split()
     if len(words) > 1 and words[0].casefold() in HONORIFICS:
         words = words[1:]

@@ -24,6 +24,7 @@ from presslens.extract.quotes.clauses import Attribution, find_attributions, tri
 from presslens.extract.quotes.filters import not_a_quote
 from presslens.extract.quotes.marks import find_quote_marks
 from presslens.extract.quotes.speakers import (
+    COUNTRY_CUE_CLASSES,
     PERSON_PRONOUNS,
     Said,
     resolve_speaker,
@@ -128,18 +129,26 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
         speaker, confidence = last_speaker, CONFIDENCE["continued"]
     elif attribution.source is not None:
         source = attribution.source
-        if attribution.lemma == ":" and attribution.cue:
-            tokens = [t for t in subtree(source) if t.i < attribution.cue[0].i]  # the label up to its colon
+        if attribution.source_range is not None:
+            tokens = list(doc[attribution.source_range[0]:attribution.source_range[1]])  # "‘…’ — Jo Doe"
+        elif attribution.lemma == ":" and attribution.cue:
+            # the label up to its colon, without the mark opening a quoted transcript
+            tokens = [t for t in subtree(source) if t.i < attribution.cue[0].i and not t.is_quote]
         else:
             tokens = source_tokens(source, attribution.cue[0] if attribution.cue else None, paragraph(source.i))
         tokens = tokens or [source]  # trimming can leave nothing (a source of punctuation only)
         block = blocks(source.idx)
         entity, how = resolve_speaker(source, index, entities, history, block)
+        if entity is not None and entity.type == "GPE" and attribution.cue_class not in COUNTRY_CUE_CLASSES:
+            entity, how = None, "group"  # "The US wants reform": the writer's summary of a country
+        group = how == "group"
         if entity is None:
             how = "unresolved"
         speaker_start, speaker_end = tokens[0].idx, _end_char(tokens[-1])
         written = text[speaker_start:speaker_end]
-        speaker = Speaker(entity_id=entity.id if entity else None, name=speaker_name(tokens, source, entity),
+        # a group ("Republicans", "Americans") is shown as written and counted as nobody's
+        speaker = Speaker(entity_id=entity.id if entity else None,
+                          name=None if group else speaker_name(tokens, source, entity),
                           start=speaker_start, end=speaker_end, text=written)
         confidence = CONFIDENCE[how]
         person = entity.type == "PERSON" if entity else source.lower_ in PERSON_PRONOUNS

@@ -33,6 +33,9 @@ from presslens.nlp import subtree, text_of
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 AFTER_WINDOW = 25  # tokens after a closing mark in which ", he said" is looked for
+# Dashes that sign a quotation with its speaker's name: "‘…’ — Jo Doe".
+SIGNING_DASHES = {"—", "―", "–", "--"}
+MAX_SIGNATURE_TOKENS = 12  # "— Jo Doe, 34, a nurse from Dayton"
 BEFORE_WINDOW = 4  # tokens before "…: ‘" in which the cue verb is looked for
 
 
@@ -46,7 +49,16 @@ def attach_quotes(doc: Doc, quotes: list[QuotedSpan], found: list[Attribution],
     previous: Attribution | None = None
     for quote in quotes:
         first, last = token_range(token_starts, doc, quote.outer)
-        holder = _holder(result, first, last)
+        turns = [a for a in found if a.lemma == ":" and first < a.cue[0].i <= last]
+        if turns:
+            _split_into_turns(doc, quote, turns)
+            previous = None
+            continue
+        holder = _signature(doc, quote, last, paragraph)
+        if holder is not None:
+            result.append(holder)
+        else:
+            holder = _holder(result, first, last)
         if holder is None:
             holder = _adjacent_cue(doc, quote, first, last, by_cue, result, paragraph)
         if holder is None:
@@ -121,7 +133,10 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
                 break
             kind = cue_class(token)
             if kind is not None:
-                return _cue_attribution(token, kind, by_cue, result, paragraph(index))
+                attribution = _cue_attribution(token, kind, by_cue, result, paragraph(index))
+                if attribution.source is not None and token.i < attribution.source.i < position:
+                    attribution.source_range = (token.i + 1, position)  # "Said Jo Doe: ‘…’"
+                return attribution
         introducer = doc[position].head
         while introducer.dep_ not in ("ROOT", "ccomp", "conj") and introducer.head != introducer:
             introducer = introducer.head  # "released the following statement:" hangs on the noun
@@ -176,6 +191,56 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
     return None
 
 
+def _split_into_turns(doc: Doc, quote: QuotedSpan, turns: list[Attribution]) -> None:
+    """Give each labelled turn of a quoted transcript ("‘SMITH: …", "‘DOE: …", one paragraph
+    each inside one quotation) its paragraph's piece of the quotation, after the label."""
+    text = text_of(doc)
+    for turn in turns:
+        colon = turn.cue[0].idx
+        piece = next(((s, e) for s, e in quote.parts if s <= colon < e), None)
+        if piece is None:
+            continue
+        start = colon + 1
+        while start < piece[1] and text[start].isspace():
+            start += 1
+        if start < piece[1]:
+            turn.quotes.append(QuotedSpan([(start, piece[1])], piece))
+
+
+def _signature(doc: Doc, quote: QuotedSpan, last: int, paragraph) -> Attribution | None:
+    """Return the attribution of a quotation signed with a dash and a name after it ("‘…’ —
+    Jo Doe", "‘…’ ― Jo Doe, a nurse"), the name running to the paragraph's end or to the next
+    quotation; None for a quotation not signed so."""
+    dash = last + 1
+    if len(doc[last].text) > 1 and any(doc[last].text.endswith(d) for d in SIGNING_DASHES):
+        dash = last  # "…”―Jo Doe": the tokenizer keeps the closing mark and the dash together
+    if dash >= paragraph(last)[1] or dash > last and doc[dash].text not in SIGNING_DASHES:
+        return None
+    end = dash + 1
+    limit = min(paragraph(last)[1], dash + 1 + MAX_SIGNATURE_TOKENS + 1)
+    while end < limit and not is_mark(doc[end]) and "\n" not in doc[end].text and not doc[end].is_space:
+        end += 1
+    if end == limit and end != paragraph(last)[1]:
+        return None  # the words run on: a clause set off by dashes, not a signature
+    words = [t for t in doc[dash + 1:end] if not t.is_punct]
+    quoted = [t for t in doc[max(last - MAX_SIGNATURE_TOKENS * 4, 0):last] if quote.start <= t.idx < quote.end]
+    if sum(1 for t in quoted if not t.is_punct) < MIN_UNATTRIBUTED_WORDS:
+        return None  # a title in marks ("‘Born to Run’ — J. Doe") is not a quotation signed
+    if not words or not words[0].text[:1].isupper() or words[0].pos_ in ("PRON", "DET") \
+            or any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in words):
+        return None  # "‘…’ — and then he left" goes on with the sentence
+    name = []
+    for token in doc[dash + 1:end]:
+        if token.text in (",", "(") or token.text in SENTENCE_END:
+            break
+        name.append(token)
+    names = [t for t in name if t.pos_ == "PROPN" or t.text[:1].isupper()]
+    if not names or names[0] is not name[0]:
+        return None
+    return Attribution([doc[dash]], "—", "speech", names[-1], None,
+                       source_range=(name[0].i, name[-1].i + 1))
+
+
 def _source_between(tokens) -> Token | None:
     """Return the head of a short noun phrase that is all of ``tokens`` or that opens them
     before an aside set off by commas ("Jo Doe, a lawyer then working for the city,"), or None."""
@@ -216,8 +281,11 @@ def _cue_attribution(verb: Token, kind: str, by_cue: dict, result: list[Attribut
     existing = by_cue.get(verb.i)
     if existing is not None:
         return existing
+    source = verb_source(verb, None, bounds)
+    if source is None and (verb.i == bounds[0] or verb.is_sent_start or is_mark(verb.doc[verb.i - 1])):
+        source = name_after(verb)  # "Said Jo Doe: ‘…’": the cue opens the sentence, its speaker after it
     attribution = Attribution([verb] + [c for c in verb.children if c.dep_ == "prt"], verb.lemma_.lower(),
-                              kind, verb_source(verb, None, bounds), None)
+                              kind, source, None)
     by_cue[verb.i] = attribution
     result.append(attribution)
     return attribution

@@ -68,6 +68,7 @@ class Attribution:
     nearby: bool = False  # the source is borrowed from a cue elsewhere in the paragraph
     gap: tuple[int, int] | None = None  # the cue's own clause inside the content ("X, he said, is Y")
     read_from_words: bool = False  # source and content read from the word order, not the tree
+    source_range: tuple[int, int] | None = None  # the source's tokens, when read from the word order
 
     @property
     def position(self) -> int:
@@ -87,7 +88,7 @@ def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> lis
     """
     found: list[Attribution] = []
     for token in doc:
-        if _inside(token.i, quoted):
+        if _inside(token.i, quoted) and not _opens_turn(token, paragraph(token.i)):
             continue
         kind = cue_class(token)
         phrasal = phrasal_cue(token)
@@ -208,11 +209,24 @@ def _adjective_attribution(adjective: Token, kind: str) -> Attribution | None:
     return Attribution(cue, adjective.lemma_.lower(), kind, source, content)
 
 
+def _opens_turn(token: Token, bounds: tuple[int, int]) -> bool:
+    """Return True for the colon of a speaker's label opening a paragraph of a quoted
+    transcript ("‘SMITH: …"): the label is the article's, though inside the quotation."""
+    doc = token.doc
+    return token.text == ":" and is_mark(doc[bounds[0]]) and bounds[0] + 1 < token.i <= bounds[0] + MAX_LABEL_TOKENS
+
+
 def _label_attribution(colon: Token, bounds: tuple[int, int]) -> Attribution | None:
-    """Return the attribution of a headline-style "Name: what they said" paragraph."""
+    """Return the attribution of a headline-style "Name: what they said" paragraph, also
+    when the paragraph opens a quoted transcript ("‘SMITH: …")."""
     doc = colon.doc
-    label = doc[bounds[0]:colon.i]
-    if not label or any(t.pos_ in ("VERB", "AUX") for t in label) or label[-1].pos_ not in ("PROPN", "NOUN"):
+    start = bounds[0]
+    while start < colon.i and is_mark(doc[start]):
+        start += 1
+    label = doc[start:colon.i]
+    # a name in capitals ("DENNING:") is a name whatever part of speech the tagger gives it
+    if not label or any(t.pos_ in ("VERB", "AUX") and not _capitals(t) for t in label) \
+            or label[-1].pos_ not in ("PROPN", "NOUN") and not _capitals(label[-1]):
         return None
     if len(label.text) == 1:
         return None  # an interview's "Q:" and "A:" mark turns, not speakers: their words are read as text
@@ -223,7 +237,11 @@ def _label_attribution(colon: Token, bounds: tuple[int, int]) -> Attribution | N
     content = span_of(colon.i + 1, bounds[1], colon)
     if content is None or content[1] - content[0] < MIN_UNATTRIBUTED_WORDS:
         return None
-    return Attribution([colon], ":", "speech", label_head(label[-1], bounds[0]), content)
+    return Attribution([colon], ":", "speech", label_head(label[-1], start), content)
+
+
+def _capitals(token: Token) -> bool:
+    return len(token.text) > 1 and token.text.isupper() and token.text.isalpha()
 
 
 def label_head(last: Token, start: int) -> Token:
@@ -251,7 +269,8 @@ def _within_paragraph(attribution: Attribution, bounds: tuple[int, int]) -> bool
         if attribution.source is not None and not start <= attribution.source.i < end:
             attribution.source = None
     elif attribution.lemma != ":" and verb.pos_ not in ("NOUN", "ADJ") and not attribution.read_from_words \
-            and not any(c.dep_ == "agent" for c in attribution.cue):
+            and not any(c.dep_ == "agent" for c in attribution.cue) \
+            and not (_is_passive(verb) and attribution.source is not None):
         attribution.source = verb_source(verb, attribution.content, bounds)
     return True
 
@@ -276,9 +295,17 @@ def _verb_attribution(verb: Token, kind: str, preposition: Token | None = None) 
     lemma = verb.lemma_.lower() if preposition is None else f"{verb.lemma_.lower()} {preposition.lower_}"
     if _is_passive(verb):
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        labels = [c for c in verb.children if c.i > verb.i and (c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as")]
+        label_by = next((t for c in labels for t in c.subtree if t.dep_ == "prep" and t.lower_ == "by"), None)
+        by_label = False
+        if agent is None and label_by is not None and content is not None and kind == "naming":
+            # "was called a liar by X", "described as reckless by X": the parser hangs the
+            # agent on the label
+            agent, by_label = label_by, True
+            content = span_of(content[0], min(content[1], label_by.i), verb) or content
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
         source = pobj  # "was reported by MSNBC"; a bare passive has no source
-        if agent is not None:
+        if agent is not None and not by_label:
             cue.append(agent)
         patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         patient = patient if patient is not None and patient.lower_ not in RELATIVE_PRONOUNS else None
@@ -548,6 +575,8 @@ def _prepositional_attribution(first: Token, second: Token) -> Attribution | Non
         return None
     head = first.head
     phrase_start, phrase_end = first.i, source.right_edge.i + 1
+    if head == first and first.is_sent_start:
+        return _opening_frame(first, second, source)
     if head == first or head.i >= phrase_start and head.i < phrase_end:
         return None
     sentence = head.sent
@@ -570,6 +599,22 @@ def _prepositional_attribution(first: Token, second: Token) -> Attribution | Non
     return Attribution([first, second], f"{first.lower_} {second.lower_}", "speech", source, span)
 
 
+def _opening_frame(first: Token, second: Token, source: Token) -> Attribution | None:
+    """Return the attribution of "According to X, ..." opening a sentence that the parser left
+    without a clause (the words after the comma read as X's apposition): the source runs to
+    the comma, the content from it to the sentence's end; None without such a comma."""
+    doc = first.doc
+    sentence = first.sent
+    comma = next((t.i for t in doc[second.i + 1:sentence.end] if t.text == ","), None)
+    if comma is None or comma - second.i - 1 > MAX_LABEL_TOKENS + 3 or not second.i < source.i < comma:
+        return None
+    content = trimmed_range(doc, comma + 1, sentence.end)
+    if content is None or sum(1 for t in doc[content[0]:content[1]] if not t.is_punct) < MIN_UNATTRIBUTED_WORDS:
+        return None
+    return Attribution([first, second], f"{first.lower_} {second.lower_}", "speech", source, content,
+                       source_range=(second.i + 1, comma))
+
+
 def _settle_nesting(found: list[Attribution]) -> list[Attribution]:
     """Return the attributions with reports inside another's content settled (see
     SEPARATE_REPORT_DEPS): dropped when they are the outer source's words, otherwise
@@ -577,7 +622,7 @@ def _settle_nesting(found: list[Attribution]) -> list[Attribution]:
     kept: list[Attribution] = []
     for inner in found:
         outer = next((a for a in found if a is not inner and a.content
-                      and a.content[0] <= inner.cue[0].i < a.content[1]), None)
+                      and a.content[0] <= inner.cue[0].i < a.content[1] and not _frames(inner, a)), None)
         if outer is None:
             kept.append(inner)
             continue
@@ -594,6 +639,14 @@ def _settle_nesting(found: list[Attribution]) -> list[Attribution]:
             continue
         kept.append(inner)
     return sorted(kept, key=lambda a: a.position)
+
+
+def _frames(inner: Attribution, outer: Attribution) -> bool:
+    """Return True when "according to X" holds in its content the cue whose content holds it
+    ("Incomes would see a rise, according to X": the parser hangs the phrase inside what "see"
+    reports): the phrase frames the sentence and is the article's attribution."""
+    return inner.lemma in prepositional_lemmas() and inner.content is not None \
+        and inner.content[0] <= outer.cue[0].i < inner.content[1]
 
 
 def _separate_report(verb: Token, outer: Attribution) -> bool:

@@ -26,17 +26,37 @@ DUMMY_VERBS = {"seem", "appear", "look", "sound", "emerge", "transpire"}
 def not_a_quote(attribution: Attribution, attributions: list[Attribution], document: Document, blocks) -> bool:
     """Return True when the attribution is a headline label, a dummy subject or a verb that
     reports no words."""
-    return _headline_label(attribution, attributions, document, blocks) or _field_label(attribution) \
+    return _headline_label(attribution, attributions, document, blocks) or _field_label(attribution, attributions) \
         or _dummy_subject(attribution) or _no_words_reported(attribution)
 
 
-def _field_label(attribution: Attribution) -> bool:
+def _field_label(attribution: Attribution, attributions: list[Attribution]) -> bool:
     """Return True for a field of a fact box ("TARGET: ...", "UPDATE: ..."): one capitalised
-    word before a colon names a heading, not a speaker ("AMY GOODMAN: ..." names one)."""
-    if attribution.lemma != ":" or attribution.source is None or not attribution.cue:
+    word before a colon names a heading, not a speaker ("AMY GOODMAN: ..." names one), unless
+    it is a turn of a transcript: inside a quotation ("‘SMITH: …"), or one of several labels
+    of which one comes back ("SMITH: …", "DOE: …", "SMITH: …"), where a fact box names each
+    field once."""
+    label = _one_word_label(attribution)
+    if label is None:
         return False
+    if attribution.quotes:
+        return False
+    counts: dict[str, int] = {}
+    for other in attributions:
+        word = _one_word_label(other)
+        if word is not None:
+            counts[word] = counts.get(word, 0) + 1
+    return len(counts) < 2 or max(counts.values()) < 2
+
+
+def _one_word_label(attribution: Attribution) -> str | None:
+    """Return the label of a "WORD:" attribution in capitals, or None for any other."""
+    if attribution.lemma != ":" or attribution.source is None or not attribution.cue:
+        return None
     label = [t for t in attribution.source.subtree if t.i < attribution.cue[0].i and not t.is_punct]
-    return len(label) == 1 and label[0].text.isupper() and len(label[0].text) > 1
+    if len(label) == 1 and label[0].text.isupper() and len(label[0].text) > 1:
+        return label[0].text
+    return None
 
 
 def _headline_label(attribution: Attribution, attributions: list[Attribution], document: Document, blocks) -> bool:

@@ -34,6 +34,9 @@ GROUP_PRONOUNS = {"they", "it", "we", "them", "its", "their"}
 FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "you", "your"}
 # The entity types that can speak; dates, numbers, events, works and laws never do.
 SPEAKER_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+# Cue classes by which a country stands for its government: it speaks ("Russia said"), but a
+# country that "wants" or "believes" is the writer's summary, not a source.
+COUNTRY_CUE_CLASSES = frozenset({"speech", "naming"})
 # Words of a source phrase that describe a speaker beyond a vague head ("Officials in Riga",
 # "the Estonian coastguard" do; "officials", "the report" do not).
 DESCRIBING_POS = {"PROPN", "ADJ"}
@@ -57,6 +60,8 @@ def source_tokens(source: Token, cue: Token | None = None, bounds: tuple[int, in
         tokens = [t for t in tokens if bounds[0] <= t.i < bounds[1]]
     if cue is not None and source.i > cue.i:
         tokens = [t for t in tokens if t.i > cue.i]  # "‘…,’ tweeted spokesman Jo Doe"
+        stop = next((k for k, t in enumerate(tokens) if t.text == ":" or t.is_quote), None)
+        tokens = tokens[:stop]  # "Said Jo Doe: ‘…’": the name ends where the words begin
     if cue is not None and source.i < cue.i:
         tokens = [t for t in tokens if t.i < cue.i]
         # a subject that is not the parser's ("..., the secretary-general said") starts
@@ -91,6 +96,8 @@ def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Enti
         return entity, "resolved" if entity is not None else "unresolved"
     if entity is not None and entity.type not in SPEAKER_TYPES:
         return None, "unresolved"  # "2001 said": a misparse, not a speaking date
+    if entity is not None and entity.type == "NORP":
+        return None, "group"  # "Republicans say", "Americans think": a group, not one speaker
     if entity is not None:
         return entity, "named" if source.pos_ == "PROPN" else "resolved"
     lowered = source.lower_
@@ -128,8 +135,12 @@ def speaker_name(tokens: list[Token], source: Token, entity: Entity | None) -> s
     if not words or head.pos_ in ("PRON", "NUM", "DET") or head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS \
             | FIRST_PERSON | RELATIVE_PRONOUNS or head.like_num or head.ent_type_ in ("DATE", "TIME", "CARDINAL"):
         return None
-    if head.pos_ not in ("PROPN", "NOUN"):
-        return None  # "Republican", "A": a modifier left without its noun
+    one = head.tag_ in ("NN", "NNP") and any(c.dep_ == "det" and c.lower_ in ("the", "a", "an") for c in head.children)
+    if (head.ent_type_ == "NORP" or head.text in _demonym_words()) and not one:
+        return None  # "Republicans", "Americans": a group, counted as nobody's; "the Ohio Republican" is one
+    capitals = all(t.text.isupper() and t.text.isalpha() and len(t.text) > 1 for t in words)
+    if head.pos_ not in ("PROPN", "NOUN") and not capitals:
+        return None  # "Republican", "A": a modifier left without its noun; "DOE:" is a name
     if head.lower_ in _generic_heads() or head.lemma_.lower() in _generic_heads():
         if not any(t.pos_ in DESCRIBING_POS and t != head for t in words):
             return None
@@ -192,6 +203,11 @@ def _titles_before(doc, entity: Entity) -> set[str]:
 def _abbreviations() -> dict[str, str]:
     """Return abbreviated titles with the role noun they stand for ("gov." -> "governor")."""
     return {short: full for short, full in load_table("title-abbreviations.tsv")}
+
+
+@cache
+def _demonym_words() -> frozenset[str]:
+    return frozenset(word for word, _ in load_table("demonyms.tsv"))
 
 
 @cache
@@ -312,9 +328,10 @@ def _nominal_referent(head: Token, entities: list[Entity]) -> Entity | None:
         if entity.type not in SPEAKER_TYPES:
             continue
         words = set(re.split(r"[\s\-]+", entity.name.casefold()))
-        if word not in _generic_heads():
+        if word not in _generic_heads() and entity.type == "PERSON":
             # "the official" is someone unnamed, not whoever has "official" in a title;
-            # "the company" may still be the company named before
+            # "the company" may still be the company named before. Titles are people's: "the
+            # president" is not the country of "the president of the United States".
             for title in entity.titles:
                 words.update(re.split(r"[\s\-]+", title.casefold()))
             words.update(_titles_before(head.doc, entity))
