@@ -60,6 +60,8 @@ AGENTLESS_TYPES = {"natural_disaster"}
 # ("Venezuela's protests") is where it happened, not who did it.
 CROWD_TYPES = {"protest", "protest_intervened", "protest_crackdown", "violent_protest", "mob_violence",
                "natural_disaster", "disaster"}
+# Prepositions by which an event dates or explains another ("after the bombing").
+TIME_PREPS = {"after", "before", "since", "following", "until", "despite", "amid", "over"}
 NEGATIVE_WORDS = {"no", "nobody", "none", "neither", "nor"}
 # Prepositions that say where something happened; "from", "towards" and "on" say where it
 # came from, went or struck, which is no location of the event.
@@ -194,7 +196,10 @@ def _actor(head: Token, subject: Token | None, kind: str, index: dict) -> tuple[
                 obj = _object_of(agent) if agent is not None else None
                 if obj is not None and not _negative(obj):
                     return obj, f"by, {child.lower_}"
-        governor = performing_verb(head)
+        # "launched a bombing campaign", "involved in the assassination attempt": the noun the
+        # trigger modifies stands in the clause for it.
+        position = head.head if head.dep_ == "compound" and head.head.pos_ == "NOUN" else head
+        governor = performing_verb(position)
         if governor is not None:
             performer = subject if subject is not None and subject.head == governor else subject_of(governor)
             if performer is not None and performer.dep_ != "nsubjpass" and _fills(performer) \
@@ -206,7 +211,7 @@ def _actor(head: Token, subject: Token | None, kind: str, index: dict) -> tuple[
                 possessor = next((c for c in owner.children if c.dep_ == "poss"), None)
                 if possessor is not None and _fills(possessor):
                     return possessor, f"possessor of {owner.lower_}"
-        joiner = _joined(head)
+        joiner = _joined(position)
         if joiner is not None:
             performer = next((c for c in joiner.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if performer is not None and _fills(performer) and not _negative(performer):
@@ -258,6 +263,8 @@ def _joined(head: Token) -> Token | None:
     verb = head.head.head
     if verb.lemma_.lower() == "part" and verb.head.lemma_.lower() == "take":
         return verb.head
+    if verb.lemma_.lower() == "take" and any(c.dep_ == "dobj" and c.lower_ == "part" for c in verb.children):
+        return verb
     if verb.pos_ in ("VERB", "ADJ") and verb.lemma_.lower() in _word_class("take_part"):
         return verb
     return None
@@ -406,10 +413,18 @@ def written_place(head: Token, target: Argument | None, index: dict) -> tuple[ob
     # "attacked the camp in Helmand": the locative phrase says where, the object what was hit.
     for governor in _clause_governors(head):
         for child in governor.children:
-            if child.dep_ == "prep" and child.lower_ in PLACE_PREPS and child != head.head:
+            if child.dep_ == "prep" and _locative(child) and child != head.head:
                 found = _place_under(child, index)
                 if found is not None:
                     return (*found, child.lower_)
+            # "On 21 December in Bagram, a bomber blew himself up": the place goes with the date.
+            if child.dep_ == "prep" and child.lower_ in ("on", "in"):
+                date = next((c for c in child.children if c.dep_ == "pobj" and c.ent_type_ == "DATE"), None)
+                for prep in date.children if date is not None else ():
+                    if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPS:
+                        found = _place_under(prep, index)
+                        if found is not None and found[0] is not None:
+                            return (*found, prep.lower_)
     place_target = target is not None and (
         target[3] in PLACE_TARGET_RELATIONS or target[3].startswith(("object of", "passive subject")))
     if place_target:
@@ -417,13 +432,25 @@ def written_place(head: Token, target: Argument | None, index: dict) -> tuple[ob
             entity = index.get(i)
             if entity is not None and entity.type in PLACE_TYPES:
                 return entity, *_mention_tokens(head.doc[i], entity, index), target[3]
-    # "an attack on the market in Strasbourg": a place that the target is in.
+    # "an attack on the market in Strasbourg", "targeted a bakery on Victor Hugo Street": a
+    # named place that the target is in.
     if target is not None:
         for prep in head.doc[target[4]].children:
-            if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "outside"):
+            if prep.dep_ == "prep" and (prep.lower_ in ("in", "near", "outside") or _locative(prep)):
                 found = _place_under(prep, index)
-                if found is not None and found[0] is not None:
+                if found is not None:
                     return (*found, prep.lower_)
+    # "a battle between troops and rebels in the market area": a place that one of the
+    # trigger's own phrases is in.
+    if head.pos_ in ("NOUN", "PROPN"):
+        for prep in head.children:
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.dep_ == "prep" else None
+            for member in (obj, *obj.conjuncts) if obj is not None else ():
+                for inner in member.children:
+                    if inner.dep_ == "prep" and inner.lower_ in ("in", "near", "outside"):
+                        found = _place_under(inner, index)
+                        if found is not None:
+                            return (*found, inner.lower_)
     if place_target:
         # "the bombing of the city", "shelled the village": an unnamed place hit is where it happened.
         noun = head.doc[target[4]]
@@ -457,6 +484,17 @@ def written_place(head: Token, target: Argument | None, index: dict) -> tuple[ob
     return None
 
 
+def _locative(preposition: Token) -> bool:
+    """Return True for a preposition that says where: "in", "at", "near"...; "on" only with a
+    street, a road or a border ("on a busy street"), since "an attack on X" says what was hit."""
+    if preposition.lower_ in PLACE_PREPS:
+        return True
+    if preposition.lower_ != "on":
+        return False
+    obj = next((c for c in preposition.children if c.dep_ == "pobj"), None)
+    return obj is not None and obj.lemma_.lower() in _word_class("surface_place")
+
+
 def _clause_governors(head: Token) -> list[Token]:
     """Return the trigger and the verbs above it in its own clause: a place that modifies the
     clause ("a bomber blew himself up in Kabul, killing five"; "carried out an attack near
@@ -469,6 +507,10 @@ def _clause_governors(head: Token) -> list[Token]:
     node = head
     for _ in range(4):
         if node.dep_ in ("ccomp", "parataxis", "relcl", "acl", "ROOT") or node.head == node:
+            break
+        # "patrols were seen on the streets hours after the bombing": an event that dates
+        # another is not where that one happened.
+        if node.dep_ == "pobj" and node.head.lower_ in TIME_PREPS:
             break
         # A clause of its own ("remained in prison as they were charged with the murder"): its
         # setting is another event's.
@@ -486,6 +528,14 @@ def _place_under(preposition: Token, index: dict) -> tuple[object, int, int] | N
     obj = next((c for c in preposition.children if c.dep_ == "pobj"), None)
     if obj is None:
         return None
+    # "killed in an attack near Kunduz": the place of the event it happened in.
+    if _is_event_word(obj) and index.get(obj.i) is None:
+        for inner in obj.children:
+            if inner.dep_ == "prep" and inner.lower_ in PLACE_PREPS and inner is not preposition:
+                found = _place_under(inner, index)
+                if found is not None:
+                    return found
+        return None
     candidates = [obj]
     candidates += [c for c in obj.children if c.dep_ in ("compound", "appos")]
     if index.get(obj.i) is None and obj.pos_ == "NOUN":
@@ -498,6 +548,11 @@ def _place_under(preposition: Token, index: dict) -> tuple[object, int, int] | N
             if token.dep_ == "compound" and obj.pos_ == "NOUN" and index.get(obj.i) is None:
                 return entity, *_phrase(obj)  # "the Oxford Street bus station"
             return entity, *_mention_tokens(token, entity, index)
+    # A name the entities step did not type, under "in" ("attacks in Badia al-Sham"): no
+    # date, person or organisation is written there in news, so it is a place.
+    if preposition.lower_ == "in" and obj.pos_ == "PROPN" and index.get(obj.i) is None and not obj.ent_type_ \
+            and obj.text[:1].isupper():
+        return None, *_phrase(obj)
     # An unnamed place: "at a checkpoint", "in the market".
     if index.get(obj.i) is None and obj.pos_ == "NOUN" and obj.lemma_.lower() in _word_class("place_noun"):
         return None, *_phrase(obj)
