@@ -356,9 +356,15 @@ def _target(head: Token, kind: str = "") -> tuple[Token, str] | None:
     for child in head.children:
         if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
             obj = _object_of(child)
-            if obj is not None:
+            # "fired at the crowd" says at whom; "blew himself up at a checkpoint" says where.
+            if obj is not None and not (child.lower_ == "at" and _is_place_word(obj)):
                 return obj, child.lower_
     return None
+
+
+def _is_place_word(token: Token) -> bool:
+    """Return True for a place's name or a noun of a place ("a checkpoint")."""
+    return token.ent_type_ in ("GPE", "LOC", "FAC") or token.lemma_.lower() in _word_class("place_noun")
 
 
 def _object_of(preposition: Token) -> Token | None:
