@@ -116,18 +116,18 @@ def _outcomes_by_group(groups: list[list[Mention]], outcomes: list[Mention]) -> 
     attack"), else to the nearest one."""
     joined: dict[int, list[Mention]] = {}
     for outcome in outcomes:
-        candidates = [(g, m) for g in groups for m in g if m.sentence == outcome.sentence]
-        if not candidates:
-            continue
-
-        def distance(pair: tuple[list[Mention], Mention]) -> tuple[int, int]:
-            mention = pair[1]
-            tied = _governs(mention.head, outcome.head) or _governs(outcome.head, mention.head)
-            return (0 if tied else 1, abs(mention.head.i - outcome.head.i))
-
-        group, _ = min(candidates, key=distance)
-        joined.setdefault(id(group), []).append(outcome)
+        candidates = [(_closeness(m, outcome), n, g) for n, g in enumerate(groups) for m in g
+                      if m.sentence == outcome.sentence]
+        if candidates:
+            group = min(candidates, key=lambda c: (c[0], c[1]))[2]
+            joined.setdefault(id(group), []).append(outcome)
     return joined
+
+
+def _closeness(mention: Mention, outcome: Mention) -> tuple[int, int]:
+    """Return how close a mention is to an outcome: tied to it in the parse first, then by distance."""
+    tied = _governs(mention.head, outcome.head) or _governs(outcome.head, mention.head)
+    return (0 if tied else 1, abs(mention.head.i - outcome.head.i))
 
 
 def _governs(upper: Token, lower: Token) -> bool:
