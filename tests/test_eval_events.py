@@ -64,3 +64,27 @@ def test_arguments_of_a_found_event_are_scored_by_role(folder):
 def test_a_folder_of_neither_kind_is_refused(tmp_path):
     with pytest.raises(InputError):
         evaluate_events(tmp_path)
+
+
+def test_a_document_annotated_with_no_argument_counts_for_triggers_only(folder):
+    lines = (folder / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    bare = json.loads(lines[0])
+    bare["doc_id"] = "d2"
+    bare["event_mentions"][0]["arguments"] = []
+    (folder / "dev.jsonl").write_text("\n".join([lines[0], json.dumps(bare)]) + "\n", encoding="utf-8")
+    result = evaluate_events(folder)
+    assert result["found_events"] == 2 and result["scored_events"] == 1
+    assert result["unannotated_documents"] == 1
+    # The arguments given in the unannotated document are not counted as wrong.
+    for role in ("actor", "target", "location"):
+        assert result["roles"][role]["p"] == 1.0, role
+
+
+def test_roles_map_by_what_the_argument_does_in_the_event():
+    from presslens.eval.events import WIKIEVENTS_ROLES
+
+    assert WIKIEVENTS_ROLES["Demonstrator"] == "actor"
+    assert WIKIEVENTS_ROLES["Defendant"] == "target"
+    # Who speaks to whom, or with what, is neither who did it nor to whom.
+    for role in ("Participant", "Communicator", "Recipient", "Instrument", "ExplosiveDevice"):
+        assert role not in WIKIEVENTS_ROLES

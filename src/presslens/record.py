@@ -196,7 +196,7 @@ class Event(Record):
     acled_sub_event_type: str | None = Field(default=None, description="ACLED sub-event type, e.g. 'Armed clash'")
     cameo: str | None = Field(default=None, description="CAMEO root code, e.g. '19'")
     salience: float = 0.0
-    mentions: list[EventMention] = Field(default_factory=list, description="every mention, the trigger first")
+    mentions: list[EventMention] = Field(default_factory=list, description="every mention in text order, with the outcomes its sentence tells of it ('killing five')")
     arguments: list[EventArgument] = Field(default_factory=list, description="actor, target and location "
                                            "as written, named or not: each role from the first mention "
                                            "that has it; a location may be 'nearby', only named near it")

@@ -9,10 +9,16 @@ aligning the two texts' non-space characters.
 A gold event is found when a mention of a presslens event overlaps its trigger; only found
 events are scored, each against the arguments of that mention (``event.mentions[i].arguments``:
 what the parse ties to that trigger), since the data sets annotate each mention with the
-arguments its own sentence gives. Gold roles map onto presslens's arguments:
+arguments its own sentence gives. A document none of whose events has an argument was not
+annotated for arguments (WikiEvents holds one such); its events count for trigger recall only,
+since every argument given there would be scored wrong. Gold roles map onto presslens's
+arguments by what the argument does in the event, whatever its type:
 
-- WikiEvents: actor = Attacker, Killer, Injurer, Perpetrator, Jailer (who does the harm or
-  the detaining); target = Target, Victim, Detainee (whom it is done to); location = Place.
+- WikiEvents: actor = Attacker, Killer, Injurer, Perpetrator, Jailer, Demonstrator (who does
+  the harm, the detaining or the protesting); target = Target, Victim, Detainee, Defendant,
+  Artifact (whom or what it is done to: the person arrested, charged or released, the thing
+  damaged or destroyed); location = Place. Roles of neither side (Participant, Communicator,
+  Recipient, Instrument, ExplosiveDevice, Origin, Destination...) are not scored.
 - MEANTIME: actor = Arg0, target = Arg1, location = Argm-LOC.
 
 A predicted argument is right when the phrase presslens gives for it, or any mention of the
@@ -37,8 +43,8 @@ from presslens.eval.metrics import prf, ratio
 
 ROLES = ("actor", "target", "location")
 WIKIEVENTS_ROLES = {
-    **dict.fromkeys(["Attacker", "Killer", "Injurer", "Perpetrator", "Jailer"], "actor"),
-    **dict.fromkeys(["Target", "Victim", "Detainee"], "target"),
+    **dict.fromkeys(["Attacker", "Killer", "Injurer", "Perpetrator", "Jailer", "Demonstrator"], "actor"),
+    **dict.fromkeys(["Target", "Victim", "Detainee", "Defendant", "Artifact"], "target"),
     "Place": "location",
 }
 MEANTIME_ROLES = {"Arg0": "actor", "Arg1": "target", "Argm-LOC": "location"}
@@ -47,8 +53,9 @@ Spans = list[tuple[int, int]]
 
 
 def read_wikievents(path: Path) -> list[dict]:
-    """Return each WikiEvents document as {"id", "text", "events"}: each event a trigger span
-    and, per presslens role, the gold arguments as lists of mention spans."""
+    """Return each WikiEvents document as {"id", "text", "published", "annotated", "events"}:
+    each event a trigger span and, per presslens role, the gold arguments as lists of mention
+    spans; `annotated` is False when no event of the document has an argument of any role."""
     clusters: dict[str, list[str]] = {}
     coref = path / "coref" / "dev.jsonlines"
     if coref.is_file():
@@ -74,7 +81,9 @@ def read_wikievents(path: Path) -> list[dict]:
                 if role and spans:
                     roles[role].append(spans)
             events.append({"trigger": trigger, "roles": dict(roles)})
-        documents.append({"id": raw["doc_id"], "text": text, "published": None, "events": events})
+        annotated = any(gold["arguments"] for gold in raw["event_mentions"])
+        documents.append({"id": raw["doc_id"], "text": text, "published": None, "annotated": annotated,
+                          "events": events})
     return documents
 
 
@@ -115,8 +124,9 @@ def read_meantime(path: Path) -> list[dict]:
                 if role:
                     roles[role].append([(participant["start"], participant["end"])])
             events.append({"trigger": (gold["start"], gold["end"]), "roles": dict(roles)})
+        annotated = any(gold.get("participants") for gold in raw["events"])
         documents.append({"id": raw["doc_id"], "text": text_file.read_text(encoding="utf-8"),
-                          "published": raw.get("dct"), "events": events})
+                          "published": raw.get("dct"), "annotated": annotated, "events": events})
     return documents
 
 
@@ -139,7 +149,8 @@ def evaluate_events(path: Path, progress: Callable | None = None) -> dict:
 
     counts = {role: {"predicted": 0, "correct": 0, "gold": 0, "found": 0, "predicted_annotated": 0}
               for role in ROLES}
-    gold_events = found_events = 0
+    gold_events = found_events = scored_events = 0
+    unannotated = sum(not document["annotated"] for document in documents)
     for done, document in enumerate(documents, 1):
         article = presslens.analyze(document["text"], published=document["published"])
         to_article = _alignment(document["text"], article.text)
@@ -152,6 +163,9 @@ def evaluate_events(path: Path, progress: Callable | None = None) -> dict:
             if mention is None:
                 continue
             found_events += 1
+            if not document["annotated"]:
+                continue
+            scored_events += 1
             for role in ROLES:
                 golds = [[s for s in (_carried(span, to_article) for span in spans) if s]
                          for spans in gold["roles"].get(role, [])]
@@ -170,7 +184,8 @@ def evaluate_events(path: Path, progress: Callable | None = None) -> dict:
                 "predicted": c["predicted"], "gold": c["gold"]}
              for role, c in counts.items()}
     return {"task": "events", "data": name, "documents": len(documents), "gold_events": gold_events,
-            "found_events": found_events,
+            "found_events": found_events, "scored_events": scored_events,
+            "unannotated_documents": unannotated,
             "trigger_recall": round(found_events / gold_events, 4) if gold_events else 0.0, "roles": roles}
 
 
@@ -219,6 +234,8 @@ def format_events(result: dict) -> str:
     """Return the figures as a short table."""
     lines = [f"{result['data']}: {result['documents']} documents, {result['gold_events']} gold events, "
              f"{result['found_events']} found by a presslens event (trigger recall {result['trigger_recall']:.3f})",
+             f"arguments scored over the {result['scored_events']} found events of the "
+             f"{result['documents'] - result['unannotated_documents']} documents annotated with arguments",
              f"{'role':10}{'precision':>10}{'recall':>8}{'F1':>7}{'given':>7}{'gold':>6}"
              f"{'precision where gold has the role':>36}"]
     for role, s in result["roles"].items():

@@ -17,7 +17,9 @@ week, month, year). Casualties come from the casualty amounts of the same senten
 comes from hedges (``lexicons/hedges.tsv``), modal auxiliaries and negation; an event inside
 a quote's content, or in a sentence with "according to", is reported by that quote's speaker.
 
-Mentions of one event (headline, bullet, body) are merged: same type and same place or
+A bare outcome ("killing five") in a sentence that names its event ("a bomb exploded") is a
+mention of that event, with its own arguments (the victims, the killer), and no event of its
+own. Mentions of one event (headline, bullet, body) are merged: same type and same place or
 target, or an unplaced mention of a type already placed ("the attack"). Political and
 administrative events (decrees, referendums, mobilisation) merge by country.
 """
@@ -63,6 +65,8 @@ def extract_events(doc: Doc, document: Document, article: Article) -> list[Event
         mention.reported_by = reporter_of(mention, article, index, sentences, quote_at)
         if mention.reported_by is not None and mention.modality == "asserted":
             mention.modality = "reported"
+    outcomes = [m for m in mentions if m.outcome]
+    mentions = [m for m in mentions if not m.outcome]
     attach_times(mentions, article.times, doc, sentence_of)
     link_casualties(mentions, article, doc, sentence_of)
-    return merge_mentions(mentions, text, sentences, subheadings(document), article.published)
+    return merge_mentions(mentions, text, sentences, subheadings(document), article.published, outcomes)

@@ -9,7 +9,13 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from presslens.extract.events.mention import Mention, countrywide
-from presslens.extract.events.phrases import performing_verb, written_arguments, written_place
+from presslens.extract.events.phrases import (
+    CROWD_TYPES,
+    SUFFERED_TYPES,
+    performing_verb,
+    written_arguments,
+    written_place,
+)
 from presslens.extract.events.syntax import limited_subtree, subject_of
 from presslens.nlp import text_of
 from presslens.record import Entity, EventArgument
@@ -62,10 +68,16 @@ def attach_arguments(mention: Mention, index: dict[int, Entity], sentences: list
     is_noun = head.pos_ in ("NOUN", "PROPN")
     actor = target = location = None
     subject = subject_of(head)
+    kind = mention.rule.type
     if is_noun:
+        of_target = any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
         for child in head.children:
             if child.dep_ in ("poss", "amod", "compound", "nmod") and actor is None:
+                if child.dep_ == "poss" and kind in SUFFERED_TYPES and not of_target:
+                    continue  # "Navalny's arrest": he was arrested
                 actor = entity_of(child, index, ACTOR_TYPES)
+                if actor is not None and kind in CROWD_TYPES and actor.type in PLACE_TYPES:
+                    actor = None  # "Venezuela's protests" happened there
         if actor is None and performing_verb(head) is not None:
             actor = entity_of(subject, index, ACTOR_TYPES)
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.pos_ == "VERB":  # "Rockets hit Kharkiv"
@@ -84,6 +96,10 @@ def attach_arguments(mention: Mention, index: dict[int, Entity], sentences: list
                 target = entity_of(next((c for c in child.children if c.dep_ == "pobj"), None), index)
     mention.actor, mention.target = actor, target
     mention.arguments = _as_written(mention, subject, index)
+    # A verb's actor is what its clause says did it: none for a passive without "by" or a
+    # bomb that exploded.
+    if not is_noun and not any(a.role == "actor" for a in mention.arguments):
+        actor = None
     # What the parse ties to the trigger speaks first: "the Kabul bombing" happened in Kabul,
     # and Kabul did not do it.
     written = {a.role: a for a in mention.arguments}
@@ -128,18 +144,25 @@ def _as_written(mention: Mention, subject: Token | None, index: dict[int, Entity
     where the parse ties it to the trigger."""
     doc = mention.head.doc
     found = []
-    phrases = written_arguments(mention.head, subject)
-    for role, first, last, relation in phrases:
-        chosen = mention.actor if role == "actor" else mention.target
-        named = [index[i] for i in range(first, last + 1) if i in index]
-        entity = chosen if chosen is not None and chosen in named else (named[0] if named else None)
-        found.append(_argument(doc, role, relation, entity, first, last))
+    phrases = written_arguments(mention.head, subject, mention.rule.type, index)
+    for role, first, last, relation, head in phrases:
+        found.append(_argument(doc, role, relation, _named(role, head, first, last, index), first, last))
     target = next((p for p in phrases if p[0] == "target"), None)
     place = written_place(mention.head, target, index)
     if place is not None:
         entity, first, last, relation = place
         found.append(_argument(doc, "location", relation, entity, first, last))
     return found
+
+
+def _named(role: str, head: int, first: int, last: int, index: dict[int, Entity]) -> Entity | None:
+    """Return the entity a phrase names: its head's, or for an actor the group or country it
+    belongs to ("Taliban gunmen", "the IRA's brigade"); "Tzarnaev's backpack" names no target."""
+    if head in index:
+        return index[head]
+    if role != "actor":
+        return None
+    return next((index[i] for i in range(first, last + 1) if i in index and index[i].type in ACTOR_TYPES), None)
 
 
 def _argument(doc, role: str, relation: str, entity: Entity | None, first: int, last: int) -> EventArgument:

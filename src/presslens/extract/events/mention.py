@@ -39,6 +39,9 @@ class Mention:
     arguments: list[EventArgument] = field(default_factory=list)
     # Where the event is placed, by syntax or by the nearest place named: the event's map point.
     place_argument: EventArgument | None = None
+    # A bare outcome ("killing five") in a sentence that names the event it belongs to: a
+    # mention of that event with its own arguments (the victims), never an event of its own.
+    outcome: bool = False
 
 
 def countrywide(mention: Mention) -> bool:

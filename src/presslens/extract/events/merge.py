@@ -54,7 +54,10 @@ def _same_event(event: Mention, other: Mention, published: str | None) -> bool:
 
 
 def merge_mentions(mentions: list[Mention], text: str, sentences: list[tuple[int, int]],
-           subheadings: list[tuple[int, int]], published: str | None) -> list[Event]:
+           subheadings: list[tuple[int, int]], published: str | None,
+           outcomes: list[Mention] | None = None) -> list[Event]:
+    """Return the events the mentions tell of; each outcome mention ("killing five") joins the
+    event of a mention of its sentence as one more mention, giving the event nothing else."""
     groups: list[list[Mention]] = []
     for mention in mentions:
         group = next((g for g in groups if all(_compatible_times(m, mention, published) for m in g)
@@ -69,11 +72,13 @@ def merge_mentions(mentions: list[Mention], text: str, sentences: list[tuple[int
     # A sub-heading ("Hostage swap") announces what the text below tells; alone it is no event.
     groups = [g for g in groups
               if not all(any(start <= m.head.idx < end for start, end in subheadings) for m in g)]
+    joined = _outcomes_by_group(groups, outcomes or [])
     events = []
     first_sentence = 0
     for group in sorted(groups, key=lambda g: min(m.first for m in g)):
         lead = group[0]
         ordered = sorted(group, key=lambda m: m.first)
+        shown = sorted(group + joined.get(id(group), []), key=lambda m: m.first)
         casualties: dict[str, int] = {}
         for mention in group:
             for kind, value in mention.casualties.items():
@@ -99,10 +104,41 @@ def merge_mentions(mentions: list[Mention], text: str, sentences: list[tuple[int
             cameo=lead.rule.cameo,
             salience=round(salience, 2),
             mentions=[EventMention(**mention_span(m, text).model_dump(), arguments=m.arguments)
-                      for m in ordered],
+                      for m in shown],
             arguments=_group_arguments([lead, *ordered]),
         ))
     return events
+
+
+def _outcomes_by_group(groups: list[list[Mention]], outcomes: list[Mention]) -> dict[int, list[Mention]]:
+    """Return, by group, the outcome mentions that belong to it: each to the event of its
+    sentence that it is tied to in the parse ("exploded, killing five", "killed in the
+    attack"), else to the nearest one."""
+    joined: dict[int, list[Mention]] = {}
+    for outcome in outcomes:
+        candidates = [(_closeness(m, outcome), n, g) for n, g in enumerate(groups) for m in g
+                      if m.sentence == outcome.sentence]
+        if candidates:
+            group = min(candidates, key=lambda c: (c[0], c[1]))[2]
+            joined.setdefault(id(group), []).append(outcome)
+    return joined
+
+
+def _closeness(mention: Mention, outcome: Mention) -> tuple[int, int]:
+    """Return how close a mention is to an outcome: tied to it in the parse first, then by distance."""
+    tied = _governs(mention.head, outcome.head) or _governs(outcome.head, mention.head)
+    return (0 if tied else 1, abs(mention.head.i - outcome.head.i))
+
+
+def _governs(upper: Token, lower: Token) -> bool:
+    node = lower
+    for _ in range(4):
+        if node.head == node:
+            return False
+        node = node.head
+        if node == upper:
+            return True
+    return False
 
 
 def _group_arguments(mentions: list[Mention]) -> list[EventArgument]:

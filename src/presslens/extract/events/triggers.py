@@ -194,8 +194,8 @@ def _subject_words(head: Token) -> set[str]:
 
 
 def _drop_subsumed(found: list[Mention]) -> list[Mention]:
-    """Return the triggers without bare outcomes ("killed") in sentences that name the event,
-    and without nouns that only modify another trigger ("protest march")."""
+    """Return the triggers without nouns that only modify another trigger ("protest march"),
+    bare outcomes ("killed") in sentences that name the event marked as outcomes."""
     by_sentence: dict[int, list[Mention]] = defaultdict(list)
     for mention in found:
         by_sentence[mention.sentence].append(mention)
@@ -203,9 +203,9 @@ def _drop_subsumed(found: list[Mention]) -> list[Mention]:
     kept = []
     for mention in found:
         others = [m for m in by_sentence[mention.sentence] if m is not mention]
-        if mention.rule.priority == 0 and any(m.rule.priority > 0 for m in others):
-            continue
         if mention.head.dep_ == "compound" and mention.head.head.i in heads:
             continue
+        if mention.rule.priority == 0 and any(m.rule.priority > 0 for m in others):
+            mention.outcome = True
         kept.append(mention)
     return kept
