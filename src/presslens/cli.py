@@ -90,7 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--distil", action="store_true",
                        help="also rebuild the static vectors from the encoder (needs the 'train' extra)")
     train.add_argument("--encoder", action="store_true",
-                       help="also rebuild the encoder's head (needs the 'encoder' extra)")
+                       help="also rebuild the encoder's head and teach the static head from it"
+                            " (needs the 'encoder' extra)")
     train.add_argument("--draw", type=int, metavar="N", default=None,
                        help="instead of training, print N sentences drawn for labelling (article id, offsets, text)")
     train.set_defaults(run=_train)
