@@ -326,14 +326,14 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from presslens.train.sentences import draw_sentences, read_articles
+    from presslens.train.sentences import DRAW_SEED, draw_sentences, read_articles
 
     data = Path(args.data)
     if not (data / "allsides").is_dir() or not (data / "newssd-eng").is_dir():
         raise PresslensError(f"{data} does not hold the allsides/ and newssd-eng/ data sets.")
     if args.draw:
         articles = read_articles(data / "allsides")
-        for article_id, start, end in draw_sentences(articles, args.draw, seed=16):
+        for article_id, start, end in draw_sentences(articles, args.draw, seed=DRAW_SEED):
             print(f"{article_id}\t{start}\t{end}\t{' '.join(articles[article_id][start:end].split())}")
         return 0
     try:

@@ -29,7 +29,9 @@ import numpy as np
 
 from presslens.extract.slant import MAX_PIECES, read_table, read_tokenizer
 from presslens.train.sentences import (
+    DRAW_SEED,
     draw_fit_sentences,
+    draw_sentences,
     labelled_articles,
     read_articles,
     read_newssd,
@@ -54,10 +56,13 @@ ENCODER_BAND = 0.2
 FREQUENCY_ARTICLES = 3000  # articles, in id order, whose pieces are counted for their weights
 DIGITS = 6  # weights rounded so the JSON is the same on every machine that rounds alike
 PIECES = "pieces.npz"  # the encoder-taught correction of each word piece's contribution
-# Unlabelled AllSides sentences the encoder head teaches the static head on (up to three per
-# article, none from a labelled article; a seed of their own, apart from the distillation's).
-IMITATE_SENTENCES = 16000
+# Unlabelled AllSides sentences the encoder head teaches the static head on: up to three per
+# article, with a seed of their own, from none of the articles of the first RESERVED_DRAW
+# sentences of the labelling draw (those labelled and the next rounds' to label), so that a
+# held-out round of labels stays unseen. 10,000 articles leave 16,777 such sentences.
+IMITATE_SENTENCES = 20000
 IMITATE_SEED = 11
+RESERVED_DRAW = 4400
 
 
 def sentence_matrix(tokenizer, vectors: np.ndarray, scale: np.ndarray, texts: list[str]) -> np.ndarray:
@@ -117,7 +122,7 @@ def fit_standardised_head(rows: np.ndarray, labels: np.ndarray, c: float) -> tup
     return weights, bias - float((weights * mean).sum())
 
 
-def train_encoder_head(data: Path, out: Path) -> tuple[dict, np.ndarray]:
+def train_encoder_head(data: Path, out: Path, lexical: np.ndarray | None = None) -> tuple[dict, np.ndarray]:
     """Return the encoder head's metadata and weights over [vector, lexicon features], after
     writing encoder-head.json into `out`: a regression over the encoder's unit-length sentence
     vectors and the same lexicon features, on the same sentences as the static head (needs the
@@ -128,7 +133,8 @@ def train_encoder_head(data: Path, out: Path) -> tuple[dict, np.ndarray]:
     tokenizer = read_tokenizer()
     texts, labels, counts = training_set(data)
     vectors = slant_encoder.encode(slant_encoder.session(), tokenizer, texts)
-    coef, bias = fit_standardised_head(np.hstack([vectors, lexicon_features(texts)]), labels, ENCODER_C)
+    lexical = lexicon_features(texts) if lexical is None else lexical
+    coef, bias = fit_standardised_head(np.hstack([vectors, lexical]), labels, ENCODER_C)
     head = {
         "weights": [round(float(w), DIGITS) for w in coef[:slant_encoder.DIMENSIONS]],
         "feature_weights": [round(float(w), DIGITS) for w in coef[slant_encoder.DIMENSIONS:]],
@@ -151,7 +157,9 @@ def imitate_encoder(data: Path, out: Path, tokenizer, piece_logit: np.ndarray, h
     from presslens.train.imitate import DAMP, imitate
 
     articles = read_articles(data / "allsides")
-    texts = draw_fit_sentences(articles, labelled_articles(), count=IMITATE_SENTENCES, seed=IMITATE_SEED)
+    reserved = {article_id for article_id, _, _ in draw_sentences(articles, RESERVED_DRAW, seed=DRAW_SEED)}
+    texts = draw_fit_sentences(articles, reserved | labelled_articles(), count=IMITATE_SENTENCES,
+                               seed=IMITATE_SEED)
     if not texts:
         return head
     lexical = lexicon_features(texts)
@@ -188,7 +196,8 @@ def train(data: str | Path, out: str | Path, distil: bool = False, encoder: bool
     else:
         vectors, scale = read_table()
     texts, labels, counts = training_set(data)
-    coef, bias = fit_head(features(tokenizer, vectors, scale, texts), labels)
+    lexical = lexicon_features(texts)
+    coef, bias = fit_head(np.hstack([sentence_matrix(tokenizer, vectors, scale, texts), lexical]), labels)
     dimensions = vectors.shape[1]
     head = {
         "weights": [round(float(w), DIGITS) for w in coef[:dimensions]],
@@ -201,7 +210,7 @@ def train(data: str | Path, out: str | Path, distil: bool = False, encoder: bool
         "c": C,
     }
     if encoder:
-        encoder_head, teacher = train_encoder_head(data, out)
+        encoder_head, teacher = train_encoder_head(data, out, lexical)
         table = vectors.astype(np.float32) * scale
         piece_logit = table @ np.asarray(head["weights"], dtype=np.float32)
         head = imitate_encoder(data, out, tokenizer, piece_logit, head, teacher)
