@@ -83,11 +83,18 @@ def test_encoder_head_trains_to_the_same_bytes_twice(tmp_path):
     assert len(head["weights"]) == slant_encoder.DIMENSIONS and len(head["feature_weights"]) == len(NO_FEATURES)
 
 
-def test_static_head_taught_by_the_encoder_trains_to_the_same_bytes_twice(tmp_path):
+def test_static_head_taught_by_the_encoder_trains_to_the_same_bytes_twice(tmp_path, monkeypatch):
+    import gzip
+
+    import presslens.train.slant as training
     from presslens.extract.slant import SlantModel, read_offsets, read_table, read_tokenizer
     from presslens.train.slant import PIECES, train
 
     write_data(tmp_path, TRAINING_ROWS)
+    # A second article, and only one of the two reserved for labelling: the other teaches.
+    with gzip.open(tmp_path / "allsides" / "articles.jsonl.gz", "at", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "second-article", "text": HEDGED}) + "\n")
+    monkeypatch.setattr(training, "RESERVED_DRAW", 1)
     first, second = tmp_path / "first", tmp_path / "second"
     train(tmp_path, first, encoder=True)
     train(tmp_path, second, encoder=True)
