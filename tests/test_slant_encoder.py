@@ -81,3 +81,30 @@ def test_encoder_head_trains_to_the_same_bytes_twice(tmp_path):
     assert written == (second / slant_encoder.HEAD).read_bytes()
     head = json.loads(written)
     assert len(head["weights"]) == slant_encoder.DIMENSIONS and len(head["feature_weights"]) == len(NO_FEATURES)
+
+
+def test_static_head_taught_by_the_encoder_trains_to_the_same_bytes_twice(tmp_path, monkeypatch):
+    import gzip
+
+    import presslens.train.slant as training
+    from presslens.extract.slant import SlantModel, read_offsets, read_table, read_tokenizer
+    from presslens.train.slant import PIECES, train
+
+    write_data(tmp_path, TRAINING_ROWS)
+    # A second article, and only one of the two reserved for labelling: the other teaches.
+    with gzip.open(tmp_path / "allsides" / "articles.jsonl.gz", "at", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "second-article", "text": HEDGED}) + "\n")
+    monkeypatch.setattr(training, "RESERVED_DRAW", 1)
+    first, second = tmp_path / "first", tmp_path / "second"
+    train(tmp_path, first, encoder=True)
+    train(tmp_path, second, encoder=True)
+    for name in ("head.json", slant_encoder.HEAD, PIECES):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+    head = json.loads((first / "head.json").read_text(encoding="utf-8"))
+    assert head["pieces"]["file"] == PIECES and head["pieces"]["sentences"] == 1
+    vectors, scale = read_table()
+    model = SlantModel(read_tokenizer(), vectors, scale, head, read_offsets(first, head))
+    [verdict] = model.score([PLAIN], [NO_FEATURES])
+    assert 0.0 <= verdict.probability <= 1.0
+    train(tmp_path, first)  # a head without the encoder leaves no corrections behind
+    assert not (first / PIECES).exists()

@@ -90,7 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--distil", action="store_true",
                        help="also rebuild the static vectors from the encoder (needs the 'train' extra)")
     train.add_argument("--encoder", action="store_true",
-                       help="also rebuild the encoder's head (needs the 'encoder' extra)")
+                       help="also rebuild the encoder's head and teach the static head from it"
+                            " (needs the 'encoder' extra)")
     train.add_argument("--draw", type=int, metavar="N", default=None,
                        help="instead of training, print N sentences drawn for labelling (article id, offsets, text)")
     train.set_defaults(run=_train)
@@ -325,14 +326,14 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from presslens.train.sentences import draw_sentences, read_articles
+    from presslens.train.sentences import DRAW_SEED, draw_sentences, read_articles
 
     data = Path(args.data)
     if not (data / "allsides").is_dir() or not (data / "newssd-eng").is_dir():
         raise PresslensError(f"{data} does not hold the allsides/ and newssd-eng/ data sets.")
     if args.draw:
         articles = read_articles(data / "allsides")
-        for article_id, start, end in draw_sentences(articles, args.draw, seed=16):
+        for article_id, start, end in draw_sentences(articles, args.draw, seed=DRAW_SEED):
             print(f"{article_id}\t{start}\t{end}\t{' '.join(articles[article_id][start:end].split())}")
         return 0
     try:

@@ -60,12 +60,17 @@ class SlantVerdict:
 class SlantModel:
     """Scores sentences with the shipped static vectors and regression head."""
 
-    def __init__(self, tokenizer, vectors: np.ndarray, scale: np.ndarray, head: dict):
+    def __init__(self, tokenizer, vectors: np.ndarray, scale: np.ndarray, head: dict,
+                 offsets: np.ndarray | None = None):
         self.tokenizer = tokenizer
         # Dequantised once, and projected on the head: a piece's contribution to the logit is
-        # then one number, and a sentence is scored with a lookup and a mean.
+        # then one number, and a sentence is scored with a lookup and a mean. The encoder-taught
+        # correction of each piece (``presslens.train.imitate``), when the head has one, is
+        # added to that number.
         weights = np.asarray(head["weights"], dtype=np.float32)
         self.piece_logit = (vectors.astype(np.float32) * scale) @ weights
+        if offsets is not None:
+            self.piece_logit = self.piece_logit + offsets.astype(np.float32)
         self.feature_weights = np.asarray(head["feature_weights"], dtype=np.float64)
         self.bias = float(head["bias"])
         self.threshold = float(head["threshold"])
@@ -178,4 +183,13 @@ def load_model() -> SlantModel:
     folder = files(MODEL_PACKAGE)
     vectors, scale = read_table(folder)
     head = json.loads(folder.joinpath("head.json").read_text(encoding="utf-8"))
-    return SlantModel(read_tokenizer(folder), vectors, scale, head)
+    return SlantModel(read_tokenizer(folder), vectors, scale, head, read_offsets(folder, head))
+
+
+def read_offsets(folder, head: dict) -> np.ndarray | None:
+    """Return the encoder-taught correction of every piece's contribution, if the head has one."""
+    pieces = head.get("pieces")
+    if not pieces:
+        return None
+    with folder.joinpath(pieces["file"]).open("rb") as handle:
+        return np.load(handle)["offsets"]

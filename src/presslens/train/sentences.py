@@ -24,6 +24,7 @@ LABELS = "allsides-slant.tsv"
 # or an opening mark; enough to draw sentences to label, where a bad split is simply skipped.
 SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s+(?=[“\"‘(A-Z0-9])")
 MIN_WORDS, MAX_WORDS = 8, 60
+DRAW_SEED = 16  # the seed of the labelling draw (``presslens train slant --draw``)
 
 
 def split_sentences(text: str) -> Iterator[tuple[int, int]]:
