@@ -186,7 +186,7 @@ class ArticleWriting:
                 day = days.setdefault((cid, m.day), [set(), 0])
                 day[0].add(m.article_id)
                 day[1] += m.mentions
-            names += [(kind, key, name, cid) for kind, key, name in group.names]
+            names += [(kind, key, name, cid, last_word(key)) for kind, key, name in group.names]
             # a place's id only: a nationality geocoded at its country ("Americans") is not the country
             places = [m for m in group.members if m.geonames_id is not None and _kind(m.type) == "PLACE"]
             place = next((m for m in places if m.name == group.name), places[0] if places else None)
@@ -200,7 +200,8 @@ class ArticleWriting:
                       " (SELECT corpus_entity_id FROM entities WHERE corpus_entity_id IS NOT NULL)")
         self._executemany("UPDATE corpus_entities SET name = ?, type = ?, geonames_id = ?, lat = ?, lon = ?,"
                           " country_code = ?, articles = ?, mentions = ? WHERE id = ?", kept)
-        self._executemany(f"INSERT INTO corpus_entity_names VALUES ({_marks(4)}) ON CONFLICT DO NOTHING", names)
+        self._executemany("INSERT INTO corpus_entity_names (kind, key, name, corpus_entity_id, last_word)"
+                          f" VALUES ({_marks(5)}) ON CONFLICT DO NOTHING", names)
         self._executemany(f"INSERT INTO corpus_entity_days VALUES ({_marks(4)})",
                           [(cid, day, len(ids), mentions) for (cid, day), (ids, mentions) in days.items()])
         for statement in REFRESH_COPY_COUNTS:
