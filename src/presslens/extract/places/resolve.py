@@ -26,12 +26,12 @@ from presslens.errors import InputError
 from presslens.extract.places.demonyms import demonym_country
 from presslens.extract.places.gazetteer import (
     _POSSESSIVE,
-    Gazetteer,
     Place,
     _key,
     _km,
     gazetteer,
 )
+from presslens.extract.places.index import Gazetteer
 from presslens.extract.places.mentions import is_street_name
 from presslens.lexicons import load_list
 from presslens.record import Entity, Geo, Source

@@ -263,18 +263,17 @@ def _last_person_named(entities: list[Entity], pronoun: Token, gender: str | Non
     """Return the person of that gender last named before the pronoun, not counting names
     that only modify another noun ("the Doe case")."""
     doc = pronoun.doc
-    best: tuple[int, Entity] | None = None
-    for token in doc[:pronoun.i]:
-        entity = index.get(token.i)
+    # Read back from the pronoun, so a long text is not read from its start for each one.
+    for i in range(pronoun.i - 1, -1, -1):
+        entity = index.get(i)
         if entity is None or entity.type != "PERSON" or not agrees(entity, gender, doc):
             continue
-        head = token
+        head = doc[i]
         while head.dep_ in ("compound", "flat") and head.head.i in index and index[head.head.i] is entity:
             head = head.head
-        if head.dep_ == "compound":
-            continue
-        best = (token.i, entity)
-    return best[1] if best else None
+        if head.dep_ != "compound":
+            return entity
+    return None
 
 
 def _recent_subject(pronoun: Token, index: dict[int, Entity], gender: str | None) -> tuple[int, Entity] | None:
