@@ -34,7 +34,7 @@ PLACE_TYPES = {"GPE", "LOC", "FAC"}
 SURNAME_SHARE = 0.75
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredEntity:
     """One article's entity as the store holds it."""
 

@@ -7,6 +7,7 @@ savepoint, the merge of its entities into corpus entities, the duplicates and th
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from presslens.corpus.rows import ROW_COLUMNS, json_list, record_rows
@@ -154,12 +155,16 @@ class ArticleWriting:
         )
         return found
 
-    def entities_for_merging(self) -> list[dict]:
-        """Return every article entity with what merging compares: names, type, place id, mentions, day."""
-        return self._dicts(
+    def entities_for_merging(self) -> Iterator[dict]:
+        """Yield every article entity with what merging compares: names, type, place id, mentions,
+        day; one row at a time, since the corpus's entities are many more than its articles."""
+        cursor = self._execute(
             "SELECT e.article_id, e.entity_id, e.corpus_entity_id, e.name, e.type, e.aliases, e.mentions,"
             " e.geonames_id, e.lat, e.lon, e.country_code, COALESCE(a.published, '') AS day"
             " FROM entities e JOIN articles a ON a.id = e.article_id ORDER BY e.article_id, e.entity_id")
+        names = [column[0] for column in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row))
 
     def set_corpus_entities(self, groups) -> None:
         """Replace the corpus entities with these groups of article entities (see `merging`):
