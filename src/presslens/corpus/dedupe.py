@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from presslens.corpus.disjoint import DisjointSets
 from presslens.corpus.store import Store
 
 SHINGLE_WORDS = 5
@@ -57,13 +58,7 @@ def find_duplicates(store: Store, threshold: float = THRESHOLD) -> list[Cluster]
     order: list[tuple[bool, str, int]] = []  # undated last, then by date, then as stored
     signatures: list[np.ndarray] = []
     buckets: list[dict[bytes, int | list[int]]] = [{} for _ in range(BANDS)]
-    parent: list[int] = []
-
-    def root(key: int) -> int:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
+    sets = DisjointSets()
 
     def similarity(a: int, b: int) -> float:
         return float(np.count_nonzero(signatures[a] == signatures[b])) / NUM_PERM
@@ -78,7 +73,7 @@ def find_duplicates(store: Store, threshold: float = THRESHOLD) -> list[Cluster]
         ids.append(article_id)
         order.append((published is None, published or "", me))
         signatures.append(hashed.hashvalues.astype(np.uint32))  # MinHash values fit in 32 bits
-        parent.append(me)
+        sets.add()
         raw = signatures[me].tobytes()
         width = len(raw) // BANDS
         candidates: set[int] = set()
@@ -96,11 +91,11 @@ def find_duplicates(store: Store, threshold: float = THRESHOLD) -> list[Cluster]
         for other in candidates:
             # Sharing a band only proposes a pair; the estimated similarity decides.
             if similarity(me, other) >= threshold:
-                parent[root(me)] = root(other)
+                sets.union(me, other)
 
     groups: dict[int, list[int]] = {}
     for member in range(len(ids)):
-        groups.setdefault(root(member), []).append(member)
+        groups.setdefault(sets.root(member), []).append(member)
     clusters = []
     for members in groups.values():
         if len(members) < 2:

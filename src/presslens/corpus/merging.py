@@ -26,6 +26,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
+from presslens.corpus.disjoint import DisjointSets
 from presslens.corpus.writing import name_key, person_key
 
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
@@ -113,18 +114,8 @@ def group_entities(entities: list[StoredEntity]) -> list[CorpusGroup]:
     """Return the corpus entities the article entities make, in a fixed order (by canonical
     name, type and lowest member), the same whatever order ``entities`` is in."""
     entities = sorted(entities, key=lambda e: (e.article_id, e.entity_id))
-    parent = list(range(len(entities)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        a, b = root(a), root(b)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+    sets = DisjointSets(len(entities))
+    root, union = sets.root, sets.union
 
     first_with: dict[tuple, int] = {}
     for i, entity in enumerate(entities):
