@@ -205,3 +205,30 @@ def test_the_president_is_not_the_country_of_a_presidents_title(analyze):
             "The president added that the border would stay open.\n")
     quote = quote_with(analyze(text), "the border would stay open")
     assert speaker_name(quote) != "Republic of Orvale"
+
+
+def test_a_pronoun_after_an_unnamed_speaker_is_that_person_not_an_earlier_name(analyze):
+    text = ("Mayor Tom Reyes opened the new bus depot on Monday. ‘The plan is sound,’ he said.\n\n"
+            "The driver said he had waited for hours at the old stop. ‘Nobody came,’ he said.\n")
+    article = analyze(text)
+    assert speaker_name(quote_with(article, "The plan is sound")) == "Tom Reyes"
+    later = quote_with(article, "Nobody came")
+    assert later.speaker.text == "he"
+    assert later.speaker.entity_id is None  # the driver, whom the article never names
+
+
+def test_an_unnamed_speaker_of_another_gender_does_not_stand_between(analyze):
+    text = ("Mayor Tom Reyes opened the new bus depot on Monday.\n\n"
+            "A spokeswoman for the depot said the buses would run every ten minutes. "
+            "‘The timetable is ready,’ he said.\n")
+    article = analyze(text)
+    assert speaker_name(quote_with(article, "The timetable is ready")) == "Tom Reyes"
+
+
+def test_a_pronoun_reporting_on_a_name_met_for_the_first_time_is_left_unresolved(analyze):
+    text = ("Mayor Tom Reyes opened the new bus depot on Monday. ‘The plan is sound,’ he said.\n\n"
+            "Seddiqi worked for the transit agency for ten years, he told the paper.\n")
+    article = analyze(text)
+    quote = quote_with(article, "worked for the transit agency")
+    assert quote.speaker.text == "he"
+    assert quote.speaker.entity_id is None

@@ -26,7 +26,10 @@ from presslens.extract.quotes.marks import find_quote_marks
 from presslens.extract.quotes.speakers import (
     COUNTRY_CUE_CLASSES,
     PERSON_PRONOUNS,
+    PRONOUN_GENDER,
     Said,
+    is_person_noun,
+    noun_gender,
     resolve_speaker,
     source_tokens,
     speaker_name,
@@ -151,8 +154,11 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
                           name=None if group else speaker_name(tokens, source, entity),
                           start=speaker_start, end=speaker_end, text=written)
         confidence = CONFIDENCE[how]
-        person = entity.type == "PERSON" if entity else source.lower_ in PERSON_PRONOUNS
-        history.append(Said(source.idx, block, entity, person))
+        if entity is not None:
+            history.append(Said(source.idx, block, entity, entity.type == "PERSON"))
+        else:  # an unnamed person ("he", "the driver") stands between a pronoun and earlier names
+            person = source.lower_ in PERSON_PRONOUNS or is_person_noun(source)
+            history.append(Said(source.idx, block, None, person, PRONOUN_GENDER.get(source.lower_) or noun_gender(source)))
     if attribution.cue_class not in ("speech", "naming"):
         confidence = min(confidence, CONFIDENCE["not_speech"])
     if attribution.nearby:
