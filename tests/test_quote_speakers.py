@@ -232,3 +232,25 @@ def test_a_pronoun_reporting_on_a_name_met_for_the_first_time_is_left_unresolved
     quote = quote_with(article, "worked for the transit agency")
     assert quote.speaker.text == "he"
     assert quote.speaker.entity_id is None
+
+
+def test_a_he_is_not_given_to_a_woman_known_by_her_given_name(analyze):
+    text = ("Rep. Tom Rushwood spoke first. ‘It changed my life,’ Rushwood said.\n\n"
+            "‘We will pass it this year,’ Sen. Kamala Oduya said.\n\n"
+            "For Rushwood, the bill is personal. He said he remembers the day well.\n")
+    article = analyze(text)
+    assert speaker_name(quote_with(article, "We will pass it")) == "Kamala Oduya"
+    assert speaker_name(quote_with(article, "he remembers the day well")) != "Kamala Oduya"
+
+
+def test_names_the_entities_missed_still_count_as_people(nlp):
+    from presslens.extract.quotes.speakers import unrecognised_person
+
+    doc = nlp("Olumide Bakare, a professor at the college, called it a turning point.")
+    assert unrecognised_person(doc[1]) == (True, None)  # the apposition shows a person
+    doc = nlp("Maria Quintanar called it a turning point.")
+    assert unrecognised_person(doc[1]) == (True, "f")  # the given name shows one
+    doc = nlp("The driver said the road was closed.")
+    assert unrecognised_person(doc[1]) == (True, None)
+    doc = nlp("The report said the road was closed.")
+    assert unrecognised_person(doc[1]) == (False, None)

@@ -25,14 +25,11 @@ from presslens.extract.quotes.filters import not_a_quote
 from presslens.extract.quotes.marks import find_quote_marks
 from presslens.extract.quotes.speakers import (
     COUNTRY_CUE_CLASSES,
-    PERSON_PRONOUNS,
-    PRONOUN_GENDER,
     Said,
-    is_person_noun,
-    noun_gender,
     resolve_speaker,
     source_tokens,
     speaker_name,
+    unrecognised_person,
 )
 from presslens.ingest.document import Document
 from presslens.nlp import subtree, text_of
@@ -157,8 +154,7 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
         if entity is not None:
             history.append(Said(source.idx, block, entity, entity.type == "PERSON"))
         else:  # an unnamed person ("he", "the driver") stands between a pronoun and earlier names
-            person = source.lower_ in PERSON_PRONOUNS or is_person_noun(source)
-            history.append(Said(source.idx, block, None, person, PRONOUN_GENDER.get(source.lower_) or noun_gender(source)))
+            history.append(Said(source.idx, block, None, *unrecognised_person(source)))
     if attribution.cue_class not in ("speech", "naming"):
         confidence = min(confidence, CONFIDENCE["not_speech"])
     if attribution.nearby:

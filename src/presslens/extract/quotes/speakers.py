@@ -64,9 +64,22 @@ def is_person_noun(token: Token) -> bool:
             or word.endswith(PERSON_NOUN_ENDINGS))
 
 
-def noun_gender(token: Token) -> str | None:
-    """Return the gender a person noun shows ("spokeswoman": f), or None."""
-    return _gendered_words().get(token.lower_)
+def unrecognised_person(source: Token) -> tuple[bool, str | None]:
+    """Return whether a source that no entity stands for is a person, and the gender it
+    shows: a pronoun ("he"), a person noun ("the driver", "a spokeswoman") or a name the
+    entities missed that an apposition or a given name shows to be someone's ("Ada K. Rushby,
+    a professor at the college"; "Ada Rushby"). A pronoun after such a speaker is that
+    person, not someone named before."""
+    if source.lower_ in PERSON_PRONOUNS:
+        return True, PRONOUN_GENDER.get(source.lower_)
+    if is_person_noun(source):
+        return True, _gendered_words().get(source.lower_)
+    if source.pos_ == "PROPN":
+        first = next((t for t in subtree(source) if t.pos_ == "PROPN"), source)
+        gender = given_name_gender(first.text) if first.i < source.i else None
+        if gender is not None or any(c.dep_ == "appos" and is_person_noun(c) for c in source.children):
+            return True, gender
+    return False, None
 
 
 def source_tokens(source: Token, cue: Token | None = None, bounds: tuple[int, int] | None = None) -> list[Token]:
