@@ -108,3 +108,33 @@ def test_three_headings_in_a_row_are_a_list_of_links_but_sections_stay():
     assert [r.text for r in document.removed if r.kind == "related_links"] == [
         "Ferry fares to rise", "Lighthouse for sale", "Gull numbers fall"]
     assert "The vote" in document.text and "What traders say" in document.text
+
+
+def _plain(text: str):
+    return build_document(RawArticle(id="t", content=text))
+
+
+def test_name_cards_left_in_plain_text_are_cut_and_the_name_kept():
+    text = ("Harbour plan approved\n\n"
+            "Councillor Jo Marrick Joanna (Jo) Ellen MarrickPier vote delayed again Ferry fares to rise in May "
+            "Storm damage bill tops estimate MORE said on Tuesday that the north pier would be rebuilt.\n\n"
+            "Mayor Tom Revell Thomas Aldo Revell Harbour board names new chair Island boats keep berth MORE "
+            "(Ind.) backed the plan, as did Ada Penrose Ada Mae Penrose2021 budget passes Traders ask for help "
+            "MORE’s party.\n")
+    document = _plain(text)
+    assert "Councillor Jo Marrick said on Tuesday that the north pier would be rebuilt." in document.text
+    assert "Mayor Tom Revell (Ind.) backed the plan, as did Ada Penrose’s party." in document.text
+    assert "MORE" not in document.text and "Ferry fares" not in document.text
+    cards = [r.text for r in document.removed if r.kind == "hover_card"]
+    assert len(cards) == 3 and cards[0].startswith("Joanna (Jo) Ellen Marrick") and cards[0].endswith("MORE")
+    # the offsets of what is kept still point at the same characters of the input
+    start = document.text.index("said on Tuesday")
+    assert text[document.origin[start]:document.origin[start] + 15] == "said on Tuesday"
+
+
+def test_ordinary_capitals_and_read_more_links_are_not_cards():
+    text = ("Pier vote\n\nThe board met Jo Marrick and Jo Penrose on Tuesday. READ MORE: Ferry fares to rise\n\n"
+            "Marrick said Marrick Holdings would bid. The port said MORE ships would come.\n")
+    document = _plain(text)
+    assert "Marrick said Marrick Holdings would bid." in document.text
+    assert not [r for r in document.removed if r.kind == "hover_card"]

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from functools import cache
 
+from presslens.ingest.cards import name_cards
 from presslens.ingest.document import Document, RawArticle, RawBlock
 from presslens.lexicons import load_list
 from presslens.record import Block, Removal
@@ -94,8 +95,10 @@ def assemble(
     repeated captions and a block repeated right after itself are dropped.
     """
     cleaned: list[tuple[str, list[int], str | None]] = []
+    removed: list[Removal] = []
     for raw_block in raw_blocks:
         text, origin = normalise_whitespace(raw_block.text, raw_block.origin)
+        text, origin = _without_name_cards(text, origin, removed)
         kind = raw_block.kind
         marker = BULLET.match(text)
         if marker and kind in (None, "paragraph") and len(text) > marker.end():
@@ -109,7 +112,6 @@ def assemble(
         counts[key] = counts.get(key, 0) + 1
 
     pieces: list[tuple[str, list[int], str, int | None]] = []
-    removed: list[Removal] = []
     first_kind: dict[str, str] = {}
     title_key = fold(title) if title else None
     previous_key = None
@@ -172,6 +174,23 @@ def assemble(
 
 
 HEADING_RUN = 3
+
+
+def _without_name_cards(text: str, origin: list[int], removed: list[Removal]) -> tuple[str, list[int]]:
+    """Return a block's text and offset map without the name cards left in it ("Jo Doe Joanna
+    DoeHeadline… MORE says" is "Jo Doe says"), each listed as removed."""
+    cards = name_cards(text)
+    if not cards:
+        return text, origin
+    kept_text, kept_origin, done = [], [], 0
+    for start, end in cards:
+        removed.append(Removal(kind="hover_card", text=text[start:end].strip()))
+        kept_text.append(text[done:start])
+        kept_origin.extend(origin[done:start])
+        done = end
+    kept_text.append(text[done:])
+    kept_origin.extend(origin[done:])
+    return "".join(kept_text), kept_origin
 
 
 def _without_heading_runs(pieces: list, removed: list[Removal]) -> list:
