@@ -346,3 +346,19 @@ def test_that_clause_the_parser_reads_as_a_relative_clause_of_the_addressee(anal
                       "understood the risk better than farmers.\n")
     quote = quote_with(article, "few people understood the risk")
     assert quote.speaker.text == "she"
+
+
+def test_name_after_a_quotation_handed_over_is_the_speaker_not_the_quoted_subject(analyze):
+    article = analyze("“The council is in panic mode. Full panic mode,” said Ada Byrne, a harbour official "
+                      "in the northern port.\n")
+    quote = quote_with(article, "Full panic mode")
+    assert quote.speaker.text.startswith("Ada Byrne")
+
+
+def test_cue_ending_its_paragraph_with_a_colon_introduces_the_next_one(analyze):
+    article = analyze("The mayor spoke for an hour.\n\nByrne added:\n\n"
+                      "We cannot keep waiting for the council to act. The roads are broken and the money is gone.\n\n"
+                      "The vote is next week.\n")
+    quote = quote_with(article, "We cannot keep waiting for the council to act")
+    assert quote.speaker.text == "Byrne"
+    assert "The vote is next week" not in quote.content.text

@@ -76,3 +76,10 @@ def test_label_naming_no_one_is_a_section_heading(analyze):
 def test_lets_say_is_the_writer_supposing(analyze):
     article = analyze("Let's say you think a degree will cost $160,000 in 18 years.\n")
     assert not any(q.speaker and q.speaker.text in ("'s", "’s") for q in article.quotes)
+
+
+def test_a_question_put_to_the_reader_reports_nobody(analyze):
+    article = analyze("If the mayor were a farmer, would you still vote for him? Do you know where the harbour money went?\n\n"
+                      "“Do you know where the money went?” she asked.\n")
+    assert all(q.speaker is not None and q.speaker.text == "she" for q in article.quotes)
+    assert quote_with(article, "Do you know where the money went?").speaker.text == "she"

@@ -113,12 +113,40 @@ def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> lis
             attribution = _label_attribution(token, paragraph(token.i))
         if attribution is None and token.i + 1 < len(doc) and doc[token.i + 1].text in SENTENCE_END:
             attribution = _tag_attribution(token, paragraph(token.i))
+        if attribution is None and kind in INTERRUPTING_CLASSES:
+            introduced = _introduced_paragraph(token, kind, quoted, paragraph)
+            if introduced is not None:
+                found.append(introduced)
+                continue
         if attribution is not None and _within_paragraph(attribution, paragraph(token.i)):
             if attribution.source is None and token.tag_ in ("VBG", "VBN") and found \
                     and found[-1].source is not None and paragraph(found[-1].cue[0].i) == paragraph(token.i):
                 attribution.source = found[-1].source  # "..., he said, claiming that ..."
             found.append(attribution)
     return _settle_nesting(found)
+
+
+def _introduced_paragraph(verb: Token, kind: str, quoted: list[tuple[int, int]], paragraph) -> Attribution | None:
+    """Return the attribution of a cue that ends its paragraph with a colon and hands over to
+    the next paragraph, printed without quotation marks as a block quote ("Smith added:" and
+    then her words), or None. A quoted next paragraph is left to the quotation rules."""
+    doc = verb.doc
+    start, end = paragraph(verb.i)
+    rest = [t for t in doc[verb.i + 1:end] if not t.is_space]
+    if len(rest) != 1 or rest[0].text != ":" or end >= len(doc):
+        return None
+    subject = grammatical_subject(verb)
+    if subject is None or not start <= subject.i < verb.i:
+        return None
+    first, last = paragraph(end)
+    while first < last and doc[first].is_space:
+        first += 1
+    if first >= last or is_mark(doc[first]) or _inside(first, quoted):
+        return None
+    content = trimmed_range(doc, first, last)
+    if content is None or sum(1 for t in doc[content[0]:content[1]] if not t.is_punct) < MIN_UNATTRIBUTED_WORDS:
+        return None
+    return Attribution([verb], verb.lemma_.lower(), kind, subject, content)
 
 
 def _tag_attribution(token: Token, bounds: tuple[int, int]) -> Attribution | None:
@@ -441,7 +469,7 @@ def _contact_relative(verb: Token, before: Token) -> bool:
     """Return True when the noun before a finite cue is the subject of a relative clause
     without "that" that the parser made the object of the clause before ("the sum experts
     say it costs")."""
-    return before.i == verb.i - 1 and before.tag_ in ("NNS", "NNP", "NNPS") and verb.tag_ in ("VBP", "VBZ", "VBD") \
+    return before.i == verb.i - 1 and before.tag_ in ("NN", "NNS", "NNP", "NNPS") and verb.tag_ in ("VBP", "VBZ", "VBD") \
         and before.dep_ in CONTACT_RELATIVE_DEPS and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
@@ -625,8 +653,8 @@ def grammatical_subject(verb: Token) -> Token | None:
             # tag (", said Jo Doe")
             before = [c for c in subjects if c.i < current.i]
             after = [c for c in subjects if c.i > current.i]
-            if after and current.i > 0 and current.doc[current.i - 1].text == ",":
-                return after[0]
+            if after and current.i > 0 and (current.doc[current.i - 1].text == "," or hands_over_to(current)):
+                return after[0]  # ", said Jo Doe", "‘…,’ said Jo Doe": the name after is the speaker
             return (before or subjects)[-1]
         if current.dep_ in ("conj", "advcl", "xcomp", "acomp") and current.head != current:
             current = current.head  # "... and said", "..., vowing", "wants to say", "is quick to point out"

@@ -7,7 +7,8 @@ returns True when the attribution is not somebody's words:
   body attributes words to the same speaker; a fact box's field ("TARGET: ...") is a heading;
 - an editorial label ("Editor's note: ...", "Correction: ...") is the outlet's own voice, and
   a label that names no one ("Refugees: ...", "Another challenge: ...") is a section heading;
-- a dummy subject ("It seems unfair to ...") or the "us" of "let's say" reports nobody;
+- a dummy subject ("It seems unfair to ...") or the "us" of "let's say" reports nobody, nor
+  does a question the writer puts to the reader ("Would you still vote for her?");
 - a verb that is not speech in context: "avoided criticism of teachers" reports what was not
   said; "spoke before lawmakers" with no reported words names an audience, not content.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 from functools import cache
 
 from presslens.extract.entities import is_title_word
-from presslens.extract.quotes.clauses import Attribution
+from presslens.extract.quotes.clauses import Attribution, is_mark
 from presslens.ingest.document import Document
 from presslens.lexicons import load_list
 
@@ -33,7 +34,8 @@ def not_a_quote(attribution: Attribution, attributions: list[Attribution], docum
     """Return True when the attribution is a headline label, a dummy subject or a verb that
     reports no words."""
     return _headline_label(attribution, attributions, document, blocks) or _field_label(attribution, attributions) \
-        or _heading_label(attribution, attributions) or _dummy_subject(attribution) or _no_words_reported(attribution)
+        or _heading_label(attribution, attributions) or _dummy_subject(attribution) or _question_to_reader(attribution) \
+        or _no_words_reported(attribution)
 
 
 # Entity types of a label that names someone ("Clinton camp:", "Nato:", "Ukrainians:").
@@ -131,6 +133,17 @@ def _dummy_subject(attribution: Attribution) -> bool:
     return source.dep_ == "expl" or attribution.lemma in DUMMY_VERBS or source.head.lemma_ in DUMMY_VERBS \
         or source.head.lemma_ == "be" or bool(attribution.cue) and source.head != attribution.cue[0] \
         and source.head.pos_ in ("VERB", "AUX") and attribution.cue[0].dep_ in ("xcomp", "ccomp", "acomp")
+
+
+def _question_to_reader(attribution: Attribution) -> bool:
+    """Return True for a cue in a question whose subject is "you", "I" or "we" ("Do you know
+    where the returns are?", "Would I rather pay?"): the writer asks, and nobody is reported."""
+    source = attribution.source
+    if source is None or source.lower_ not in ("you", "i", "we") or not attribution.cue or attribution.quotes:
+        return False
+    sentence = attribution.cue[0].sent
+    last = next((t for t in reversed(sentence) if not t.is_space and not is_mark(t)), None)
+    return last is not None and last.text == "?" and source.sent == sentence
 
 
 def _no_words_reported(attribution: Attribution) -> bool:
