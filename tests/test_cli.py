@@ -134,6 +134,26 @@ def test_unknown_model_is_one_sentence(article_file):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ingest_with_an_unknown_model_is_one_sentence_before_any_work(article_file, tmp_path, workers):
+    db = tmp_path / "corpus.db"
+    result = subprocess.run([sys.executable, "-m", "presslens.cli", "ingest", str(article_file), "--db", str(db),
+                             "--workers", workers, "--model", "no_such_pipeline"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "no_such_pipeline" in result.stderr and "not installed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not db.exists()  # nothing was started
+
+
+def test_the_model_check_of_a_process_that_does_not_parse_leaves_the_model_unloaded():
+    code = ("import sys; from presslens.nlp import require_model, model_name; "
+            "assert require_model() == model_name(); assert 'spacy.language' in sys.modules; "
+            "loaded = [m for m in sys.modules if m.startswith('en_core_web')]; print(loaded)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_a_failing_extractor_costs_only_its_own_article(tmp_path, monkeypatch, capsys, nlp):
     import presslens.pipeline as pipeline
 

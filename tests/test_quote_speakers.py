@@ -205,3 +205,52 @@ def test_the_president_is_not_the_country_of_a_presidents_title(analyze):
             "The president added that the border would stay open.\n")
     quote = quote_with(analyze(text), "the border would stay open")
     assert speaker_name(quote) != "Republic of Orvale"
+
+
+def test_a_pronoun_after_an_unnamed_speaker_is_that_person_not_an_earlier_name(analyze):
+    text = ("Mayor Tom Reyes opened the new bus depot on Monday. ‘The plan is sound,’ he said.\n\n"
+            "The driver said he had waited for hours at the old stop. ‘Nobody came,’ he said.\n")
+    article = analyze(text)
+    assert speaker_name(quote_with(article, "The plan is sound")) == "Tom Reyes"
+    later = quote_with(article, "Nobody came")
+    assert later.speaker.text == "he"
+    assert later.speaker.entity_id is None  # the driver, whom the article never names
+
+
+def test_an_unnamed_speaker_of_another_gender_does_not_stand_between(analyze):
+    text = ("Mayor Tom Reyes opened the new bus depot on Monday.\n\n"
+            "A spokeswoman for the depot said the buses would run every ten minutes. "
+            "‘The timetable is ready,’ he said.\n")
+    article = analyze(text)
+    assert speaker_name(quote_with(article, "The timetable is ready")) == "Tom Reyes"
+
+
+def test_a_pronoun_reporting_on_a_name_met_for_the_first_time_is_left_unresolved(analyze):
+    text = ("Mayor Tom Reyes opened the new bus depot on Monday. ‘The plan is sound,’ he said.\n\n"
+            "Seddiqi worked for the transit agency for ten years, he told the paper.\n")
+    article = analyze(text)
+    quote = quote_with(article, "worked for the transit agency")
+    assert quote.speaker.text == "he"
+    assert quote.speaker.entity_id is None
+
+
+def test_a_he_is_not_given_to_a_woman_known_by_her_given_name(analyze):
+    text = ("Rep. Tom Rushwood spoke first. ‘It changed my life,’ Rushwood said.\n\n"
+            "‘We will pass it this year,’ Sen. Kamala Oduya said.\n\n"
+            "For Rushwood, the bill is personal. He said he remembers the day well.\n")
+    article = analyze(text)
+    assert speaker_name(quote_with(article, "We will pass it")) == "Kamala Oduya"
+    assert speaker_name(quote_with(article, "he remembers the day well")) != "Kamala Oduya"
+
+
+def test_names_the_entities_missed_still_count_as_people(nlp):
+    from presslens.extract.quotes.speakers import unrecognised_person
+
+    doc = nlp("Olumide Bakare, a professor at the college, called it a turning point.")
+    assert unrecognised_person(doc[1]) == (True, None)  # the apposition shows a person
+    doc = nlp("Maria Quintanar called it a turning point.")
+    assert unrecognised_person(doc[1]) == (True, "f")  # the given name shows one
+    doc = nlp("The driver said the road was closed.")
+    assert unrecognised_person(doc[1]) == (True, None)
+    doc = nlp("The report said the road was closed.")
+    assert unrecognised_person(doc[1]) == (False, None)

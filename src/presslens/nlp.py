@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from functools import cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -32,6 +33,26 @@ def model_name(requested: str | None = None) -> str:
     )
 
 
+def require_model(name: str | None = None) -> str:
+    """Return the resolved name of the spaCy pipeline, having checked that it is installed
+    (a package or a folder) without loading it: for a process that hands the parse to others."""
+    resolved = model_name(name)
+    try:
+        found = Path(resolved).is_dir() or importlib.util.find_spec(resolved) is not None
+    except (ImportError, ValueError):  # a dotted name whose parent is missing, an empty name
+        found = False
+    if not found:
+        raise _not_installed(resolved)
+    return resolved
+
+
+def _not_installed(resolved: str) -> ModelNotFoundError:
+    return ModelNotFoundError(
+        f"The spaCy pipeline '{resolved}' is not installed; install it (for the default "
+        f"model: `{INSTALL_HINT}`) or choose another with --model."
+    )
+
+
 def load_pipeline(name: str | None = None):
     """Return the loaded spaCy pipeline (loaded once per process and resolved name)."""
     return _load(model_name(name))
@@ -44,10 +65,7 @@ def _load(resolved: str):
     try:
         nlp = spacy.load(resolved)
     except OSError:
-        raise ModelNotFoundError(
-            f"The spaCy pipeline '{resolved}' is not installed; install it (for the default "
-            f"model: `{INSTALL_HINT}`) or choose another with --model."
-        ) from None
+        raise _not_installed(resolved) from None
     _split_misused_quote_possessive(nlp)
     _split_glued_quotation_marks(nlp)
     if "parser" in nlp.pipe_names and BLOCK_BREAKS not in nlp.pipe_names:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import re
@@ -203,30 +204,27 @@ def analyze_stream(
 def _analyze_here(
     items: Iterable[RawArticle | InputError], model: str | None, batch_size: int
 ) -> Iterator[Article | InputError]:
-    pending: list[Document] = []
-    held = 0
-    for item in items:
-        error = item if isinstance(item, InputError) else None
-        if error is None:
-            try:
-                document = build_document(item)
-            except InputError as failure:
-                failure.where = failure.where or _where(item)
-                error = failure
-            else:
-                if not document.text.strip():
-                    error = InputError("has no article text after cleaning", _where(item))
-        if error is not None:
-            yield from _flush(pending, model, batch_size)
-            pending, held = [], 0
-            yield error
-            continue
-        pending.append(document)
-        held += len(document.text)
-        if len(pending) >= batch_size or held >= BATCH_CHARS:
-            yield from _flush(pending, model, batch_size)
-            pending, held = [], 0
-    yield from _flush(pending, model, batch_size)
+    # Runs of good documents stream into the parse (which batches them); a bad item between
+    # two runs is reported in its place, so results keep the input's order.
+    prepared = (_document_or_error(item) for item in items)
+    for failed, run in itertools.groupby(prepared, key=lambda item: isinstance(item, InputError)):
+        if failed:
+            yield from run
+        else:
+            yield from _analyzed(run, model, batch_size)
+
+
+def _document_or_error(item: RawArticle | InputError) -> Document | InputError:
+    if isinstance(item, InputError):
+        return item
+    try:
+        document = build_document(item)
+    except InputError as failure:
+        failure.where = failure.where or _where(item)
+        return failure
+    if not document.text.strip():
+        return InputError("has no article text after cleaning", _where(item))
+    return document
 
 
 # A worker pool is replaced by a fresh one after it has been given this many articles: a
@@ -339,7 +337,7 @@ def _where(item: RawArticle) -> str:
     return item.source.path or item.source.url or item.id
 
 
-def _flush(documents: list[Document], model: str | None, batch_size: int) -> Iterator[Article | InputError]:
+def _analyzed(documents: Iterable[Document], model: str | None, batch_size: int) -> Iterator[Article | InputError]:
     failures: list[InputError] = []
 
     def report(document: Document, error: Exception) -> None:

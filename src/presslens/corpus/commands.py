@@ -222,11 +222,13 @@ def run_ingest(args: argparse.Namespace) -> int:
     from presslens.corpus.ingest import count_items, ingest
     from presslens.corpus.merging import merge_corpus_entities
     from presslens.corpus.stories import build_stories
-    from presslens.nlp import load_pipeline
+    from presslens.nlp import load_pipeline, require_model
     from presslens.progress import progress_bar
 
     given = given_metadata(args, args.sources)
-    load_pipeline(args.model)  # a missing model is one sentence before any work starts
+    # A missing model is one sentence before any work starts; with workers, this process
+    # never parses, so it only checks that the model is there.
+    (load_pipeline if args.workers <= 1 else require_model)(args.model)
     # Counting reads the sources once without parsing: cheap next to the parse, and what
     # gives the bar its time left. Standard input can only be read once.
     # Web addresses would be fetched twice.

@@ -48,7 +48,7 @@ def run_spark_ingest(args: argparse.Namespace) -> int:
     from pyspark.errors import PySparkException
     from pyspark.sql import SparkSession
 
-    from presslens.nlp import load_pipeline, model_name
+    from presslens.nlp import require_model
     from presslens.scale.spark import (
         JAVA_MISSING,
         java_program,
@@ -62,8 +62,7 @@ def run_spark_ingest(args: argparse.Namespace) -> int:
     ours = SparkSession.getActiveSession() is None
     if ours and java_program() is None:
         raise PresslensError(JAVA_MISSING)  # before the model loads: both are one sentence, this one quick
-    model = model_name(args.model)
-    load_pipeline(model)  # a missing model is one sentence here, not a failed task on every worker
+    model = require_model(args.model)  # a missing model is one sentence here, not a failed task on every worker
     if ours and args.master.startswith("local") and "://" not in args.output:
         _check_writable(Path(args.output))  # now, not after the whole corpus has been analysed
     started = time.perf_counter()

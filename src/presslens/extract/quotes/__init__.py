@@ -25,11 +25,11 @@ from presslens.extract.quotes.filters import not_a_quote
 from presslens.extract.quotes.marks import find_quote_marks
 from presslens.extract.quotes.speakers import (
     COUNTRY_CUE_CLASSES,
-    PERSON_PRONOUNS,
     Said,
     resolve_speaker,
     source_tokens,
     speaker_name,
+    unrecognised_person,
 )
 from presslens.ingest.document import Document
 from presslens.nlp import subtree, text_of
@@ -151,8 +151,10 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
                           name=None if group else speaker_name(tokens, source, entity),
                           start=speaker_start, end=speaker_end, text=written)
         confidence = CONFIDENCE[how]
-        person = entity.type == "PERSON" if entity else source.lower_ in PERSON_PRONOUNS
-        history.append(Said(source.idx, block, entity, person))
+        if entity is not None:
+            history.append(Said(source.idx, block, entity, entity.type == "PERSON"))
+        else:  # an unnamed person ("he", "the driver") stands between a pronoun and earlier names
+            history.append(Said(source.idx, block, None, *unrecognised_person(source)))
     if attribution.cue_class not in ("speech", "naming"):
         confidence = min(confidence, CONFIDENCE["not_speech"])
     if attribution.nearby:

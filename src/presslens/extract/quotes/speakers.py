@@ -42,6 +42,7 @@ COUNTRY_CUE_CLASSES = frozenset({"speech", "naming"})
 DESCRIBING_POS = {"PROPN", "ADJ"}
 QUOTE_CHARACTERS = set("\"'“”‘’«»„‚")
 PRONOUN_REACH = 3  # paragraphs back in which a pronoun's antecedent is looked for
+PERSON_NOUN_ENDINGS = ("man", "woman", "person", "ist", "ian")
 
 
 @dataclass
@@ -50,6 +51,35 @@ class Said:
     block: int
     entity: Entity | None
     person: bool
+    gender: str | None = None  # of an unresolved person speaker, from its pronoun or noun
+
+
+def is_person_noun(token: Token) -> bool:
+    """Return True for a singular common noun that names a person ("the driver", "a
+    spokeswoman", "the senator"): a speaker written so is someone, though unnamed."""
+    if token.pos_ != "NOUN" or token.tag_ != "NN":
+        return False
+    word = token.lower_
+    return (word in _person_nouns() or is_title_word(word) or word in _gendered_words()
+            or word.endswith(PERSON_NOUN_ENDINGS))
+
+
+def unrecognised_person(source: Token) -> tuple[bool, str | None]:
+    """Return whether a source that no entity stands for is a person, and the gender it
+    shows: a pronoun ("he"), a person noun ("the driver", "a spokeswoman") or a name the
+    entities missed that an apposition or a given name shows to be someone's ("Ada K. Rushby,
+    a professor at the college"; "Ada Rushby"). A pronoun after such a speaker is that
+    person, not someone named before."""
+    if source.lower_ in PERSON_PRONOUNS:
+        return True, PRONOUN_GENDER.get(source.lower_)
+    if is_person_noun(source):
+        return True, _gendered_words().get(source.lower_)
+    if source.pos_ == "PROPN":
+        first = next((t for t in subtree(source) if t.pos_ == "PROPN"), source)
+        gender = given_name_gender(first.text) if first.i < source.i else None
+        if gender is not None or any(c.dep_ == "appos" and is_person_noun(c) for c in source.children):
+            return True, gender
+    return False, None
 
 
 def source_tokens(source: Token, cue: Token | None = None, bounds: tuple[int, int] | None = None) -> list[Token]:
@@ -104,6 +134,8 @@ def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Enti
     if lowered in FIRST_PERSON:
         return None, "unresolved"
     if lowered in PERSON_PRONOUNS:
+        if _reports_an_unrecognised_name(source, index):
+            return None, "unresolved"
         return _person_antecedent(source, index, entities, history, block, PRONOUN_GENDER[lowered]), "resolved"
     if lowered in GROUP_PRONOUNS:
         return _group_antecedent(history, source.idx, block), "resolved"
@@ -211,6 +243,11 @@ def _demonym_words() -> frozenset[str]:
 
 
 @cache
+def _person_nouns() -> frozenset[str]:
+    return frozenset(load_list("person-nouns.txt"))
+
+
+@cache
 def _voice_nouns() -> frozenset[str]:
     return frozenset(load_list("voice-nouns.txt"))
 
@@ -246,16 +283,42 @@ def _person_antecedent(pronoun: Token, index: dict[int, Entity], entities: list[
 
 
 def _previous_speaker(history: list[Said], position: int, block: int, gender: str | None, doc) -> Said | None:
-    """Return the last resolved person speaker before ``position`` within reach who agrees in
-    gender."""
+    """Return the last person speaker before ``position`` within reach who agrees in gender.
+    An unnamed one ("the driver said") is returned too, with no entity: a pronoun after it is
+    that person, not someone named before."""
     for said in reversed(history):
         if said.position >= position:
             continue
         if block - said.block > PRONOUN_REACH:
             break
-        if said.person and said.entity is not None and agrees(said.entity, gender, doc):
+        if not said.person:
+            continue
+        if said.entity is None:
+            if gender is None or said.gender in (None, gender):
+                return said
+        elif agrees(said.entity, gender, doc):
             return said
     return None
+
+
+def _reports_an_unrecognised_name(pronoun: Token, index: dict[int, Entity]) -> bool:
+    """Return True when a pronoun speaker reports a clause about a name the article has not
+    recognised as a person, met there for the first time ("Seddiqi worked for the agency, he
+    told the paper"): the pronoun is most likely that person, whom no entity stands for."""
+    if pronoun.dep_ != "nsubj":
+        return False
+    for clause in pronoun.head.children:
+        if clause.dep_ != "ccomp" or clause.i > pronoun.i:
+            continue
+        subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None or subject.pos_ != "PROPN":
+            return False
+        entity = index.get(subject.i)
+        if entity is None:
+            return True
+        first = min((m.start for m in entity.mentions), default=subject.idx)
+        return entity.type != "PERSON" and first >= subject.idx
+    return False
 
 
 def _last_person_named(entities: list[Entity], pronoun: Token, gender: str | None,
