@@ -298,3 +298,67 @@ def test_naming_passive_with_its_agent_hung_on_the_label(analyze):
     article = analyze("Ortiz has been called a liar by several councillors.\n")
     quote = quote_with(article, "a liar")
     assert quote.speaker.text == "several councillors" and "councillors" not in quote.content.text
+
+
+def test_verb_the_tagger_reads_as_a_plural_noun_keeps_its_subject():
+    from presslens.extract.quotes.clauses import find_attributions
+
+    doc = parsed("""
+        But       CCONJ CC  cc     2  but
+        Halloran  PROPN NNP nsubj  2  Halloran
+        claims    NOUN  NNS ROOT   2  claim
+        that      SCONJ IN  mark   6  that
+        the       DET   DT  det    5  the
+        audit     NOUN  NN  nsubj  6  audit
+        failed    VERB  VBD ccomp  2  fail
+        .         PUNCT .   punct  2  .
+    """)
+    [found] = find_attributions(doc, [], lambda i: (0, len(doc)))
+    assert found.source.text == "Halloran"
+    assert doc[found.content[0]:found.content[1]].text == "that the audit failed"
+
+
+def test_source_of_a_relative_clause_without_that_is_the_noun_before_the_cue(analyze):
+    article = analyze("That is a small share of the minimum $20 million analysts say it costs to run a campaign.\n")
+    quote = quote_with(article, "it costs to run a campaign")
+    assert quote.speaker.text == "analysts"
+
+
+def test_participle_after_a_preposition_takes_a_passive_subject(analyze):
+    article = analyze("After saying her knee was badly swollen, she was taken to a hospital.\n")
+    assert quote_with(article, "her knee was badly swollen").speaker.text == "she"
+
+
+def test_cue_noun_takes_the_one_it_comes_from_and_a_clause_hung_on_the_verb(analyze):
+    article = analyze("The vote took place despite repeated warnings from his lawyer that the hearing was pointless.\n")
+    quote = quote_with(article, "the hearing was pointless")
+    assert quote.speaker.text == "his lawyer"
+
+
+def test_reported_clause_the_parser_reads_as_an_adverbial_clause(analyze):
+    article = analyze("Byrne said after the meeting he would not accept the offer.\n")
+    quote = quote_with(article, "he would not accept the offer")
+    assert quote.content.text == "he would not accept the offer" and quote.speaker.text == "Byrne"
+
+
+def test_that_clause_the_parser_reads_as_a_relative_clause_of_the_addressee(analyze):
+    article = analyze("In Dublin last week, she told a meeting of island leaders that few people "
+                      "understood the risk better than farmers.\n")
+    quote = quote_with(article, "few people understood the risk")
+    assert quote.speaker.text == "she"
+
+
+def test_name_after_a_quotation_handed_over_is_the_speaker_not_the_quoted_subject(analyze):
+    article = analyze("“The council is in panic mode. Full panic mode,” said Ada Byrne, a harbour official "
+                      "in the northern port.\n")
+    quote = quote_with(article, "Full panic mode")
+    assert quote.speaker.text.startswith("Ada Byrne")
+
+
+def test_cue_ending_its_paragraph_with_a_colon_introduces_the_next_one(analyze):
+    article = analyze("The mayor spoke for an hour.\n\nByrne added:\n\n"
+                      "We cannot keep waiting for the council to act. The roads are broken and the money is gone.\n\n"
+                      "The vote is next week.\n")
+    quote = quote_with(article, "We cannot keep waiting for the council to act")
+    assert quote.speaker.text == "Byrne"
+    assert "The vote is next week" not in quote.content.text

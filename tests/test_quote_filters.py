@@ -1,4 +1,5 @@
-"""Not-a-quote filters: headline labels, dummy subjects and verbs that report no words.
+"""Not-a-quote filters: headline labels, editorial notes and section headings, dummy subjects
+and verbs that report no words.
 
 People and places in the texts are invented.
 """
@@ -54,3 +55,31 @@ def test_fields_of_a_fact_box_named_once_each_are_no_speakers(analyze):
             "UPDATE: The road to the harbour was reopened on Tuesday afternoon by the county.\n\n"
             "WARNING: Drivers should avoid the coastal road until the county clears the debris.\n")
     assert not [q for q in analyze(text).quotes if q.cue and q.cue.text == ":"]
+
+
+def test_editors_note_and_correction_are_the_outlets_voice(analyze):
+    text = ("Harbour levy passes.\n\n"
+            "Mayor Pia Drell said on Monday that the levy would pay for the new sea wall.\n\n"
+            "Editor’s note: The mayor regularly misleads the public about the state of the harbour.\n\n"
+            "Correction: An earlier version of this article gave the wrong date for the harbour vote.\n")
+    article = analyze(text)
+    assert not [q for q in article.quotes if q.cue and q.cue.text == ":"]
+    assert quote_with(article, "the levy would pay for the new sea wall").speaker.text == "Mayor Pia Drell"
+
+
+def test_label_naming_no_one_is_a_section_heading(analyze):
+    text = ("Success on Harbour Issue: The council focused on the harbour as its signature project.\n\n"
+            "Another challenge: Most towns have passed the deadline to change the names on their ballots.\n")
+    assert not [q for q in analyze(text).quotes if q.cue and q.cue.text == ":"]
+
+
+def test_lets_say_is_the_writer_supposing(analyze):
+    article = analyze("Let's say you think a degree will cost $160,000 in 18 years.\n")
+    assert not any(q.speaker and q.speaker.text in ("'s", "’s") for q in article.quotes)
+
+
+def test_a_question_put_to_the_reader_reports_nobody(analyze):
+    article = analyze("If the mayor were a farmer, would you still vote for him? Do you know where the harbour money went?\n\n"
+                      "“Do you know where the money went?” she asked.\n")
+    assert all(q.speaker is not None and q.speaker.text == "she" for q in article.quotes)
+    assert quote_with(article, "Do you know where the money went?").speaker.text == "she"

@@ -48,6 +48,9 @@ NOUN_CUE_PREPOSITIONS = {"of", "about", "on", "for", "against", "at", "to", "tow
 INTERRUPTING_CLASSES = {"speech", "cognition", "evidential"}
 SENTENCE_END = {".", "!", "?", ";"}
 MIN_UNATTRIBUTED_WORDS = 4
+# Where the parser leaves the subject of a relative clause without "that" ("the sum experts say
+# it costs"): as the object of the clause before.
+CONTACT_RELATIVE_DEPS = ("pobj", "dobj", "attr", "npadvmod")
 MAX_LABEL_TOKENS = 5  # "Senator Jane Doe: ..." names the speaker in a few words
 # Parts of speech of a speaker written as a bare noun phrase ("the 43-year-old", "Ramos, 58").
 NAME_POS = {"DET", "NUM", "PROPN", "NOUN", "ADJ"}
@@ -110,12 +113,40 @@ def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> lis
             attribution = _label_attribution(token, paragraph(token.i))
         if attribution is None and token.i + 1 < len(doc) and doc[token.i + 1].text in SENTENCE_END:
             attribution = _tag_attribution(token, paragraph(token.i))
+        if attribution is None and kind in INTERRUPTING_CLASSES:
+            introduced = _introduced_paragraph(token, kind, quoted, paragraph)
+            if introduced is not None:
+                found.append(introduced)
+                continue
         if attribution is not None and _within_paragraph(attribution, paragraph(token.i)):
             if attribution.source is None and token.tag_ in ("VBG", "VBN") and found \
                     and found[-1].source is not None and paragraph(found[-1].cue[0].i) == paragraph(token.i):
                 attribution.source = found[-1].source  # "..., he said, claiming that ..."
             found.append(attribution)
     return _settle_nesting(found)
+
+
+def _introduced_paragraph(verb: Token, kind: str, quoted: list[tuple[int, int]], paragraph) -> Attribution | None:
+    """Return the attribution of a cue that ends its paragraph with a colon and hands over to
+    the next paragraph, printed without quotation marks as a block quote ("Smith added:" and
+    then her words), or None. A quoted next paragraph is left to the quotation rules."""
+    doc = verb.doc
+    start, end = paragraph(verb.i)
+    rest = [t for t in doc[verb.i + 1:end] if not t.is_space]
+    if len(rest) != 1 or rest[0].text != ":" or end >= len(doc):
+        return None
+    subject = grammatical_subject(verb)
+    if subject is None or not start <= subject.i < verb.i:
+        return None
+    first, last = paragraph(end)
+    while first < last and doc[first].is_space:
+        first += 1
+    if first >= last or is_mark(doc[first]) or _inside(first, quoted):
+        return None
+    content = trimmed_range(doc, first, last)
+    if content is None or sum(1 for t in doc[content[0]:content[1]] if not t.is_punct) < MIN_UNATTRIBUTED_WORDS:
+        return None
+    return Attribution([verb], verb.lemma_.lower(), kind, subject, content)
 
 
 def _tag_attribution(token: Token, bounds: tuple[int, int]) -> Attribution | None:
@@ -144,6 +175,12 @@ def _noun_attribution(noun: Token, kind: str) -> Attribution | None:
     "the warning that ..."), its possessor as the source; None without such a clause."""
     clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and c.i > noun.i
                    and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    if clause is None:
+        # the parser hangs the clause on the verb above: "took place despite warnings from his
+        # lawyer that the hearing was pointless"; the clause follows the noun's phrase directly
+        governor = noun.head.head if noun.dep_ == "pobj" else noun.head
+        clause = next((c for c in governor.children if c.dep_ == "ccomp" and c.left_edge.i == noun.right_edge.i + 1
+                       and c.left_edge.lower_ == "that" and c.left_edge.dep_ == "mark"), None)
     if clause is None and noun.dep_ == "nsubj" and noun.head.lemma_ == "be":
         # "Her argument is that ...", "The mayor's answer was that ...": the clause the
         # noun is said to be
@@ -152,6 +189,13 @@ def _noun_attribution(noun: Token, kind: str) -> Attribution | None:
     # the possessor; the small model sometimes labels "Smith’s" otherwise, but keeps its "’s"
     source = next((c for c in noun.children if c.i < noun.i and (
         c.dep_ == "poss" or any(m.dep_ == "case" for m in c.children))), None)
+    if source is None:
+        # a subject: the word is a verb the tagger took for a plural noun ("Smith claims that")
+        source = next((c for c in noun.children if c.i < noun.i and c.dep_ == "nsubj"), None)
+    if source is None:
+        # the one it comes from: "warnings from his lawyer that ...", "a claim by the mayor that"
+        source = next((o for c in noun.children if c.i > noun.i and c.dep_ == "prep" and c.lower_ in ("from", "by")
+                       for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN", "PRON")), None)
     if clause is not None:
         content = span_of(clause.left_edge.i, clause.right_edge.i + 1, noun)
         return Attribution([noun], noun.lemma_.lower(), kind, source, content) if content else None
@@ -272,6 +316,14 @@ def _within_paragraph(attribution: Attribution, bounds: tuple[int, int]) -> bool
             and not any(c.dep_ == "agent" for c in attribution.cue) \
             and not (_is_passive(verb) and attribution.source is not None):
         attribution.source = verb_source(verb, attribution.content, bounds)
+        source = attribution.source
+        if source is not None and _contact_relative(verb, source):
+            # the source of a relative clause without "that" is the noun alone, with its
+            # compounds: "the $20 million experts say it costs" gives "experts"
+            first = source.i
+            while first - 1 >= start and source.doc[first - 1].dep_ == "compound" and source.doc[first - 1].head == source:
+                first -= 1
+            attribution.source_range = (first, source.i + 1)
     return True
 
 
@@ -374,6 +426,8 @@ def _misparsed_subject(verb: Token, content: tuple[int, int] | None, bounds: tup
         opening = all(t.pos_ not in ("VERB", "AUX") for t in doc[bounds[0]:verb.i])
         if postposed or opening:
             return before
+    if before is not None and _contact_relative(verb, before) and content is not None and content[0] > verb.i:
+        return before  # a relative clause without "that": "the $20 million experts say it costs"
     if content is not None and content[0] > verb.i:
         for child in verb.children:
             if child.i < verb.i and child.dep_ in ("ccomp", "advcl"):
@@ -381,6 +435,42 @@ def _misparsed_subject(verb: Token, content: tuple[int, int] | None, bounds: tup
                 if subject is not None:
                     return subject
     return None
+
+
+def _misparsed_report(verb: Token) -> Token | None:
+    """Return the head of a reported clause the parser gave another relation, or None.
+
+    "said after the meeting he would not accept": a clause after the cue with a subject of its
+    own and no conjunction, read as an adverbial clause. "told a meeting of leaders that few
+    people understood the risk": a "that" clause read as a relative clause of the addressee,
+    though its verb already has its subject and object, so that "that" stands for nothing in it.
+    """
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.i > verb.i and child.left_edge.i > verb.i \
+                and any(c.dep_ == "nsubj" for c in child.children) \
+                and not any(c.dep_ == "mark" or c.dep_ == "advmod" and c.tag_ == "WRB" for c in child.children) \
+                and not verb.doc[child.left_edge.i].is_punct:
+            return child
+    if verb.lemma_.lower() not in cue_lexicon()[2]:
+        return None
+    for addressee in (c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i > verb.i):
+        for token in addressee.subtree:
+            if token.dep_ != "relcl":
+                continue
+            opener = token.left_edge
+            arguments = {c.dep_ for c in token.children if c.i > opener.i}
+            if opener.lower_ == "that" and opener.dep_ == "mark" and "nsubj" in arguments \
+                    and arguments & {"dobj", "attr", "acomp", "ccomp", "xcomp"}:
+                return token
+    return None
+
+
+def _contact_relative(verb: Token, before: Token) -> bool:
+    """Return True when the noun before a finite cue is the subject of a relative clause
+    without "that" that the parser made the object of the clause before ("the sum experts
+    say it costs")."""
+    return before.i == verb.i - 1 and before.tag_ in ("NN", "NNS", "NNP", "NNPS") and verb.tag_ in ("VBP", "VBZ", "VBD") \
+        and before.dep_ in CONTACT_RELATIVE_DEPS and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
 def _clause_content(verb: Token, kind: str, subject: Token | None,
@@ -408,6 +498,13 @@ def _clause_content(verb: Token, kind: str, subject: Token | None,
         ccomp = [c for c in ccomp if c.i > verb.i] or ccomp[-1:]
     if ccomp:
         return span_of(ccomp[0].left_edge.i, max(c.right_edge.i for c in ccomp) + 1, verb)
+    if kind in INTERRUPTING_CLASSES:
+        reported = _misparsed_report(verb)
+        if reported is not None:
+            # the clause opens at its subject: "after the meeting" before it is the cue's
+            first = reported.left_edge.i if reported.left_edge.lower_ == "that" else \
+                next(c.left_edge.i for c in reported.children if c.dep_ == "nsubj")
+            return span_of(first, reported.right_edge.i + 1, verb)
     if _postposed(verb, subject):
         # "The plan failed, the minister said": the clause before the cue is the content.
         return span_of(verb.head.left_edge.i, subject.left_edge.i, verb)
@@ -545,15 +642,19 @@ def grammatical_subject(verb: Token) -> Token | None:
                 break
             reporter = reporter.head
     for _ in range(4):
-        subjects = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
+        # a clause the cue hangs on lends its subject, passive too: "After saying ..., she was
+        # taken to hospital" ("she" said it)
+        deps = ("nsubj", "csubj") if current is verb or _is_passive(verb) else ("nsubj", "csubj", "nsubjpass")
+        subjects = [c for c in current.children if c.dep_ in deps and c.lower_ not in RELATIVE_PRONOUNS or
+                    c.dep_ in ("nsubj", "csubj")]
         if subjects:
             # two subjects are a misparse ("…for people with ideas to organize, she said"):
             # the one nearest before the verb is its own, unless the verb opens an inverted
             # tag (", said Jo Doe")
             before = [c for c in subjects if c.i < current.i]
             after = [c for c in subjects if c.i > current.i]
-            if after and current.i > 0 and current.doc[current.i - 1].text == ",":
-                return after[0]
+            if after and current.i > 0 and (current.doc[current.i - 1].text == "," or hands_over_to(current)):
+                return after[0]  # ", said Jo Doe", "‘…,’ said Jo Doe": the name after is the speaker
             return (before or subjects)[-1]
         if current.dep_ in ("conj", "advcl", "xcomp", "acomp") and current.head != current:
             current = current.head  # "... and said", "..., vowing", "wants to say", "is quick to point out"

@@ -5,15 +5,22 @@ returns True when the attribution is not somebody's words:
 
 - a headline label ("Smith: rates will rise") is the headline's summary, unless the article
   body attributes words to the same speaker; a fact box's field ("TARGET: ...") is a heading;
-- a dummy subject ("It seems unfair to ...") reports nobody;
+- an editorial label ("Editor's note: ...", "Correction: ...") is the outlet's own voice, and
+  a label that names no one ("Refugees: ...", "Another challenge: ...") is a section heading;
+- a dummy subject ("It seems unfair to ...") or the "us" of "let's say" reports nobody, nor
+  does a question the writer puts to the reader ("Would you still vote for her?");
 - a verb that is not speech in context: "avoided criticism of teachers" reports what was not
   said; "spoke before lawmakers" with no reported words names an audience, not content.
 """
 
 from __future__ import annotations
 
-from presslens.extract.quotes.clauses import Attribution
+from functools import cache
+
+from presslens.extract.entities import is_title_word
+from presslens.extract.quotes.clauses import Attribution, is_mark
 from presslens.ingest.document import Document
+from presslens.lexicons import load_list
 
 # Verbs that report speech only through a clause or quotation; with a bare object or an
 # audience they say that someone spoke, or did not, and not what was said.
@@ -27,7 +34,53 @@ def not_a_quote(attribution: Attribution, attributions: list[Attribution], docum
     """Return True when the attribution is a headline label, a dummy subject or a verb that
     reports no words."""
     return _headline_label(attribution, attributions, document, blocks) or _field_label(attribution, attributions) \
-        or _dummy_subject(attribution) or _no_words_reported(attribution)
+        or _heading_label(attribution, attributions) or _dummy_subject(attribution) or _question_to_reader(attribution) \
+        or _no_words_reported(attribution)
+
+
+# Entity types of a label that names someone ("Clinton camp:", "Nato:", "Ukrainians:").
+SPEAKER_ENTITY_TYPES = {"PERSON", "ORG", "NORP", "GPE"}
+
+
+def _heading_label(attribution: Attribution, attributions: list[Attribution]) -> bool:
+    """Return True for a "Label: ..." paragraph whose label is the outlet's note ("Editor's
+    note:", "Correction:") or names no one: no person, organisation, group or place, no title
+    or voice noun, not a run of proper nouns and no word the article gives as a speaker
+    elsewhere ("Success on Harbour Issue:", "Another challenge:").
+    A label in capitals ("DENNING:") is a transcript's speaker, whatever the tagger says."""
+    if attribution.lemma != ":" or attribution.source is None or not attribution.cue:
+        return False
+    colon = attribution.cue[0]
+    doc = colon.doc
+    start = colon.i
+    while start > 0 and "\n" not in doc[start - 1].text_with_ws:
+        start -= 1  # the label is the whole line before the colon
+    label = [t for t in doc[start:colon.i] if not t.is_punct]
+    if not label:
+        return False
+    words = {t.lower_.removesuffix("’s").removesuffix("'s") for t in label}
+    if words & _editorial_labels():
+        return True
+    if any(len(t.text) > 1 and t.text.isupper() and t.text.isalpha() for t in label):
+        return False
+    if any(t.ent_type_ in SPEAKER_ENTITY_TYPES or is_title_word(t) or t.lower_ in _voice_words() for t in label):
+        return False
+    # a name the model did not tag ("Pence: ..."): proper nouns only, no phrase around them,
+    # or a word the article gives as the source of other words
+    if all(t.pos_ == "PROPN" or t.lower_ in ("and", "&") for t in label):
+        return False
+    speakers = {other.source.lower_ for other in attributions if other is not attribution and other.source is not None}
+    return not any(t.text[:1].isupper() and t.lower_ in speakers for t in label)
+
+
+@cache
+def _editorial_labels() -> frozenset[str]:
+    return frozenset(load_list("editorial-labels.txt"))
+
+
+@cache
+def _voice_words() -> frozenset[str]:
+    return frozenset(load_list("voice-nouns.txt")) | frozenset(load_list("generic-speakers.txt"))
 
 
 def _field_label(attribution: Attribution, attributions: list[Attribution]) -> bool:
@@ -72,12 +125,25 @@ def _headline_label(attribution: Attribution, attributions: list[Attribution], d
 
 def _dummy_subject(attribution: Attribution) -> bool:
     source = attribution.source
+    if source is not None and source.lower_ in ("'s", "’s") and source.i > 0 and source.doc[source.i - 1].lower_ == "let":
+        return True  # "Let's say you save ...": the writer supposes, nobody speaks
     if source is None or source.lower_ != "it":
         return False
     # "It seems unfair to ask ...": "it" is the subject of "seems", lent to the cue by the parse
     return source.dep_ == "expl" or attribution.lemma in DUMMY_VERBS or source.head.lemma_ in DUMMY_VERBS \
         or source.head.lemma_ == "be" or bool(attribution.cue) and source.head != attribution.cue[0] \
         and source.head.pos_ in ("VERB", "AUX") and attribution.cue[0].dep_ in ("xcomp", "ccomp", "acomp")
+
+
+def _question_to_reader(attribution: Attribution) -> bool:
+    """Return True for a cue in a question whose subject is "you", "I" or "we" ("Do you know
+    where the returns are?", "Would I rather pay?"): the writer asks, and nobody is reported."""
+    source = attribution.source
+    if source is None or source.lower_ not in ("you", "i", "we") or not attribution.cue or attribution.quotes:
+        return False
+    sentence = attribution.cue[0].sent
+    last = next((t for t in reversed(sentence) if not t.is_space and not is_mark(t)), None)
+    return last is not None and last.text == "?" and source.sent == sentence
 
 
 def _no_words_reported(attribution: Attribution) -> bool:
