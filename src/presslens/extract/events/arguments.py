@@ -12,6 +12,7 @@ from presslens.extract.events.mention import Mention, countrywide
 from presslens.extract.events.phrases import (
     CROWD_TYPES,
     SUFFERED_TYPES,
+    is_place,
     performing_verb,
     written_arguments,
     written_place,
@@ -111,7 +112,7 @@ def attach_arguments(mention: Mention, index: dict[int, Entity], sentences: list
         location = next(e for e in index.values() if e.id == written["location"].entity_id)
         if actor is location:
             actor = None
-    if location is None and target is not None and target.type in PLACE_TYPES:
+    if location is None and is_place(target):
         location = target
     if location is None:
         location = _prepositional_place(head, index)
@@ -194,7 +195,7 @@ def _prepositional_place(token: Token, index: dict[int, Entity]) -> Entity | Non
         if child.dep_ == "prep" and child.lower_ in LOCATION_PREPS:
             for inner in limited_subtree(child, 14):
                 entity = index.get(inner.i)
-                if entity is not None and entity.type in PLACE_TYPES:
+                if is_place(entity):
                     return entity
     return None
 
@@ -208,7 +209,7 @@ def _nearest_place(head: Token, index: dict[int, Entity], bounds: tuple[int, int
     doc = head.doc
     for i in range(*bounds):
         entity = index.get(i)
-        if entity is None or entity.type not in PLACE_TYPES or entity is actor:
+        if not is_place(entity) or entity is actor:
             continue
         if doc[i].dep_ in ("nsubj", "nsubjpass", "poss") or doc[i].dep_ == "case" and doc[i].head.dep_ == "poss":
             continue

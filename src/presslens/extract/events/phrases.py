@@ -222,6 +222,9 @@ def _actor(head: Token, subject: Token | None, kind: str, index: dict) -> tuple[
             obj = _object_of(child)
             if obj is not None and not _negative(obj):
                 return obj, "by"
+    cause = misplaced_harm(head)
+    if cause is not None:  # "police hunt a man whose bomb exploded, wounding 13": the police did not
+        return _actor(cause, subject_of(cause), kind, index)
     # A present participle on a noun: "gunmen killing civilians".
     if head.dep_ == "acl" and head.tag_ == "VBG" and _fills(head.head):
         return head.head, "participle"
@@ -362,6 +365,15 @@ def _target(head: Token, kind: str = "") -> tuple[Token, str] | None:
     return None
 
 
+def is_place(entity) -> bool:
+    """Return True for an entity that names a place: a town, a region, a building, not an
+    occasion named after one ("the Boston Marathon", typed a facility)."""
+    if entity is None or entity.type not in PLACE_TYPES:
+        return False
+    words = entity.name.lower().split()
+    return not words or words[-1] not in _word_class("occasion")
+
+
 def _is_place_word(token: Token) -> bool:
     """Return True for a place's name or a noun of a place ("a checkpoint")."""
     return token.ent_type_ in ("GPE", "LOC", "FAC") or token.lemma_.lower() in _word_class("place_noun")
@@ -429,14 +441,14 @@ def written_place(head: Token, target: Argument | None, index: dict) -> tuple[ob
                 for prep in date.children if date is not None else ():
                     if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPS:
                         found = _place_under(prep, index)
-                        if found is not None and found[0] is not None:
+                        if found is not None and (found[0] is not None or head.doc[found[2]].pos_ == "PROPN"):
                             return (*found, prep.lower_)
     place_target = target is not None and (
         target[3] in PLACE_TARGET_RELATIONS or target[3].startswith(("object of", "passive subject")))
     if place_target:
         for i in range(target[1], target[2] + 1):
             entity = index.get(i)
-            if entity is not None and entity.type in PLACE_TYPES:
+            if is_place(entity):
                 return entity, *_mention_tokens(head.doc[i], entity, index), target[3]
     # "an attack on the market in Strasbourg", "targeted a bakery on Victor Hugo Street": a
     # named place that the target is in.
@@ -468,7 +480,7 @@ def written_place(head: Token, target: Argument | None, index: dict) -> tuple[ob
             place = governor.head
             if place.pos_ in ("NOUN", "PROPN"):
                 entity = index.get(place.i)
-                if entity is not None and entity.type in PLACE_TYPES:
+                if is_place(entity):
                     return entity, *_mention_tokens(place, entity, index), "where"
                 if entity is None and place.lemma_.lower() in _word_class("place_noun"):
                     return None, *_phrase(place), "where"
@@ -510,9 +522,16 @@ def _clause_governors(head: Token) -> list[Token]:
     governors = [head]
     # "exploded, wounding 13 people on a street": the harm it did, where it did it.
     governors += [c for c in head.children if c.dep_ == "advcl" and c.tag_ == "VBG" and _harms(c)]
+    following = _following_harm(head)
+    if following is not None:
+        governors.append(following)
     node = head
     for _ in range(4):
         if node.dep_ in ("ccomp", "parataxis", "relcl", "acl", "ROOT") or node.head == node:
+            break
+        # "removed the cordon around the explosion area": a trigger that modifies another noun
+        # names what that noun is about; the clause is about the noun.
+        if node.dep_ in ("compound", "amod", "nmod", "poss"):
             break
         # "patrols were seen on the streets hours after the bombing": an event that dates
         # another is not where that one happened.
@@ -526,6 +545,46 @@ def _clause_governors(head: Token) -> list[Token]:
         if node.pos_ in ("VERB", "AUX"):
             governors.append(node)
     return governors
+
+
+def _following_harm(head: Token) -> Token | None:
+    """Return the harm participle that follows a verb trigger inside a relative clause but that
+    the parse hangs on the main verb ("police hunt a man who left a device that exploded,
+    wounding 13 people"): the wounding is the explosion's, whatever the main verb is."""
+    if head.pos_ != "VERB" or head.dep_ != "relcl":
+        return None
+    after = head.right_edge.i + 1
+    doc = head.doc
+    if after + 1 >= len(doc) or doc[after].text != ",":
+        return None
+    participle = doc[after + 1]
+    if participle.dep_ == "advcl" and participle.tag_ == "VBG" and _harms(participle) \
+            and participle.head in head.ancestors and not _is_event_verb(participle.head):
+        return participle
+    return None
+
+
+def misplaced_harm(participle: Token) -> Token | None:
+    """Return the verb trigger a harm participle follows when the parse hangs the participle
+    on a main verb that names no event (see ``_following_harm``), else None."""
+    if participle.dep_ != "advcl" or participle.tag_ != "VBG" or participle.i < 2:
+        return None
+    doc = participle.doc
+    if doc[participle.i - 1].text != ",":
+        return None
+    before = doc[participle.i - 2]
+    for token in (before, *before.ancestors):
+        if token.pos_ == "VERB" and token.dep_ == "relcl" and _following_harm(token) == participle \
+                and _is_event_verb(token):
+            return token
+        if token == participle.head:
+            break
+    return None
+
+
+def _is_event_verb(token: Token) -> bool:
+    """Return True for a verb the trigger lexicon lists ("exploded", "attacked")."""
+    return token.pos_ == "VERB" and (token.lemma_.lower() in trigger_rules() or token.lower_ in trigger_rules())
 
 
 def _place_under(preposition: Token, index: dict) -> tuple[object, int, int] | None:
@@ -550,7 +609,7 @@ def _place_under(preposition: Token, index: dict) -> tuple[object, int, int] | N
                 candidates += [c for c in child.children if c.dep_ == "pobj"]
     for token in candidates:
         entity = index.get(token.i)
-        if entity is not None and entity.type in PLACE_TYPES:
+        if is_place(entity):
             if token.dep_ == "compound" and obj.pos_ == "NOUN" and index.get(obj.i) is None:
                 return entity, *_phrase(obj)  # "the Oxford Street bus station"
             return entity, *_mention_tokens(token, entity, index)
@@ -559,6 +618,17 @@ def _place_under(preposition: Token, index: dict) -> tuple[object, int, int] | N
     if preposition.lower_ == "in" and obj.pos_ == "PROPN" and index.get(obj.i) is None and not obj.ent_type_ \
             and obj.text[:1].isupper():
         return None, *_phrase(obj)
+    # Nor does an event happen in a person: a name typed as one there ("attacks in Badia
+    # al-Sham and Badia al-Sukhnah") is a place the entities step took for a name, with the
+    # places it is listed with.
+    entity = index.get(obj.i)
+    if preposition.lower_ == "in" and obj.pos_ == "PROPN" and entity is not None and entity.type == "PERSON":
+        first, last = _mention_tokens(obj, entity, index)
+        for member in obj.conjuncts:
+            other = index.get(member.i)
+            if member.i > last and member.pos_ == "PROPN" and (other is None or other.type in PLACE_TYPES | {"PERSON"}):
+                last = _mention_tokens(member, other, index)[1] if other is not None else member.i
+        return None, first, last
     # An unnamed place: "at a checkpoint", "in the market".
     if index.get(obj.i) is None and obj.pos_ == "NOUN" and obj.lemma_.lower() in _word_class("place_noun"):
         return None, *_phrase(obj)
@@ -569,7 +639,7 @@ def _is_town(entity) -> bool:
     """Return True for a place smaller than a country: as a modifier a country is as often
     the actor ("a US strike") as the place."""
     geo = entity.geo
-    return geo is not None and geo.feature != "country" and geo.country_code is not None
+    return geo is not None and geo.feature != "country" and geo.country_code is not None and is_place(entity)
 
 
 def _mention_tokens(token: Token, entity, index: dict) -> tuple[int, int]:
