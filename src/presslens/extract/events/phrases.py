@@ -624,6 +624,7 @@ def _place_under(preposition: Token, index: dict) -> tuple[object, int, int] | N
     entity = index.get(obj.i)
     if preposition.lower_ == "in" and obj.pos_ == "PROPN" and entity is not None and entity.type == "PERSON":
         first, last = _mention_tokens(obj, entity, index)
+        first = min(first, _phrase(obj)[0])  # "in Sheikh Zayed": the title the name was taken for
         for member in obj.conjuncts:
             other = index.get(member.i)
             if member.i > last and member.pos_ == "PROPN" and (other is None or other.type in PLACE_TYPES | {"PERSON"}):
