@@ -1,6 +1,6 @@
-"""Where an event happened (extract/events/phrases.py, arguments.py), on sentences written for
-these tests: a place only where the parse ties it to the trigger, never an occasion named
-after a place, never the setting of another clause."""
+"""Where an event happened and who fought it (extract/events/phrases.py, arguments.py), on
+sentences written for these tests: a place only where the parse ties it to the trigger, never
+an occasion named after a place, never the setting of another clause; both sides of a clash."""
 
 from __future__ import annotations
 
@@ -75,3 +75,10 @@ def test_a_place_after_the_date_places_the_event_even_when_typed_as_a_person(ana
     article = analyze_text("On 4 June 2018 in Umm Salim, a suicide bomber blew himself up, killing five "
                            "police officers.\n")
     assert mention_roles(article, "blew himself up")["location"] == ("Umm Salim", "in")
+
+
+def test_both_sides_of_a_clash_are_its_actors(analyze_text):
+    article = analyze_text("Clashes between police and protesters in Lima left three injured.\n")
+    roles = mention_roles(article, "Clashes")
+    assert roles["actor"] == ("police and protesters", "between")
+    assert roles["location"] == ("Lima", "in")

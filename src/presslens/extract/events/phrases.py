@@ -92,7 +92,10 @@ def written_arguments(head: Token, subject: Token | None, kind: str = "", index:
     if actor is not None and _is_instrument(actor[0]):
         actor = None
     if actor is not None:
-        found.append(("actor", *_phrase(actor[0]), actor[1], actor[0].i))
+        first, last = _phrase(actor[0])
+        if actor[1] == "between":  # both sides: "a battle between troops and rebels"
+            last = max(last, *(_phrase(c)[1] for c in actor[0].conjuncts))
+        found.append(("actor", first, last, actor[1], actor[0].i))
     target = None if kind in AGENTLESS_TYPES else _target(head, kind)
     if target is not None and (actor is None or target[0] != actor[0]):
         found.append(("target", *_phrase(target[0]), target[1], target[0].i))
@@ -183,6 +186,11 @@ def _actor(head: Token, subject: Token | None, kind: str, index: dict) -> tuple[
                 obj = _object_of(child)
                 if obj is not None:
                     return obj, "by"
+            # "clashes between police and protesters": the sides fought it, both of them.
+            if child.dep_ == "prep" and child.lower_ == "between":
+                obj = _object_of(child)
+                if obj is not None and obj.conjuncts and not _negative(obj):
+                    return obj, "between"
         for child in head.children:
             # A name is written with a capital: "Russian strikes", not a mis-tagged "sham"; a
             # place or an occasion that names an attack ("the Manchester bombing") did not make it.
