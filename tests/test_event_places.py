@@ -82,3 +82,20 @@ def test_both_sides_of_a_clash_are_its_actors(analyze_text):
     roles = mention_roles(article, "Clashes")
     assert roles["actor"] == ("police and protesters", "between")
     assert roles["location"] == ("Lima", "in")
+
+
+def test_a_place_in_a_title_or_an_organisation_does_not_place_the_event(analyze_text):
+    said = analyze_text("A gunman opened fire at a church on Sunday, Texas Gov. Greg Abbott said.\n")
+    event = next(e for e in said.events if any(m.text == "opened fire" for m in e.mentions))
+    assert event.location is None or said.entity(event.location).name != "Texas"
+    stabbed = analyze_text("A man was stabbed outside the Ohio State University library.\n")
+    event = next(e for e in stabbed.events if any(m.text == "stabbed" for m in e.mentions))
+    assert event.location is None or stabbed.entity(event.location).name != "Ohio"
+
+
+def test_the_words_of_the_trigger_are_not_its_target(analyze_text):
+    article = analyze_text("Soldiers opened fire on the crowd in Mandalay.\n")
+    roles = mention_roles(article, "opened fire")
+    assert roles["target"] == ("the crowd", "on")
+    assert roles["actor"] == ("Soldiers", "subject")
+    assert roles["location"] == ("Mandalay", "in")

@@ -28,7 +28,7 @@ from spacy.tokens import Token
 
 from presslens.extract.events.lexicon import trigger_rules
 from presslens.extract.events.syntax import subject_of
-from presslens.lexicons import load_table
+from presslens.lexicons import load_list, load_table
 
 TARGET_PREPS = {"on", "against", "at", "upon", "targeting"}
 # "An attack at the cafe" says where; "fired at the crowd" says at whom.
@@ -82,21 +82,22 @@ def _instruments() -> frozenset[str]:
     return _word_class(*INSTRUMENT_CLASSES)
 
 
-def written_arguments(head: Token, subject: Token | None, kind: str = "", index: dict | None = None
-                      ) -> list[Argument]:
+def written_arguments(head: Token, subject: Token | None, kind: str = "", index: dict | None = None,
+                      last: int | None = None) -> list[Argument]:
     """Return the actor and target phrases of a trigger of event type `kind`: (role, first
-    token, last token, relation, head token). `index` maps token indices to entities."""
+    token, last token, relation, head token). `index` maps token indices to entities; `last`
+    is the trigger's last token, whose words ("opened fire") fill no role."""
     index = index or {}
     found: list[Argument] = []
     actor = None if kind in AGENTLESS_TYPES else _actor(head, subject, kind, index)
     if actor is not None and _is_instrument(actor[0]):
         actor = None
     if actor is not None:
-        first, last = _phrase(actor[0])
+        start, end = _phrase(actor[0])
         if actor[1] == "between":  # both sides: "a battle between troops and rebels"
-            last = max(last, *(_phrase(c)[1] for c in actor[0].conjuncts))
-        found.append(("actor", first, last, actor[1], actor[0].i))
-    target = None if kind in AGENTLESS_TYPES else _target(head, kind)
+            end = max(end, *(_phrase(c)[1] for c in actor[0].conjuncts))
+        found.append(("actor", start, end, actor[1], actor[0].i))
+    target = None if kind in AGENTLESS_TYPES else _target(head, kind, head.i if last is None else last)
     if target is not None and (actor is None or target[0] != actor[0]):
         found.append(("target", *_phrase(target[0]), target[1], target[0].i))
     return found
@@ -305,7 +306,7 @@ def performing_verb(head: Token) -> Token | None:
     return None
 
 
-def _target(head: Token, kind: str = "") -> tuple[Token, str] | None:
+def _target(head: Token, kind: str = "", last: int = -1) -> tuple[Token, str] | None:
     if head.pos_ in ("NOUN", "PROPN"):
         # "blamed the attack on the far right": the "on" is the blaming's.
         blamed = head.dep_ == "dobj" and head.head.lemma_.lower() == "blame"
@@ -357,14 +358,17 @@ def _target(head: Token, kind: str = "") -> tuple[Token, str] | None:
         return None
     for child in head.children:
         # "blew himself up": the bomber, who is its actor.
-        if child.dep_ == "dobj" and _fills(child) and not child.lower_.endswith(("self", "selves")):
+        if child.dep_ == "dobj" and _fills(child) and not child.lower_.endswith(("self", "selves")) \
+                and not head.i < child.i <= last:
             return child, "object"
         if child.dep_ == "nsubjpass" and _fills(child):
             return _antecedent(child), "passive subject"
     passive = _passive_subject(head) if head.dep_ == "conj" else None
     if passive is not None and _fills(passive):
         return _antecedent(passive), "passive subject"
-    for child in head.children:
+    # "opened fire on the crowd": the preposition may hang on the trigger's own noun.
+    own = [t for t in head.doc[head.i + 1:last + 1] if t.head == head]
+    for child in (*head.children, *(c for t in own for c in t.children)):
         if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
             obj = _object_of(child)
             # "fired at the crowd" says at whom; "blew himself up at a checkpoint" says where.
@@ -380,6 +384,31 @@ def is_place(entity) -> bool:
         return False
     words = entity.name.lower().split()
     return not words or words[-1] not in _word_class("occasion")
+
+
+# Names a place's word may be part of ("the Ohio State University", "the Kabul Times").
+OTHER_NAME_TYPES = {"ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"}
+
+
+@cache
+def _titles() -> frozenset[str]:
+    return frozenset(load_list("titles.txt")) | {short.rstrip(".") for short, _ in load_table("title-abbreviations.tsv")}
+
+
+def in_other_name(token: Token) -> bool:
+    """Return True for a place's word that is part of another name or describes a person
+    ("Ohio" in "the Ohio State University library", "Texas" in "Texas Gov. Jane Roe"): it
+    says nothing of where an event happened."""
+    if token.ent_type_ in OTHER_NAME_TYPES:
+        return True
+    node = token
+    for _ in range(4):
+        if node.dep_ != "compound" or node.head == node:
+            return False
+        node = node.head
+        if node.ent_type_ == "PERSON" or node.lower_.rstrip(".") in _titles():
+            return True
+    return False
 
 
 def _is_place_word(token: Token) -> bool:
@@ -456,7 +485,7 @@ def written_place(head: Token, target: Argument | None, index: dict) -> tuple[ob
     if place_target:
         for i in range(target[1], target[2] + 1):
             entity = index.get(i)
-            if is_place(entity):
+            if is_place(entity) and not in_other_name(head.doc[i]):
                 return entity, *_mention_tokens(head.doc[i], entity, index), target[3]
     # "an attack on the market in Strasbourg", "targeted a bakery on Victor Hugo Street": a
     # named place that the target is in.
