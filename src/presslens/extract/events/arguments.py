@@ -198,7 +198,7 @@ def _prepositional_place(token: Token, index: dict[int, Entity]) -> Entity | Non
         if child.dep_ == "prep" and child.lower_ in LOCATION_PREPS:
             for inner in limited_subtree(child, 14):
                 entity = index.get(inner.i)
-                if is_place(entity) and not in_other_name(inner):
+                if is_place(entity) and not in_other_name(inner, index):
                     return entity
     return None
 
@@ -216,7 +216,7 @@ def _nearest_place(head: Token, index: dict[int, Entity], bounds: tuple[int, int
             continue
         if doc[i].dep_ in ("nsubj", "nsubjpass", "poss") or doc[i].dep_ == "case" and doc[i].head.dep_ == "poss":
             continue
-        if in_other_name(doc[i]):  # "Texas Gov. Jane Roe said", "the Ohio State University"
+        if in_other_name(doc[i], index):  # "Texas Gov. Jane Roe said", "the Ohio State University"
             continue
         # Countries, seas and continents are too broad to place an incident.
         is_country = entity.geo is None or entity.geo.feature == "country" or entity.geo.country_code is None

@@ -395,12 +395,16 @@ def _titles() -> frozenset[str]:
     return frozenset(load_list("titles.txt")) | {short.rstrip(".") for short, _ in load_table("title-abbreviations.tsv")}
 
 
-def in_other_name(token: Token) -> bool:
+def in_other_name(token: Token, index: dict) -> bool:
     """Return True for a place's word that is part of another name or describes a person
     ("Ohio" in "the Ohio State University library", "Texas" in "Texas Gov. Jane Roe"): it
-    says nothing of where an event happened."""
+    says nothing of where an event happened. A place the parser alone calls an organisation
+    ("the city of Lyon") is still a place. `index` maps token indices to entities."""
     if token.ent_type_ in OTHER_NAME_TYPES:
-        return True
+        name = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        first, last = _mention_tokens(token, index.get(token.i), index)
+        if name is not None and (name.start < first or name.end > last + 1):
+            return True
     node = token
     for _ in range(4):
         if node.dep_ != "compound" or node.head == node:
@@ -485,7 +489,7 @@ def written_place(head: Token, target: Argument | None, index: dict) -> tuple[ob
     if place_target:
         for i in range(target[1], target[2] + 1):
             entity = index.get(i)
-            if is_place(entity) and not in_other_name(head.doc[i]):
+            if is_place(entity) and not in_other_name(head.doc[i], index):
                 return entity, *_mention_tokens(head.doc[i], entity, index), target[3]
     # "an attack on the market in Strasbourg", "targeted a bakery on Victor Hugo Street": a
     # named place that the target is in.
