@@ -16,8 +16,12 @@ verb that governs a nominal trigger is its actor only when the verb is one of pe
 takes its actor only from "by" ("five were killed" names no killer); the object of a verb
 of setting off ("detonated two bombs") and the subject of its intransitive use ("the bomb
 exploded") are the device, neither actor nor target; a possessor of an event suffered
-("his arrest", "her abduction") is its target. Where unsure, a role is left empty. The verb
-classes are in ``lexicons/event-context.tsv``.
+("his arrest", "her abduction") is its target; both sides of "a clash between police and
+protesters" are its actor; the trigger's own words ("opened fire") fill no role. A place is
+never an occasion named after one ("the Berlin Marathon"), a place inside another name or a
+person's title ("the Ohio State University", "Texas Gov."), nor the setting of a clause the
+trigger only modifies a noun of ("the cordon around the blast site"). Where unsure, a role
+is left empty. The verb classes and the occasion words are in ``lexicons/event-context.tsv``.
 """
 
 from __future__ import annotations
