@@ -236,7 +236,7 @@ def _actor(head: Token, subject: Token | None, kind: str, index: dict) -> tuple[
             if obj is not None and not _negative(obj):
                 return obj, "by"
     cause = misplaced_harm(head)
-    if cause is not None:  # "police hunt a man whose bomb exploded, wounding 13": the police did not
+    if cause is not None:  # "detectives hunt a man whose bomb exploded, wounding nine": not the detectives
         return _actor(cause, subject_of(cause), kind, index)
     # A present participle on a noun: "gunmen killing civilians".
     if head.dep_ == "acl" and head.tag_ == "VBG" and _fills(head.head):
@@ -383,7 +383,7 @@ def _target(head: Token, kind: str = "", last: int = -1) -> tuple[Token, str] | 
 
 def is_place(entity) -> bool:
     """Return True for an entity that names a place: a town, a region, a building, not an
-    occasion named after one ("the Boston Marathon", typed a facility)."""
+    occasion named after one ("the Berlin Marathon", typed a facility)."""
     if entity is None or entity.type not in PLACE_TYPES:
         return False
     words = entity.name.lower().split()
@@ -594,8 +594,8 @@ def _clause_governors(head: Token) -> list[Token]:
 
 def _following_harm(head: Token) -> Token | None:
     """Return the harm participle that follows a verb trigger inside a relative clause but that
-    the parse hangs on the main verb ("police hunt a man who left a device that exploded,
-    wounding 13 people"): the wounding is the explosion's, whatever the main verb is."""
+    the parse hangs on the main verb ("detectives hunt a man who left a bomb that exploded,
+    wounding nine people"): the wounding is the explosion's, whatever the main verb is."""
     if head.pos_ != "VERB" or head.dep_ != "relcl":
         return None
     after = head.right_edge.i + 1
@@ -663,9 +663,9 @@ def _place_under(preposition: Token, index: dict) -> tuple[object, int, int] | N
     if preposition.lower_ == "in" and obj.pos_ == "PROPN" and index.get(obj.i) is None and not obj.ent_type_ \
             and obj.text[:1].isupper():
         return None, *_phrase(obj)
-    # Nor does an event happen in a person: a name typed as one there ("attacks in Badia
-    # al-Sham and Badia al-Sukhnah") is a place the entities step took for a name, with the
-    # places it is listed with.
+    # Nor does an event happen in a person: a name typed as one there ("attacks in Umm Salim
+    # and Umm Jarrah") is a place the entities step took for a name, with the places it is
+    # listed with.
     entity = index.get(obj.i)
     if preposition.lower_ == "in" and obj.pos_ == "PROPN" and entity is not None and entity.type == "PERSON":
         first, last = _mention_tokens(obj, entity, index)
