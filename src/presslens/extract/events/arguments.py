@@ -12,6 +12,8 @@ from presslens.extract.events.mention import Mention, countrywide
 from presslens.extract.events.phrases import (
     CROWD_TYPES,
     SUFFERED_TYPES,
+    in_other_name,
+    is_place,
     performing_verb,
     written_arguments,
     written_place,
@@ -111,7 +113,7 @@ def attach_arguments(mention: Mention, index: dict[int, Entity], sentences: list
         location = next(e for e in index.values() if e.id == written["location"].entity_id)
         if actor is location:
             actor = None
-    if location is None and target is not None and target.type in PLACE_TYPES:
+    if location is None and is_place(target):
         location = target
     if location is None:
         location = _prepositional_place(head, index)
@@ -144,7 +146,9 @@ def _as_written(mention: Mention, subject: Token | None, index: dict[int, Entity
     where the parse ties it to the trigger."""
     doc = mention.head.doc
     found = []
-    phrases = written_arguments(mention.head, subject, mention.rule.type, index)
+    # A word of the trigger itself ("opened fire") is no participant of it.
+    phrases = [p for p in written_arguments(mention.head, subject, mention.rule.type, index, mention.last)
+               if not mention.first <= p[4] <= mention.last]
     for role, first, last, relation, head in phrases:
         found.append(_argument(doc, role, relation, _named(role, head, first, last, index), first, last))
     target = next((p for p in phrases if p[0] == "target"), None)
@@ -194,7 +198,7 @@ def _prepositional_place(token: Token, index: dict[int, Entity]) -> Entity | Non
         if child.dep_ == "prep" and child.lower_ in LOCATION_PREPS:
             for inner in limited_subtree(child, 14):
                 entity = index.get(inner.i)
-                if entity is not None and entity.type in PLACE_TYPES:
+                if is_place(entity) and not in_other_name(inner, index):
                     return entity
     return None
 
@@ -208,9 +212,11 @@ def _nearest_place(head: Token, index: dict[int, Entity], bounds: tuple[int, int
     doc = head.doc
     for i in range(*bounds):
         entity = index.get(i)
-        if entity is None or entity.type not in PLACE_TYPES or entity is actor:
+        if not is_place(entity) or entity is actor:
             continue
         if doc[i].dep_ in ("nsubj", "nsubjpass", "poss") or doc[i].dep_ == "case" and doc[i].head.dep_ == "poss":
+            continue
+        if in_other_name(doc[i], index):  # "Texas Gov. Jane Roe said", "the Ohio State University"
             continue
         # Countries, seas and continents are too broad to place an incident.
         is_country = entity.geo is None or entity.geo.feature == "country" or entity.geo.country_code is None

@@ -16,8 +16,12 @@ verb that governs a nominal trigger is its actor only when the verb is one of pe
 takes its actor only from "by" ("five were killed" names no killer); the object of a verb
 of setting off ("detonated two bombs") and the subject of its intransitive use ("the bomb
 exploded") are the device, neither actor nor target; a possessor of an event suffered
-("his arrest", "her abduction") is its target. Where unsure, a role is left empty. The verb
-classes are in ``lexicons/event-context.tsv``.
+("his arrest", "her abduction") is its target; both sides of "a clash between police and
+protesters" are its actor; the trigger's own words ("opened fire") fill no role. A place is
+never an occasion named after one ("the Berlin Marathon"), a place inside another name or a
+person's title ("the Ohio State University", "Texas Gov."), nor the setting of a clause the
+trigger only modifies a noun of ("the cordon around the blast site"). Where unsure, a role
+is left empty. The verb classes and the occasion words are in ``lexicons/event-context.tsv``.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from spacy.tokens import Token
 
 from presslens.extract.events.lexicon import trigger_rules
 from presslens.extract.events.syntax import subject_of
-from presslens.lexicons import load_table
+from presslens.lexicons import load_list, load_table
 
 TARGET_PREPS = {"on", "against", "at", "upon", "targeting"}
 # "An attack at the cafe" says where; "fired at the crowd" says at whom.
@@ -82,18 +86,22 @@ def _instruments() -> frozenset[str]:
     return _word_class(*INSTRUMENT_CLASSES)
 
 
-def written_arguments(head: Token, subject: Token | None, kind: str = "", index: dict | None = None
-                      ) -> list[Argument]:
+def written_arguments(head: Token, subject: Token | None, kind: str = "", index: dict | None = None,
+                      last: int | None = None) -> list[Argument]:
     """Return the actor and target phrases of a trigger of event type `kind`: (role, first
-    token, last token, relation, head token). `index` maps token indices to entities."""
+    token, last token, relation, head token). `index` maps token indices to entities; `last`
+    is the trigger's last token, whose words ("opened fire") fill no role."""
     index = index or {}
     found: list[Argument] = []
     actor = None if kind in AGENTLESS_TYPES else _actor(head, subject, kind, index)
     if actor is not None and _is_instrument(actor[0]):
         actor = None
     if actor is not None:
-        found.append(("actor", *_phrase(actor[0]), actor[1], actor[0].i))
-    target = None if kind in AGENTLESS_TYPES else _target(head, kind)
+        start, end = _phrase(actor[0])
+        if actor[1] == "between":  # both sides: "a battle between troops and rebels"
+            end = max(end, *(_phrase(c)[1] for c in actor[0].conjuncts))
+        found.append(("actor", start, end, actor[1], actor[0].i))
+    target = None if kind in AGENTLESS_TYPES else _target(head, kind, head.i if last is None else last)
     if target is not None and (actor is None or target[0] != actor[0]):
         found.append(("target", *_phrase(target[0]), target[1], target[0].i))
     return found
@@ -183,6 +191,11 @@ def _actor(head: Token, subject: Token | None, kind: str, index: dict) -> tuple[
                 obj = _object_of(child)
                 if obj is not None:
                     return obj, "by"
+            # "clashes between police and protesters": the sides fought it, both of them.
+            if child.dep_ == "prep" and child.lower_ == "between":
+                obj = _object_of(child)
+                if obj is not None and obj.conjuncts and not _negative(obj):
+                    return obj, "between"
         for child in head.children:
             # A name is written with a capital: "Russian strikes", not a mis-tagged "sham"; a
             # place or an occasion that names an attack ("the Manchester bombing") did not make it.
@@ -222,6 +235,9 @@ def _actor(head: Token, subject: Token | None, kind: str, index: dict) -> tuple[
             obj = _object_of(child)
             if obj is not None and not _negative(obj):
                 return obj, "by"
+    cause = misplaced_harm(head)
+    if cause is not None:  # "detectives hunt a man whose bomb exploded, wounding nine": not the detectives
+        return _actor(cause, subject_of(cause), kind, index)
     # A present participle on a noun: "gunmen killing civilians".
     if head.dep_ == "acl" and head.tag_ == "VBG" and _fills(head.head):
         return head.head, "participle"
@@ -294,7 +310,7 @@ def performing_verb(head: Token) -> Token | None:
     return None
 
 
-def _target(head: Token, kind: str = "") -> tuple[Token, str] | None:
+def _target(head: Token, kind: str = "", last: int = -1) -> tuple[Token, str] | None:
     if head.pos_ in ("NOUN", "PROPN"):
         # "blamed the attack on the far right": the "on" is the blaming's.
         blamed = head.dep_ == "dobj" and head.head.lemma_.lower() == "blame"
@@ -346,20 +362,61 @@ def _target(head: Token, kind: str = "") -> tuple[Token, str] | None:
         return None
     for child in head.children:
         # "blew himself up": the bomber, who is its actor.
-        if child.dep_ == "dobj" and _fills(child) and not child.lower_.endswith(("self", "selves")):
+        if child.dep_ == "dobj" and _fills(child) and not child.lower_.endswith(("self", "selves")) \
+                and not head.i < child.i <= last:
             return child, "object"
         if child.dep_ == "nsubjpass" and _fills(child):
             return _antecedent(child), "passive subject"
     passive = _passive_subject(head) if head.dep_ == "conj" else None
     if passive is not None and _fills(passive):
         return _antecedent(passive), "passive subject"
-    for child in head.children:
+    # "opened fire on the crowd": the preposition may hang on the trigger's own noun.
+    own = [t for t in head.doc[head.i + 1:last + 1] if t.head == head]
+    for child in (*head.children, *(c for t in own for c in t.children)):
         if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
             obj = _object_of(child)
             # "fired at the crowd" says at whom; "blew himself up at a checkpoint" says where.
             if obj is not None and not (child.lower_ == "at" and _is_place_word(obj)):
                 return obj, child.lower_
     return None
+
+
+def is_place(entity) -> bool:
+    """Return True for an entity that names a place: a town, a region, a building, not an
+    occasion named after one ("the Berlin Marathon", typed a facility)."""
+    if entity is None or entity.type not in PLACE_TYPES:
+        return False
+    words = entity.name.lower().split()
+    return not words or words[-1] not in _word_class("occasion")
+
+
+# Names a place's word may be part of ("the Ohio State University", "the Kabul Times").
+OTHER_NAME_TYPES = {"ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"}
+
+
+@cache
+def _titles() -> frozenset[str]:
+    return frozenset(load_list("titles.txt")) | {short.rstrip(".") for short, _ in load_table("title-abbreviations.tsv")}
+
+
+def in_other_name(token: Token, index: dict) -> bool:
+    """Return True for a place's word that is part of another name or describes a person
+    ("Ohio" in "the Ohio State University library", "Texas" in "Texas Gov. Jane Roe"): it
+    says nothing of where an event happened. A place the parser alone calls an organisation
+    ("the city of Lyon") is still a place. `index` maps token indices to entities."""
+    if token.ent_type_ in OTHER_NAME_TYPES:
+        name = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        first, last = _mention_tokens(token, index.get(token.i), index)
+        if name is not None and (name.start < first or name.end > last + 1):
+            return True
+    node = token
+    for _ in range(4):
+        if node.dep_ != "compound" or node.head == node:
+            return False
+        node = node.head
+        if node.ent_type_ == "PERSON" or node.lower_.rstrip(".") in _titles():
+            return True
+    return False
 
 
 def _is_place_word(token: Token) -> bool:
@@ -429,14 +486,14 @@ def written_place(head: Token, target: Argument | None, index: dict) -> tuple[ob
                 for prep in date.children if date is not None else ():
                     if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPS:
                         found = _place_under(prep, index)
-                        if found is not None and found[0] is not None:
+                        if found is not None and (found[0] is not None or head.doc[found[2]].pos_ == "PROPN"):
                             return (*found, prep.lower_)
     place_target = target is not None and (
         target[3] in PLACE_TARGET_RELATIONS or target[3].startswith(("object of", "passive subject")))
     if place_target:
         for i in range(target[1], target[2] + 1):
             entity = index.get(i)
-            if entity is not None and entity.type in PLACE_TYPES:
+            if is_place(entity) and not in_other_name(head.doc[i], index):
                 return entity, *_mention_tokens(head.doc[i], entity, index), target[3]
     # "an attack on the market in Strasbourg", "targeted a bakery on Victor Hugo Street": a
     # named place that the target is in.
@@ -468,7 +525,7 @@ def written_place(head: Token, target: Argument | None, index: dict) -> tuple[ob
             place = governor.head
             if place.pos_ in ("NOUN", "PROPN"):
                 entity = index.get(place.i)
-                if entity is not None and entity.type in PLACE_TYPES:
+                if is_place(entity):
                     return entity, *_mention_tokens(place, entity, index), "where"
                 if entity is None and place.lemma_.lower() in _word_class("place_noun"):
                     return None, *_phrase(place), "where"
@@ -510,9 +567,16 @@ def _clause_governors(head: Token) -> list[Token]:
     governors = [head]
     # "exploded, wounding 13 people on a street": the harm it did, where it did it.
     governors += [c for c in head.children if c.dep_ == "advcl" and c.tag_ == "VBG" and _harms(c)]
+    following = _following_harm(head)
+    if following is not None:
+        governors.append(following)
     node = head
     for _ in range(4):
         if node.dep_ in ("ccomp", "parataxis", "relcl", "acl", "ROOT") or node.head == node:
+            break
+        # "removed the cordon around the explosion area": a trigger that modifies another noun
+        # names what that noun is about; the clause is about the noun.
+        if node.dep_ in ("compound", "amod", "nmod", "poss"):
             break
         # "patrols were seen on the streets hours after the bombing": an event that dates
         # another is not where that one happened.
@@ -526,6 +590,46 @@ def _clause_governors(head: Token) -> list[Token]:
         if node.pos_ in ("VERB", "AUX"):
             governors.append(node)
     return governors
+
+
+def _following_harm(head: Token) -> Token | None:
+    """Return the harm participle that follows a verb trigger inside a relative clause but that
+    the parse hangs on the main verb ("detectives hunt a man who left a bomb that exploded,
+    wounding nine people"): the wounding is the explosion's, whatever the main verb is."""
+    if head.pos_ != "VERB" or head.dep_ != "relcl":
+        return None
+    after = head.right_edge.i + 1
+    doc = head.doc
+    if after + 1 >= len(doc) or doc[after].text != ",":
+        return None
+    participle = doc[after + 1]
+    if participle.dep_ == "advcl" and participle.tag_ == "VBG" and _harms(participle) \
+            and participle.head in head.ancestors and not _is_event_verb(participle.head):
+        return participle
+    return None
+
+
+def misplaced_harm(participle: Token) -> Token | None:
+    """Return the verb trigger a harm participle follows when the parse hangs the participle
+    on a main verb that names no event (see ``_following_harm``), else None."""
+    if participle.dep_ != "advcl" or participle.tag_ != "VBG" or participle.i < 2:
+        return None
+    doc = participle.doc
+    if doc[participle.i - 1].text != ",":
+        return None
+    before = doc[participle.i - 2]
+    for token in (before, *before.ancestors):
+        if token.pos_ == "VERB" and token.dep_ == "relcl" and _following_harm(token) == participle \
+                and _is_event_verb(token):
+            return token
+        if token == participle.head:
+            break
+    return None
+
+
+def _is_event_verb(token: Token) -> bool:
+    """Return True for a verb the trigger lexicon lists ("exploded", "attacked")."""
+    return token.pos_ == "VERB" and (token.lemma_.lower() in trigger_rules() or token.lower_ in trigger_rules())
 
 
 def _place_under(preposition: Token, index: dict) -> tuple[object, int, int] | None:
@@ -550,7 +654,7 @@ def _place_under(preposition: Token, index: dict) -> tuple[object, int, int] | N
                 candidates += [c for c in child.children if c.dep_ == "pobj"]
     for token in candidates:
         entity = index.get(token.i)
-        if entity is not None and entity.type in PLACE_TYPES:
+        if is_place(entity):
             if token.dep_ == "compound" and obj.pos_ == "NOUN" and index.get(obj.i) is None:
                 return entity, *_phrase(obj)  # "the Oxford Street bus station"
             return entity, *_mention_tokens(token, entity, index)
@@ -559,6 +663,18 @@ def _place_under(preposition: Token, index: dict) -> tuple[object, int, int] | N
     if preposition.lower_ == "in" and obj.pos_ == "PROPN" and index.get(obj.i) is None and not obj.ent_type_ \
             and obj.text[:1].isupper():
         return None, *_phrase(obj)
+    # Nor does an event happen in a person: a name typed as one there ("attacks in Umm Salim
+    # and Umm Jarrah") is a place the entities step took for a name, with the places it is
+    # listed with.
+    entity = index.get(obj.i)
+    if preposition.lower_ == "in" and obj.pos_ == "PROPN" and entity is not None and entity.type == "PERSON":
+        first, last = _mention_tokens(obj, entity, index)
+        first = min(first, _phrase(obj)[0])  # "in Sheikh Zayed": the title the name was taken for
+        for member in obj.conjuncts:
+            other = index.get(member.i)
+            if member.i > last and member.pos_ == "PROPN" and (other is None or other.type in PLACE_TYPES | {"PERSON"}):
+                last = _mention_tokens(member, other, index)[1] if other is not None else member.i
+        return None, first, last
     # An unnamed place: "at a checkpoint", "in the market".
     if index.get(obj.i) is None and obj.pos_ == "NOUN" and obj.lemma_.lower() in _word_class("place_noun"):
         return None, *_phrase(obj)
@@ -569,7 +685,7 @@ def _is_town(entity) -> bool:
     """Return True for a place smaller than a country: as a modifier a country is as often
     the actor ("a US strike") as the place."""
     geo = entity.geo
-    return geo is not None and geo.feature != "country" and geo.country_code is not None
+    return geo is not None and geo.feature != "country" and geo.country_code is not None and is_place(entity)
 
 
 def _mention_tokens(token: Token, entity, index: dict) -> tuple[int, int]:
