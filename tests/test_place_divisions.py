@@ -55,13 +55,14 @@ def test_states_and_counties_sit_at_the_middle_of_their_outlines():
     assert 60 < lat < 68 and -160 < lon < -145
 
 
-def test_the_gazetteer_places_us_divisions_at_their_outlines_centres():
+def test_the_gazetteer_places_us_divisions_near_their_outlines_centres():
     gaz = gazetteer()
     points = us_division_points()
+    # GeoNames' own point wins where the GeoNames extract has one; it lies near the centroid.
     kansas = next(p for p in gaz.lookup("Kansas") if p.feature == "region")
-    assert (kansas.lat, kansas.lon) == points.states["KS"]
+    assert _km(kansas.lat, kansas.lon, *points.states["KS"]) < 30
     county = next(p for p in gaz.lookup("Laurel County") if p.feature == "county" and p.admin1 == "KY")
-    assert (county.lat, county.lon) == points.counties[("KY", county.admin2)]
+    assert _km(county.lat, county.lon, *points.counties[("KY", county.admin2)]) < 15
     # A division outside the US keeps its estimate from its towns.
     kherson = next(p for p in gaz.lookup("Kherson Oblast") if p.feature == "region")
     assert 45 < kherson.lat < 48 and 32 < kherson.lon < 35

@@ -150,3 +150,37 @@ def test_a_county_inside_a_longer_name_still_places_the_article():
     found = _resolved(text, ["Titus County Sheriff's Office", "Mount Pleasant"])
     assert found["Titus County Sheriff's Office"].geo.feature == "county"
     assert found["Mount Pleasant"].geo.admin1 == "Texas"
+
+
+def test_a_body_only_a_town_has_makes_the_name_a_town():
+    # "Berea" is also a district of Lesotho, far larger than any town of the name; its
+    # police and city council are a town's.
+    found = _resolved("Berea police are looking for a man who robbed a store.", ["Berea"])
+    assert found["Berea"].geo.feature == "city" and found["Berea"].geo.country_code == "US"
+    found = _resolved("The Berea district council met on Monday.", ["Berea"])
+    assert found["Berea"].geo.feature == "region"
+
+
+def test_a_town_body_does_not_turn_a_state_into_a_tiny_namesake():
+    found = _resolved("Georgia police closed the highway near Macon.", ["Georgia", "Macon"])
+    assert found["Georgia"].geo.feature == "region" and found["Georgia"].geo.country_code == "US"
+
+
+def test_a_name_opening_with_a_demonym_is_placed_in_its_country():
+    text = "The exhibition shows painters from the Russian Empire and their later work."
+    found = _resolved(text, ["Russian Empire"])
+    assert found["Russian Empire"].geo.feature == "country" and found["Russian Empire"].geo.country_code == "RU"
+
+
+def test_a_named_region_of_a_country_beats_a_village_of_the_name():
+    found = _resolved("A late storm brought snow across New England on Tuesday.", ["New England"])
+    geo = found["New England"].geo
+    assert geo.country_code == "US" and geo.feature == "region" and geo.lon > -75
+
+
+def test_a_bare_name_is_a_town_before_a_small_district_named_after_it():
+    # Camden is also a district of New South Wales, bare, with as many people as the town.
+    found = _resolved("A clinic in Camden will move next year, its board said.", ["Camden"])
+    assert found["Camden"].geo.feature == "city"
+    found = _resolved("Flooding closed roads across Camden County overnight.", ["Camden County"])
+    assert found["Camden County"].geo.feature == "county"

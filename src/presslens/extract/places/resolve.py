@@ -213,6 +213,13 @@ def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> tuple[list[
         if places:
             break
     partial = False
+    if not places and entity.type == "GPE":
+        # "the Russian Empire", "the Canadian Lottery": a name the gazetteer lacks that opens
+        # with a demonym is about that country, not a town spelled like the demonym.
+        words = entity.name.split()
+        code = demonym_country(words[0]) if len(words) >= 2 else None
+        if code and code in gaz.countries:
+            return [gaz.countries[code]], False
     if not places and not (entity.type == "FAC" and is_street_name(entity.name)):
         # A street is not in the town it is named after: "Lancaster Avenue" may be anywhere.
         places = _part_candidates(entity.name, gaz)
@@ -222,6 +229,10 @@ def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> tuple[list[
         towns = [p for p in places if p.feature == "city"]
         partial = bool(towns) and all(p in towns or _is_city_county(p) for p in places) \
             and not _same_town(entity.name, towns)
+    if len(places) > 1:
+        places = _towns_over_small_divisions(places)
+    if len(places) > 1 and text and _town_institution(named, text):
+        places = _towns_first(places)
     if len(places) > 1 and text:
         for mention in named:
             match = _QUALIFIER.match(text, mention.end, min(len(text), mention.end + 80))
@@ -229,6 +240,66 @@ def _entity_candidates(entity: Entity, text: str, gaz: Gazetteer) -> tuple[list[
                 qualifier = _POSSESSIVE.sub("", match.group(1))
                 places = _narrow(places, containers(gaz, qualifier, after_comma=True))
     return places, partial
+
+
+@cache
+def _town_institution_pattern() -> re.Pattern[str]:
+    phrases = sorted(load_list("town-institutions.txt"), key=len, reverse=True)
+    words = "|".join(r"\s+".join(map(re.escape, phrase.split())) for phrase in phrases)
+    return re.compile(rf"(?:['’]s)?\s+(?:(?:city|town)\s+)?(?:{words})\b", re.IGNORECASE)
+
+
+def _town_institution(named: list, text: str) -> bool:
+    """Return True when a mention is followed by a body only a town has ("Berea police")."""
+    pattern = _town_institution_pattern()
+    return any(pattern.match(text, m.end, min(len(text), m.end + 40)) for m in named)
+
+
+# Divisions smaller than this are written with their kind when a division is meant
+# ("Camden County", "the district of Berea"); bare, their name is the town's.
+SMALL_DIVISION_POPULATION = 1_000_000
+# ... and only where such a town is a real rival: a tenth of the division's people or more
+# (Dorset is the English county, not a village of Vermont).
+DIVISION_TOWN_RATIO = 10
+
+
+def _towns_over_small_divisions(places: list[Place]) -> list[Place]:
+    """Return the readings without small second-level divisions that carry, bare, a town's name.
+
+    Many countries name a district after its seat, with no "county" in the name (Camden in
+    New South Wales, San-Pédro in Ivory Coast); such a division summed over its towns
+    outweighs every town of the name, though news that says "Camden" means a town. First-level
+    divisions keep their reading: a small country's parish may be what a name stands for.
+    """
+    towns: dict[str, int] = {}
+    for p in places:
+        if p.feature == "city" and not p.alias:
+            towns[_key(p.name)] = max(towns.get(_key(p.name), 0), p.population)
+    kept = [
+        p for p in places
+        if not (p.feature == "county" and not p.curated and not p.alias
+                and p.population < SMALL_DIVISION_POPULATION
+                and towns.get(_key(p.name), -1) * DIVISION_TOWN_RATIO >= p.population)
+    ]
+    return kept or places
+
+
+# A town reading this many times smaller than a division of the same name is a namesake
+# the writer hardly means ("Georgia police" are the state's, not a village's).
+TOWN_INSTITUTION_MAX_RATIO = 50
+
+
+def _towns_first(places: list[Place]) -> list[Place]:
+    """Return the town readings of a name followed by a town's body, unless none is a likely town."""
+    # A town's own name, not a big city's old or foreign one ("Berea" is also Aleppo's).
+    towns = [p for p in places if p.feature == "city" and not p.alias]
+    divisions = [p for p in places if p.feature != "city"]
+    if not towns or any(p.feature == "country" for p in divisions):
+        return places
+    largest = max(max(p.population, 1) for p in towns)
+    if divisions and max(p.population for p in divisions) > TOWN_INSTITUTION_MAX_RATIO * largest:
+        return places
+    return towns
 
 
 # Words beside a town's name that still name the town itself ("Oakport Township", "Fargo
