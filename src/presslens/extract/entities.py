@@ -10,6 +10,7 @@ model missed, and scores salience.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -585,6 +586,11 @@ def _add_nominal_mentions(clusters: list[_Cluster], doc: Doc) -> None:
     if not people:
         return
     taken = {(m.start, m.end) for c in people for m in c.mentions}
+    # one mark per character inside a person's mention: an overlap check that does not read
+    # every mention for each "the"
+    occupied = bytearray(len(text_of(doc)) + 1)
+    for start, end in taken:
+        occupied[start:end] = b"\x01" * len(occupied[start:end])
     for token in doc:
         if token.lower_ != "the" or token.i + 1 >= len(doc):
             continue
@@ -593,12 +599,12 @@ def _add_nominal_mentions(clusters: list[_Cluster], doc: Doc) -> None:
             continue
         span, head = phrase
         start, end = span.start_char, span.end_char
-        if any(s < end and start < e for s, e in taken) or head.lower_ in load_list("generic-speakers.txt"):
+        if occupied.find(1, start, end) != -1 or head.lower_ in load_list("generic-speakers.txt"):
             continue  # "the official" is someone the writer leaves unnamed
         cluster = _referent(people, span, head, clusters)
         if cluster is not None:
             cluster.mentions.append(_Mention(start, end, span.text, "PERSON", head, kind="nominal"))
-            taken.add((start, end))
+            occupied[start:end] = b"\x01" * (end - start)
 
 
 def _nominal_after(doc: Doc, index: int) -> tuple[SpacySpan, Token] | None:
@@ -770,9 +776,11 @@ def _block_weights(document: Document) -> list[tuple[int, int, float]]:
 
 
 def _weight(weights: list[tuple[int, int, float]], offset: int) -> float:
-    for start, end, weight in weights:
-        if start <= offset < end:
-            return weight
+    # the blocks are in text order and never overlap: the one holding the offset is the last
+    # that starts at or before it
+    at = bisect_right(weights, offset, key=lambda block: block[0]) - 1
+    if at >= 0 and weights[at][0] <= offset < weights[at][1]:
+        return weights[at][2]
     return 1.0
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -438,6 +438,9 @@ def score_sentences(doc: Doc, flags: list[FramingSpan], quotes: list[Quote]) -> 
     """
     text = text_of(doc)
     ranges = _quote_ranges(quotes)
+    range_starts = [r[0] for r in ranges]
+    # a range overlapping a sentence starts at most the longest range's length before it
+    longest = max((b - a for a, b, _ in ranges), default=0)
     ordered = sorted(flags, key=lambda f: f.start)
     starts = [f.start for f in ordered]
     sentences = [s for s in doc.sents if text[s.start_char:s.end_char].strip()]
@@ -452,7 +455,8 @@ def score_sentences(doc: Doc, flags: list[FramingSpan], quotes: list[Quote]) -> 
         start, end = sentence.start_char, sentence.end_char
         weight = evaluative + sum(LOADED_WEIGHT if f.technique in {LOADED, NAME_CALLING} else PATTERN_WEIGHT for f in in_sentence)
         score = 1 - math.exp(-weight / SCORE_SCALE)
-        quoted = sum(max(0, min(end, b) - max(start, a)) for a, b, _ in ranges if a < end and start < b)
+        near = ranges[bisect_left(range_starts, start - longest):bisect_left(range_starts, end)]
+        quoted = sum(max(0, min(end, b) - max(start, a)) for a, b, _ in near if a < end and start < b)
         biased = verdict.probability >= load_model().threshold
         result.append(SentenceBias(
             start=start, end=end, score=round(score, 3), slant=round(verdict.probability, 3),
