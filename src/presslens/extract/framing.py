@@ -449,7 +449,7 @@ def score_sentences(doc: Doc, flags: list[FramingSpan], quotes: list[Quote]) -> 
     weights = [float(token_weights[s.start:s.end].sum()) for s in sentences]
     marks = [int(quotation_marks[s.start:s.end].sum()) for s in sentences]
     features = [sentence_features(s, f, w, m) for s, f, w, m in zip(sentences, inside, weights, marks)]
-    verdicts = load_model().score([text[s.start_char:s.end_char] for s in sentences], features)
+    verdicts = _verdicts(text, sentences, features)
     result = []
     for sentence, in_sentence, evaluative, verdict in zip(sentences, inside, weights, verdicts):
         start, end = sentence.start_char, sentence.end_char
@@ -463,6 +463,19 @@ def score_sentences(doc: Doc, flags: list[FramingSpan], quotes: list[Quote]) -> 
             label="biased" if biased else "neutral", in_quote=quoted > (end - start) / 2,
             words=[_slant_word(text, start, word, in_sentence) for word in verdict.words]))
     return result
+
+
+# Sentences given to the slant model at once: its tokenizer's encodings of a sentence weigh a
+# few kilobytes, so a long text's are made a batch at a time, not all together.
+SCORED_TOGETHER = 1000
+
+
+def _verdicts(text: str, sentences: list[Span], features: list[list[float]]):
+    """Yield the slant model's verdict of each sentence, in order, scoring a batch at a time."""
+    model = load_model()
+    for at in range(0, len(sentences), SCORED_TOGETHER):
+        batch = sentences[at:at + SCORED_TOGETHER]
+        yield from model.score([text[s.start_char:s.end_char] for s in batch], features[at:at + SCORED_TOGETHER])
 
 
 def _slant_word(text: str, offset: int, word: SlantWord, flags: list[FramingSpan]) -> SlantEvidence:
