@@ -489,21 +489,48 @@ def _add_missed_mentions(clusters: list[_Cluster], doc: Doc) -> None:
                 forms.setdefault(name, cluster)
     if not forms:
         return
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w-])")
     token_starts = {t.idx: t for t in doc}
     text = text_of(doc)
     # One mark per character already in a mention: a linear check, however many there are.
     occupied = bytearray(len(text) + 1)
     for start, end in taken:
         occupied[start:end] = b"\x01" * len(occupied[start:end])
-    for match in pattern.finditer(text):
-        start, end = match.span()
+    for start, end in _occurrences(text, list(forms)):
         if start not in token_starts or occupied.find(1, start, end) != -1:
             continue
         token = token_starts[start]
-        cluster = forms[match.group()]
-        cluster.mentions.append(_Mention(start, end, match.group(), cluster.label, token))
+        found = text[start:end]
+        cluster = forms[found]
+        cluster.mentions.append(_Mention(start, end, found, cluster.label, token))
         occupied[start:end] = b"\x01" * (end - start)
+
+
+WORD_START = re.compile(r"(?<![\w-])(?=\w)")
+WORD_GOES_ON = re.compile(r"[\w-]")
+
+
+def _occurrences(text: str, forms: list[str]) -> list[tuple[int, int]]:
+    """Return where the forms (of at least three characters) occur as whole words, in text
+    order and not overlapping, the longest form first where several start at one place.
+
+    What one regular expression of all the forms would find, but the forms are looked up by
+    their first three characters at each word start: such an expression tries every form at
+    every position, and a long text has thousands of names."""
+    by_prefix: dict[str, list[str]] = defaultdict(list)
+    for form in sorted(forms, key=len, reverse=True):
+        by_prefix[form[:3]].append(form)
+    found: list[tuple[int, int]] = []
+    resume = 0
+    for start in (m.start() for m in WORD_START.finditer(text)):
+        if start < resume:
+            continue
+        for form in by_prefix.get(text[start:start + 3], ()):
+            end = start + len(form)
+            if text.startswith(form, start) and not WORD_GOES_ON.match(text, end):
+                found.append((start, end))
+                resume = end
+                break
+    return found
 
 
 def read_titles(doc: Doc, mention: _Mention) -> list[str]:
@@ -591,6 +618,8 @@ def _add_nominal_mentions(clusters: list[_Cluster], doc: Doc) -> None:
     occupied = bytearray(len(text_of(doc)) + 1)
     for start, end in taken:
         occupied[start:end] = b"\x01" * len(occupied[start:end])
+    # each person's title keys, read once: a nominal mention added below has no titles
+    title_keys = {id(c): list(dict.fromkeys(_title_key(t) for m in c.mentions for t in m.titles)) for c in people}
     for token in doc:
         if token.lower_ != "the" or token.i + 1 >= len(doc):
             continue
@@ -601,7 +630,7 @@ def _add_nominal_mentions(clusters: list[_Cluster], doc: Doc) -> None:
         start, end = span.start_char, span.end_char
         if occupied.find(1, start, end) != -1 or head.lower_ in load_list("generic-speakers.txt"):
             continue  # "the official" is someone the writer leaves unnamed
-        cluster = _referent(people, span, head, clusters)
+        cluster = _referent(people, span, head, clusters, title_keys)
         if cluster is not None:
             cluster.mentions.append(_Mention(start, end, span.text, "PERSON", head, kind="nominal"))
             occupied[start:end] = b"\x01" * (end - start)
@@ -622,14 +651,15 @@ def _nominal_after(doc: Doc, index: int) -> tuple[SpacySpan, Token] | None:
     return None
 
 
-def _referent(people: list[_Cluster], span: SpacySpan, head: Token, clusters: list[_Cluster]) -> _Cluster | None:
+def _referent(people: list[_Cluster], span: SpacySpan, head: Token, clusters: list[_Cluster],
+              title_keys: dict[int, list[str]]) -> _Cluster | None:
     noun = span.text.casefold().replace(" ", "-")
     words = span.text.casefold().split()
     head_word = head.lower_
     # "the secretary-general", "the President": the one person bearing that title.
-    bearing = [c for c in people if any(noun in _title_key(t) for m in c.mentions for t in m.titles)]
+    bearing = [c for c in people if any(noun in key for key in title_keys[id(c)])]
     if not bearing and len(words) == 1:
-        bearing = [c for c in people if any(head_word in _title_key(t).split("-") for m in c.mentions for t in m.titles)]
+        bearing = [c for c in people if any(head_word in key.split("-") for key in title_keys[id(c)])]
     if len(bearing) > 1:  # the bearer named most recently before the nominal
         bearing = [c for c in bearing if any(m.start < span.start_char for m in c.mentions)]
         bearing.sort(key=lambda c: max(m.start for m in c.mentions if m.start < span.start_char))
