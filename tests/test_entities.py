@@ -220,3 +220,12 @@ def test_a_place_before_a_lower_case_hyphenated_word_is_the_place(analyze):
     names = {e.name for e in article.entities}
     assert {"Houston", "Atlanta", "Israeli"} <= names
     assert not any("-" in name for name in names)
+
+
+def test_names_are_found_again_as_whole_words_the_longest_first():
+    from presslens.extract.entities import _occurrences
+
+    text = "Dona Reyes met Don Hale. Donald spoke; Don-Hale Street is closed, and Don Hale left."
+    found = [text[s:e] for s, e in _occurrences(text, ["Don", "Don Hale", "Dona Reyes"])]
+    # "Donald" holds "Don" but is another word; "Don-Hale" runs on with a hyphen
+    assert found == ["Dona Reyes", "Don Hale", "Don Hale"]
