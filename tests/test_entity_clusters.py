@@ -23,3 +23,12 @@ def test_organisation_spellings_and_acronyms_merge(analyze):
     assert len(nato[0].mentions) == 2
     un = entity_named(article, "United Nations")
     assert un is not None and "UN" in un.aliases
+
+
+def test_names_are_found_again_as_whole_words_the_longest_first():
+    from presslens.extract.entities.clusters import occurrences
+
+    text = "Dona Reyes met Don Hale. Donald spoke; Don-Hale Street is closed, and Don Hale left."
+    found = [text[s:e] for s, e in occurrences(text, ["Don", "Don Hale", "Dona Reyes"])]
+    # "Donald" holds "Don" but is another word; "Don-Hale" runs on with a hyphen
+    assert found == ["Dona Reyes", "Don Hale", "Don Hale"]

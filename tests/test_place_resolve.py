@@ -184,3 +184,26 @@ def test_a_bare_name_is_a_town_before_a_small_district_named_after_it():
     assert found["Camden"].geo.feature == "city"
     found = _resolved("Flooding closed roads across Camden County overnight.", ["Camden County"])
     assert found["Camden County"].geo.feature == "county"
+
+
+def test_the_nearest_other_place_counts_however_many_places_an_article_names():
+    # A long text names hundreds of places: the context then measures them all at once, and
+    # must find the same nearest one a short article's context finds reading them one by one.
+    from presslens.extract.places.gazetteer import Place, _km
+    from presslens.extract.places.resolve import MANY_ANCHORS, _Context
+
+    def town(k: int, lat: float, lon: float) -> Place:
+        return Place(("t", k), f"Town {k}", "city", "GPE", lat, lon, "US", "Ohio", None, 5000)
+
+    points = [town(k, -60 + (k * 37) % 120, -170 + (k * 71) % 340) for k in range(3 * MANY_ANCHORS)]
+    context = _Context()
+    for k, place in enumerate(points):
+        context.add(k, [place], 1.0)
+    here = town(-1, 40.0, -83.0)
+    for owner in (0, 5, len(points) - 1):
+        expected = min(_km(here.lat, here.lon, p.lat, p.lon) for k, p in enumerate(points) if k != owner)
+        assert context._nearest_anchor(here, owner) == expected
+    few = _Context()
+    for k, place in enumerate(points[:3]):
+        few.add(k, [place], 1.0)
+    assert few._nearest_anchor(here, 0) == min(_km(here.lat, here.lon, p.lat, p.lon) for p in points[1:3])

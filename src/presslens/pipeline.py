@@ -6,6 +6,7 @@ import itertools
 import multiprocessing
 import os
 import re
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -147,7 +148,10 @@ def parse_in_pieces(nlp, text: str, piece_chars: int | None = None) -> Doc:
     (else a sentence end, else a space), joined so every token offset is one into the text.
 
     Only each piece's token attributes are kept, not the piece itself nor its tensor (which no
-    extractor reads), so memory holds one piece's parse and the tokens of the whole text.
+    extractor reads), so memory holds one piece's parse and the tokens of the whole text. The
+    words are kept once each (a text repeats "the" and "," thousands of times), and the pieces'
+    attributes are copied into the joined array one piece at a time, each freed once copied,
+    so they are never held twice.
     """
     limit = min(piece_chars or PIECE_CHARS, LONG_TEXT_CHARS, nlp.max_length)
     attrs = [attr for attr in Doc._get_array_attrs() if attr != SPACY] + [SPACY]
@@ -156,13 +160,22 @@ def parse_in_pieces(nlp, text: str, piece_chars: int | None = None) -> Doc:
     arrays = []
     for piece in _pieces(text, limit):
         doc = nlp(piece)
-        words.extend(token.text for token in doc)
+        words.extend(sys.intern(token.text) for token in doc)
         spaces.extend(bool(token.whitespace_) for token in doc)
         arrays.append(doc.to_array(attrs))
         del doc
     joined = Doc(nlp.vocab, words=words, spaces=spaces)
     del words, spaces
-    joined.from_array(attrs, numpy.concatenate(arrays))
+    array = numpy.empty((len(joined), len(attrs)), dtype=arrays[0].dtype)  # memory taken as filled
+    arrays.reverse()
+    at = 0
+    while arrays:
+        part = arrays.pop()
+        array[at:at + len(part)] = part
+        at += len(part)
+        del part
+    joined.from_array(attrs, array)
+    del array
     if joined.text != text:  # never seen; a mismatch would shift every span after it
         raise ValueError("the parsed pieces of a long text do not join back into it")
     return joined

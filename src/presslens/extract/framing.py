@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -438,6 +438,9 @@ def score_sentences(doc: Doc, flags: list[FramingSpan], quotes: list[Quote]) -> 
     """
     text = text_of(doc)
     ranges = _quote_ranges(quotes)
+    range_starts = [r[0] for r in ranges]
+    # a range overlapping a sentence starts at most the longest range's length before it
+    longest = max((b - a for a, b, _ in ranges), default=0)
     ordered = sorted(flags, key=lambda f: f.start)
     starts = [f.start for f in ordered]
     sentences = [s for s in doc.sents if text[s.start_char:s.end_char].strip()]
@@ -446,19 +449,33 @@ def score_sentences(doc: Doc, flags: list[FramingSpan], quotes: list[Quote]) -> 
     weights = [float(token_weights[s.start:s.end].sum()) for s in sentences]
     marks = [int(quotation_marks[s.start:s.end].sum()) for s in sentences]
     features = [sentence_features(s, f, w, m) for s, f, w, m in zip(sentences, inside, weights, marks)]
-    verdicts = load_model().score([text[s.start_char:s.end_char] for s in sentences], features)
+    verdicts = _verdicts(text, sentences, features)
     result = []
     for sentence, in_sentence, evaluative, verdict in zip(sentences, inside, weights, verdicts):
         start, end = sentence.start_char, sentence.end_char
         weight = evaluative + sum(LOADED_WEIGHT if f.technique in {LOADED, NAME_CALLING} else PATTERN_WEIGHT for f in in_sentence)
         score = 1 - math.exp(-weight / SCORE_SCALE)
-        quoted = sum(max(0, min(end, b) - max(start, a)) for a, b, _ in ranges if a < end and start < b)
+        near = ranges[bisect_left(range_starts, start - longest):bisect_left(range_starts, end)]
+        quoted = sum(max(0, min(end, b) - max(start, a)) for a, b, _ in near if a < end and start < b)
         biased = verdict.probability >= load_model().threshold
         result.append(SentenceBias(
             start=start, end=end, score=round(score, 3), slant=round(verdict.probability, 3),
             label="biased" if biased else "neutral", in_quote=quoted > (end - start) / 2,
             words=[_slant_word(text, start, word, in_sentence) for word in verdict.words]))
     return result
+
+
+# Sentences given to the slant model at once: its tokenizer's encodings of a sentence weigh a
+# few kilobytes, so a long text's are made a batch at a time, not all together.
+SCORED_TOGETHER = 1000
+
+
+def _verdicts(text: str, sentences: list[Span], features: list[list[float]]):
+    """Yield the slant model's verdict of each sentence, in order, scoring a batch at a time."""
+    model = load_model()
+    for at in range(0, len(sentences), SCORED_TOGETHER):
+        batch = sentences[at:at + SCORED_TOGETHER]
+        yield from model.score([text[s.start_char:s.end_char] for s in batch], features[at:at + SCORED_TOGETHER])
 
 
 def _slant_word(text: str, offset: int, word: SlantWord, flags: list[FramingSpan]) -> SlantEvidence:

@@ -18,6 +18,7 @@ ahead ("will march in March" is the next March), other tenses take the nearest.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -138,12 +139,14 @@ def extract_times(doc: Doc, published: str | None) -> list[TimeExpression]:
     if not text.strip():
         return []
     anchor = _published(published)
-    tokens = {token.idx: token for token in doc}
+    ordered = list(doc)
+    tokens = {token.idx: token for token in ordered}
+    starts = [token.idx for token in ordered]
     names = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ in NAME_LABELS]
     times: list[TimeExpression] = []
     last_day: TimeExpression | None = None
     for match in _longest(_matches(text)):
-        token = tokens.get(match.start) or _token_at(doc, match.start)
+        token = tokens.get(match.start) or _token_at(ordered, starts, match.start)
         if token is None or not _is_time(match, token, text, names):
             continue
         tense = _direction_word(token) or _tense(token)
@@ -224,16 +227,21 @@ def _longest(matches: list[_Match]) -> list[_Match]:
     return kept
 
 
-def _token_at(doc: Doc, offset: int):
-    for token in doc:
-        if token.idx <= offset < token.idx + len(token.text):
-            return token
+def _token_at(tokens: list, starts: list[int], offset: int):
+    """Return the token holding the character at ``offset`` (``starts`` are the tokens'
+    offsets, in order), or None."""
+    at = bisect_right(starts, offset) - 1
+    if at >= 0 and offset < starts[at] + len(tokens[at].text):
+        return tokens[at]
     return None
 
 
 def _is_time(match: _Match, token, text: str, names: list[tuple[int, int]]) -> bool:
     """Return False for a match the context shows is not a time."""
-    for start, end in names:
+    # the names are in text order and never overlap, so their ends are in order too
+    for start, end in names[bisect_right(names, match.start, key=lambda name: name[1]):]:
+        if start >= match.end:
+            break
         if start < match.end and match.start < end and not (match.start <= start and end <= match.end):
             return False
     surface = text[match.start:match.end]

@@ -8,6 +8,7 @@ with their long forms ("ISW"), then adds the later occurrences the model did not
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -117,18 +118,45 @@ def add_missed_mentions(clusters: list[Cluster], doc: Doc) -> None:
                 forms.setdefault(name, cluster)
     if not forms:
         return
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w-])")
     token_starts = {t.idx: t for t in doc}
     text = text_of(doc)
     # One mark per character already in a mention: a linear check, however many there are.
     occupied = bytearray(len(text) + 1)
     for start, end in taken:
         occupied[start:end] = b"\x01" * len(occupied[start:end])
-    for match in pattern.finditer(text):
-        start, end = match.span()
+    for start, end in occurrences(text, list(forms)):
         if start not in token_starts or occupied.find(1, start, end) != -1:
             continue
         token = token_starts[start]
-        cluster = forms[match.group()]
-        cluster.mentions.append(FoundMention(start, end, match.group(), cluster.label, token))
+        found = text[start:end]
+        cluster = forms[found]
+        cluster.mentions.append(FoundMention(start, end, found, cluster.label, token))
         occupied[start:end] = b"\x01" * (end - start)
+
+
+WORD_START = re.compile(r"(?<![\w-])(?=\w)")
+WORD_GOES_ON = re.compile(r"[\w-]")
+
+
+def occurrences(text: str, forms: list[str]) -> list[tuple[int, int]]:
+    """Return where the forms (of at least three characters) occur as whole words, in text
+    order and not overlapping, the longest form first where several start at one place.
+
+    What one regular expression of all the forms would find, but the forms are looked up by
+    their first three characters at each word start: such an expression tries every form at
+    every position, and a long text has thousands of names."""
+    by_prefix: dict[str, list[str]] = defaultdict(list)
+    for form in sorted(forms, key=len, reverse=True):
+        by_prefix[form[:3]].append(form)
+    found: list[tuple[int, int]] = []
+    resume = 0
+    for start in (m.start() for m in WORD_START.finditer(text)):
+        if start < resume:
+            continue
+        for form in by_prefix.get(text[start:start + 3], ()):
+            end = start + len(form)
+            if text.startswith(form, start) and not WORD_GOES_ON.match(text, end):
+                found.append((start, end))
+                resume = end
+                break
+    return found

@@ -14,6 +14,7 @@ from presslens.extract.entities.lexicon import head_of_state_titles, is_title_wo
 from presslens.extract.entities.mentions import FoundMention
 from presslens.extract.entities.titles import affiliation_of
 from presslens.lexicons import load_list
+from presslens.nlp import text_of
 
 
 def add_nominal_mentions(clusters: list[Cluster], doc: Doc) -> None:
@@ -22,6 +23,13 @@ def add_nominal_mentions(clusters: list[Cluster], doc: Doc) -> None:
     if not people:
         return
     taken = {(m.start, m.end) for c in people for m in c.mentions}
+    # one mark per character inside a person's mention: an overlap check that does not read
+    # every mention for each "the"
+    occupied = bytearray(len(text_of(doc)) + 1)
+    for start, end in taken:
+        occupied[start:end] = b"\x01" * len(occupied[start:end])
+    # each person's title keys, read once: a nominal mention added below has no titles
+    title_keys = {id(c): list(dict.fromkeys(_title_key(t) for m in c.mentions for t in m.titles)) for c in people}
     for token in doc:
         if token.lower_ != "the" or token.i + 1 >= len(doc):
             continue
@@ -30,12 +38,12 @@ def add_nominal_mentions(clusters: list[Cluster], doc: Doc) -> None:
             continue
         span, head = phrase
         start, end = span.start_char, span.end_char
-        if any(s < end and start < e for s, e in taken) or head.lower_ in load_list("generic-speakers.txt"):
+        if occupied.find(1, start, end) != -1 or head.lower_ in load_list("generic-speakers.txt"):
             continue  # "the official" is someone the writer leaves unnamed
-        cluster = _referent(people, span, head, clusters)
+        cluster = _referent(people, span, head, clusters, title_keys)
         if cluster is not None:
             cluster.mentions.append(FoundMention(start, end, span.text, "PERSON", head, kind="nominal"))
-            taken.add((start, end))
+            occupied[start:end] = b"\x01" * (end - start)
 
 
 def _nominal_after(doc: Doc, index: int) -> tuple[SpacySpan, Token] | None:
@@ -53,14 +61,15 @@ def _nominal_after(doc: Doc, index: int) -> tuple[SpacySpan, Token] | None:
     return None
 
 
-def _referent(people: list[Cluster], span: SpacySpan, head: Token, clusters: list[Cluster]) -> Cluster | None:
+def _referent(people: list[Cluster], span: SpacySpan, head: Token, clusters: list[Cluster],
+              title_keys: dict[int, list[str]]) -> Cluster | None:
     noun = span.text.casefold().replace(" ", "-")
     words = span.text.casefold().split()
     head_word = head.lower_
     # "the secretary-general", "the President": the one person bearing that title.
-    bearing = [c for c in people if any(noun in _title_key(t) for m in c.mentions for t in m.titles)]
+    bearing = [c for c in people if any(noun in key for key in title_keys[id(c)])]
     if not bearing and len(words) == 1:
-        bearing = [c for c in people if any(head_word in _title_key(t).split("-") for m in c.mentions for t in m.titles)]
+        bearing = [c for c in people if any(head_word in key.split("-") for key in title_keys[id(c)])]
     if len(bearing) > 1:  # the bearer named most recently before the nominal
         bearing = [c for c in bearing if any(m.start < span.start_char for m in c.mentions)]
         bearing.sort(key=lambda c: max(m.start for m in c.mentions if m.start < span.start_char))

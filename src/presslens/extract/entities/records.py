@@ -6,6 +6,7 @@ titles, affiliation and a salience weighted by where the mentions stand (headlin
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 
 from presslens.extract.entities.clusters import Cluster
@@ -96,7 +97,9 @@ def _block_weights(document: Document) -> list[tuple[int, int, float]]:
 
 
 def _weight(weights: list[tuple[int, int, float]], offset: int) -> float:
-    for start, end, weight in weights:
-        if start <= offset < end:
-            return weight
+    # the blocks are in text order and never overlap: the one holding the offset is the last
+    # that starts at or before it
+    at = bisect_right(weights, offset, key=lambda block: block[0]) - 1
+    if at >= 0 and weights[at][0] <= offset < weights[at][1]:
+        return weights[at][2]
     return 1.0

@@ -22,6 +22,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
+
 from presslens.errors import InputError
 from presslens.extract.places.demonyms import demonym_country
 from presslens.extract.places.gazetteer import (
@@ -410,6 +412,7 @@ class _Context:
     # Names read as a town through a part of them only ("Hampton Hills" as Hampton, "Titan
     # Operating"): placed if nothing better, but their guess must not pull the other names.
     silent: frozenset[int] = frozenset()
+    _points: tuple | None = None  # the anchors as numpy columns, once there are many
 
     def add_country(self, country: str, weight: float) -> None:
         """Count a country the article points at without naming it (the outlet's domain)."""
@@ -453,10 +456,44 @@ class _Context:
                 support = self.counties.get(own_county, 0.0) - (weight if own_county == county else 0.0)
                 score += COUNTY_SUPPORT * support / total
         if place.feature != "country":
-            distances = [_km(place.lat, place.lon, lat, lon) for lat, lon, o in self.anchors if o != owner]
-            if distances:
-                score += PROXIMITY * math.exp(-min(distances) / PROXIMITY_KM)
+            nearest = self._nearest_anchor(place, owner)
+            if nearest is not None:
+                score += PROXIMITY * math.exp(-nearest / PROXIMITY_KM)
         return score
+
+    def _nearest_anchor(self, place: Place, owner: int) -> float | None:
+        """Return the distance in km from the place to the nearest anchor of another name,
+        None when there is none.
+
+        A long text has thousands of anchors and each ambiguous name is scored against all
+        of them many times, so past a few dozen the distances are computed at once with
+        numpy, and only those that may be the least are computed again exactly, so the
+        result is the same as reading every anchor one by one."""
+        if len(self.anchors) < MANY_ANCHORS:
+            distances = [_km(place.lat, place.lon, lat, lon) for lat, lon, o in self.anchors if o != owner]
+            return min(distances) if distances else None
+        if self._points is None or len(self._points[0]) != len(self.anchors):
+            self._points = tuple(np.array(column, dtype=np.float64) for column in zip(*self.anchors))
+        lats, lons, owners = self._points
+        approx = _km_many(place.lat, place.lon, lats, lons)
+        approx[owners == owner] = np.inf
+        least = float(approx.min())
+        if not math.isfinite(least):
+            return None
+        close = np.flatnonzero(approx <= least * (1 + 1e-9) + 1e-9)
+        return min(_km(place.lat, place.lon, float(lats[k]), float(lons[k])) for k in close)
+
+
+# Past this many anchors, distances to them are computed with numpy (see _nearest_anchor).
+MANY_ANCHORS = 64
+
+
+def _km_many(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Return the great-circle distances in km from one point to many (the formula of _km)."""
+    p1, p2 = math.radians(lat), np.radians(lats)
+    dp, dl = p2 - p1, np.radians(lons - lon)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def _county_key(place: Place) -> tuple | None:
@@ -627,12 +664,16 @@ def _settle(items, chosen: list[Place], new_context) -> list[Place]:
     """Return the readings after revisiting each ambiguous name until none changes."""
     chosen = list(chosen)
     ambiguous = [i for i, (_e, places, _w) in enumerate(items) if len(places) > 1]
+    context = None  # built again only when a reading changed: it depends on nothing else
     for _sweep in range(3):
         changed = False
         for i in ambiguous:
-            context = _chosen_context(items, chosen, new_context)
+            if context is None:
+                context = _chosen_context(items, chosen, new_context)
             best = max(items[i][1], key=lambda p: context.score(p, i))
             changed |= best.ident != chosen[i].ident
+            if best != chosen[i]:
+                context = None
             chosen[i] = best
         if not changed:
             break

@@ -46,10 +46,15 @@ def attach_quotes(doc: Doc, quotes: list[QuotedSpan], found: list[Attribution],
     token_starts = [t.idx for t in doc]
     by_cue = {a.cue[0].i: a for a in found}
     result = list(found)
+    # the colons of transcript turns, by position, so a long text's quotations do not each
+    # read every attribution
+    colons = sorted((a.cue[0].i, order) for order, a in enumerate(found) if a.lemma == ":")
+    colon_at = [i for i, _ in colons]
     previous: Attribution | None = None
     for quote in quotes:
         first, last = token_range(token_starts, doc, quote.outer)
-        turns = [a for a in found if a.lemma == ":" and first < a.cue[0].i <= last]
+        inside = colons[bisect_right(colon_at, first):bisect_right(colon_at, last)]
+        turns = [found[order] for _, order in sorted(inside, key=lambda pair: pair[1])]
         if turns:
             _split_into_turns(doc, quote, turns)
             previous = None

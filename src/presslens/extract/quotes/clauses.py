@@ -123,7 +123,7 @@ def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> lis
                     and found[-1].source is not None and paragraph(found[-1].cue[0].i) == paragraph(token.i):
                 attribution.source = found[-1].source  # "..., he said, claiming that ..."
             found.append(attribution)
-    return _settle_nesting(found)
+    return _settle_nesting(found, paragraph)
 
 
 def _introduced_paragraph(verb: Token, kind: str, quoted: list[tuple[int, int]], paragraph) -> Attribution | None:
@@ -716,13 +716,19 @@ def _opening_frame(first: Token, second: Token, source: Token) -> Attribution | 
                        source_range=(second.i + 1, comma))
 
 
-def _settle_nesting(found: list[Attribution]) -> list[Attribution]:
+def _settle_nesting(found: list[Attribution], paragraph) -> list[Attribution]:
     """Return the attributions with reports inside another's content settled (see
     SEPARATE_REPORT_DEPS): dropped when they are the outer source's words, otherwise
     kept and cut out of the outer content."""
+    # A content lies within one paragraph (and only shrinks here), so only the contents of
+    # the inner cue's paragraph can hold it: a long text is not searched whole for each cue.
+    by_paragraph: dict[tuple[int, int], list[Attribution]] = {}
+    for attribution in found:
+        if attribution.content:
+            by_paragraph.setdefault(paragraph(attribution.content[0]), []).append(attribution)
     kept: list[Attribution] = []
     for inner in found:
-        outer = next((a for a in found if a is not inner and a.content
+        outer = next((a for a in by_paragraph.get(paragraph(inner.cue[0].i), ()) if a is not inner and a.content
                       and a.content[0] <= inner.cue[0].i < a.content[1] and not _frames(inner, a)), None)
         if outer is None:
             kept.append(inner)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, wraps
 
 from spacy.tokens import Token
 
@@ -190,6 +190,23 @@ def agrees(entity: Entity, gender: str | None, doc) -> bool:
     return known is None or known == gender
 
 
+def _remembered(read):
+    """Return ``read(entity, doc)`` remembered for each doc and entity: in a long text every
+    pronoun and nominal asks after the same people, and each answer reads all of a person's
+    mentions."""
+    @wraps(read)
+    def remembered(entity: Entity, doc):
+        if doc is None:
+            return read(entity, doc)
+        memo = doc.user_data.setdefault(("presslens.speakers", read.__name__), {})
+        key = (entity.id, entity.name, len(entity.mentions), len(entity.titles))
+        if key not in memo:
+            memo[key] = read(entity, doc)
+        return memo[key]
+    return remembered
+
+
+@_remembered
 def person_gender(entity: Entity, doc) -> str | None:
     """Return "m" or "f" when the person's given name, an honorific or title before a mention,
     or a title of theirs shows which pronoun the writer uses; None when nothing does or the
@@ -218,7 +235,8 @@ def _gendered_words() -> dict[str, str]:
     return {word: gender for word, gender in load_table("gendered-words.tsv")}
 
 
-def _titles_before(doc, entity: Entity) -> set[str]:
+@_remembered
+def _titles_before(entity: Entity, doc) -> frozenset[str]:
     """Return the title words written just before the entity's mentions ("Gov.", "Republican
     Gov."), which the entity's own titles may have missed."""
     text = text_of(doc)
@@ -228,7 +246,7 @@ def _titles_before(doc, entity: Entity) -> set[str]:
             word = word.casefold()
             if word in _abbreviations() or is_title_word(word):
                 found.add(word)
-    return found
+    return frozenset(found)
 
 
 @cache
@@ -389,21 +407,30 @@ def _nominal_referent(head: Token, entities: list[Entity]) -> Entity | None:
     for entity in entities:
         if entity.type not in SPEAKER_TYPES:
             continue
-        words = set(re.split(r"[\s\-]+", entity.name.casefold()))
-        if word not in _generic_heads() and entity.type == "PERSON":
-            # "the official" is someone unnamed, not whoever has "official" in a title;
-            # "the company" may still be the company named before. Titles are people's: "the
-            # president" is not the country of "the president of the United States".
-            for title in entity.titles:
-                words.update(re.split(r"[\s\-]+", title.casefold()))
-            words.update(_titles_before(head.doc, entity))
-            words.update(_abbreviations().get(w, w) for w in list(words))
+        name_words, title_words = _referent_words(entity, head.doc)
+        # "the official" is someone unnamed, not whoever has "official" in a title; "the
+        # company" may still be the company named before. Titles are people's: "the
+        # president" is not the country of "the president of the United States".
+        words = title_words if word not in _generic_heads() and entity.type == "PERSON" else name_words
         if word not in words:
             continue
         earlier = [m.start for m in entity.mentions if m.start < head.idx]
         if earlier and (best is None or max(earlier) > best[0]):
             best = (max(earlier), entity)
     return best[1] if best else None
+
+
+@_remembered
+def _referent_words(entity: Entity, doc) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the words of an entity's name, and those with the words of its titles (its own
+    and those written before its mentions) and the role nouns they abbreviate."""
+    name = set(re.split(r"[\s\-]+", entity.name.casefold()))
+    words = set(name)
+    for title in entity.titles:
+        words.update(re.split(r"[\s\-]+", title.casefold()))
+    words.update(_titles_before(entity, doc))
+    words.update(_abbreviations().get(w, w) for w in list(words))
+    return frozenset(name), frozenset(words)
 
 
 # ---------------------------------------------------------------------------------------
