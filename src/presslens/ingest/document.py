@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from presslens.record import Block, Removal, Source
@@ -45,7 +46,7 @@ class Document:
     language: str | None = None
     # origin[i] is the offset in the raw input of text[i]; len(text) + 1 entries. Lets an
     # evaluation map spans back onto annotations made on the raw file.
-    origin: list[int] = field(default_factory=list, repr=False)
+    origin: Sequence[int] = field(default_factory=list, repr=False)
 
     def raw_offset(self, offset: int) -> int:
         """Return the raw-input offset of a cleaned-text offset."""
