@@ -104,3 +104,25 @@ def speaker_and_content(doc, cue: int) -> tuple[str, str]:
     subject = grammatical_subject(doc[cue])
     start, end = _clause_content(doc[cue], "speech", subject)
     return subject.text, doc[start:end].text
+
+
+# The publication day the event tests date their texts by: a Friday.
+EVENTS_PUBLISHED = "2024-05-10"
+
+
+@pytest.fixture(scope="session")
+def analyze_text(nlp):
+    """Analyse a text published on EVENTS_PUBLISHED (or the day given)."""
+    def run(text: str, published: str | None = EVENTS_PUBLISHED):
+        return presslens.analyze(text, published=published)
+
+    return run
+
+
+def mention_roles(article, trigger: str) -> dict[str, tuple[str, str]]:
+    """Return role -> (text, relation) for the event mention whose trigger is `trigger`."""
+    for event in article.events:
+        for mention in event.mentions:
+            if mention.text == trigger:
+                return {a.role: (a.text, a.relation) for a in mention.arguments}
+    raise AssertionError(f"no mention '{trigger}': {[m.text for e in article.events for m in e.mentions]}")

@@ -3,28 +3,7 @@ written for these tests: each role only where the parse ties it to the trigger."
 
 from __future__ import annotations
 
-import pytest
-
-import presslens
-
-PUBLISHED = "2024-05-10"
-
-
-@pytest.fixture(scope="module")
-def analyze_text(nlp):
-    def run(text: str):
-        return presslens.analyze(text, published=PUBLISHED)
-
-    return run
-
-
-def mention_roles(article, trigger: str) -> dict[str, tuple[str, str]]:
-    """Return role -> (text, relation) for the mention whose trigger is `trigger`."""
-    for event in article.events:
-        for mention in event.mentions:
-            if mention.text == trigger:
-                return {a.role: (a.text, a.relation) for a in mention.arguments}
-    raise AssertionError(f"no mention '{trigger}': {[m.text for e in article.events for m in e.mentions]}")
+from conftest import mention_roles
 
 
 def test_the_performer_of_a_nominal_event_is_its_actor(analyze_text):

@@ -6,26 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-import presslens
-
-PUBLISHED = "2024-05-10"
-
-
-@pytest.fixture(scope="module")
-def analyze_text(nlp):
-    def run(text: str):
-        return presslens.analyze(text, published=PUBLISHED)
-
-    return run
-
-
-def mention_roles(article, trigger: str) -> dict[str, tuple[str, str]]:
-    """Return role -> (text, relation) for the mention whose trigger is `trigger`."""
-    for event in article.events:
-        for mention in event.mentions:
-            if mention.text == trigger:
-                return {a.role: (a.text, a.relation) for a in mention.arguments}
-    raise AssertionError(f"no mention '{trigger}': {[m.text for e in article.events for m in e.mentions]}")
+from conftest import mention_roles
 
 
 @pytest.mark.parametrize("text, trigger, occasion", [

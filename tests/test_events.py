@@ -5,19 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-import presslens
 from presslens.extract.events import trigger_rules
 from presslens.lexicons import load_table
-
-PUBLISHED = "2024-05-10"  # a Friday
-
-
-@pytest.fixture(scope="module")
-def analyze_text(nlp):
-    def run(text: str, published: str | None = PUBLISHED):
-        return presslens.analyze(text, published=published)
-
-    return run
 
 
 def event_of(article, event_type: str):
