@@ -4,7 +4,7 @@ Receives a block of text; returns the character ranges of the cards in it. A pag
 name to a card of that person's full name and latest headlines loses the markup when its text
 is copied or extracted elsewhere, and what is left reads
 
-    President Jo Doe Joanna Mary DoeSenators balk at trial Doe goes local in race MORE says…
+    President Jo Doe Joanna Mary DoeFerry fares to rise Harbour board names chair MORE says…
 
 the name as the article shows it, the full name glued to the first headline, more headlines,
 and the card's closing "MORE", then the sentence goes on. The card runs from the end of the
