@@ -83,3 +83,12 @@ def test_a_question_put_to_the_reader_reports_nobody(analyze):
                       "“Do you know where the money went?” she asked.\n")
     assert all(q.speaker is not None and q.speaker.text == "she" for q in article.quotes)
     assert quote_with(article, "Do you know where the money went?").speaker.text == "she"
+
+
+def test_caption_and_summary_labels_are_not_speakers(analyze):
+    article = analyze("FILE PHOTO: Mayor Tom Reyes talks about the harbour plan during a meeting in Velmont.\n\n"
+                      "Story highlights Council chief: \"Time is short\" for a harbour deal.\n\n"
+                      "The government said the harbour would reopen in May.\n")
+    shown = [q.speaker.name for q in article.quotes if q.speaker]
+    assert "FILE PHOTO" not in shown and "Story" not in shown
+    assert "the government" not in shown and "The government" not in shown

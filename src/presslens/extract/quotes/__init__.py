@@ -78,12 +78,13 @@ def extract_quotes(doc: Doc, document: Document, entities: list[Entity]) -> list
     attributions = attach_quotes(doc, quotes, find_attributions(doc, quoted, paragraph), blocks, paragraph)
     attributions = [a for a in attributions if not not_a_quote(a, attributions, document, blocks)]
     index = entities_by_token(doc, entities)
+    inside = frozenset(i for first, end in quoted for i in range(first, end))
     history: list[Said] = []
     records: list[Quote] = []
     last_speaker: Speaker | None = None
     for attribution in attributions:
         record = _record(doc, attribution, index, entities, history, blocks, paragraph, last_speaker,
-                         len(records) + 1)
+                         len(records) + 1, inside)
         if record is None:
             continue
         records.append(record)
@@ -94,7 +95,7 @@ def extract_quotes(doc: Doc, document: Document, entities: list[Entity]) -> list
 
 def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entities: list[Entity],
             history: list[Said], blocks: _Blocks, paragraph, last_speaker: Speaker | None,
-            number: int) -> Quote | None:
+            number: int, quoted: frozenset[int]) -> Quote | None:
     text = text_of(doc)
     if attribution.quotes and attribution.kind == "direct":
         parts = [p for q in attribution.quotes for p in q.parts]
@@ -138,7 +139,7 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
             tokens = source_tokens(source, attribution.cue[0] if attribution.cue else None, paragraph(source.i))
         tokens = tokens or [source]  # trimming can leave nothing (a source of punctuation only)
         block = blocks(source.idx)
-        entity, how = resolve_speaker(source, index, entities, history, block)
+        entity, how = resolve_speaker(source, index, entities, history, block, quoted)
         if entity is not None and entity.type == "GPE" and attribution.cue_class not in COUNTRY_CUE_CLASSES:
             entity, how = None, "group"  # "The US wants reform": the writer's summary of a country
         group = how == "group"

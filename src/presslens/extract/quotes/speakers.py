@@ -107,9 +107,10 @@ def source_tokens(source: Token, cue: Token | None = None, bounds: tuple[int, in
 
 
 def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Entity],
-                    history: list[Said], block: int) -> tuple[Entity | None, str]:
+                    history: list[Said], block: int, quoted: frozenset[int] = frozenset()) -> tuple[Entity | None, str]:
     """Return the entity a source refers to (or None) and how it was found: "named",
-    "resolved" or "unresolved"."""
+    "resolved" or "unresolved". ``quoted`` holds the indices of the tokens inside quotation
+    marks: a name there is the quoted speaker's word, not the writer's."""
     if source.lower_ in RELATIVE_PRONOUNS and source.head.dep_ == "relcl":
         source = source.head.head  # "officials who said": the officials
     entity = _entity_at(source, index)
@@ -136,7 +137,8 @@ def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Enti
     if lowered in PERSON_PRONOUNS:
         if _reports_an_unrecognised_name(source, index):
             return None, "unresolved"
-        return _person_antecedent(source, index, entities, history, block, PRONOUN_GENDER[lowered]), "resolved"
+        entity = _person_antecedent(source, index, entities, history, block, PRONOUN_GENDER[lowered], quoted)
+        return entity, "resolved" if entity is not None else "unresolved"
     if lowered in GROUP_PRONOUNS:
         return _group_antecedent(history, source.idx, block), "resolved"
     owner = next((c for c in source.children if c.dep_ == "poss" and c.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS),
@@ -146,7 +148,8 @@ def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Enti
             return None, "unresolved"  # "his opponents", "her husband": someone else than the owner
         # "his office said", "their spokesman said": the owner speaking through them
         if owner.lower_ in PERSON_PRONOUNS:
-            entity = _person_antecedent(owner, index, entities, history, block, PRONOUN_GENDER.get(owner.lower_))
+            entity = _person_antecedent(owner, index, entities, history, block, PRONOUN_GENDER.get(owner.lower_),
+                                        quoted)
         else:
             entity = _group_antecedent(history, source.idx, block)
         return entity, "resolved" if entity is not None else "unresolved"
@@ -285,19 +288,68 @@ def _entity_at(head: Token, index: dict[int, Entity]) -> Entity | None:
 
 
 def _person_antecedent(pronoun: Token, index: dict[int, Entity], entities: list[Entity], history: list[Said],
-                       block: int, gender: str | None) -> Entity | None:
+                       block: int, gender: str | None, quoted: frozenset[int]) -> Entity | None:
     """Return the person a he/she (or his/her) stands for: of the person last named as a main
     clause's subject nearby and the last speaker of that gender, the later one; else the last
-    person of that gender named."""
+    person of that gender named outside quotation marks. None when someone else who could be
+    meant comes between that person and the pronoun: the writer may have moved on to them."""
     subject = _recent_subject(pronoun, index, gender)
     speaker = _previous_speaker(history, pronoun.idx, block, gender, pronoun.doc)
     if subject is not None and speaker is not None:
-        return subject[1] if subject[0] > speaker.position else speaker.entity
-    if subject is not None:
-        return subject[1]
-    if speaker is not None:
-        return speaker.entity
-    return _last_person_named(entities, pronoun, gender, index)
+        chosen = subject[1] if subject[0] > speaker.position else speaker.entity
+    elif subject is not None:
+        chosen = subject[1]
+    elif speaker is not None:
+        chosen = speaker.entity
+    else:
+        chosen = _last_person_named(entities, pronoun, gender, index, quoted)
+    if chosen is None or _someone_else_between(pronoun, chosen, history, index, gender, quoted):
+        return None
+    return chosen
+
+
+def _someone_else_between(pronoun: Token, chosen: Entity, history: list[Said], index: dict[int, Entity],
+                          gender: str | None, quoted: frozenset[int]) -> bool:
+    """Return True when, between the last reference to the chosen person (a mention or a
+    speaker resolved to them) and the pronoun, the writer makes someone else the pronoun
+    agrees with the subject of a main clause (another named person, or an unnamed one: "the
+    president made a promise that he now says…"), or the pronoun sits in a relative clause
+    about an unnamed person ("a woman who says she…"), outside quotation marks. People named
+    as objects or inside reported clauses do not count: the subject stays the topic."""
+    doc = pronoun.doc
+    last = max([m.start for m in chosen.mentions if m.start < pronoun.idx]
+               + [s.position for s in history if s.entity is chosen and s.position < pronoun.idx], default=None)
+    if last is None:
+        return False
+    roles = _referent_words(chosen, doc)[1]
+    gendered = _gendered_words()
+    for i in range(pronoun.i - 1, -1, -1):  # back from the pronoun to that reference
+        token = doc[i]
+        if token.idx <= last:
+            break
+        if token.i in quoted:
+            continue
+        entity = index.get(token.i)
+        if entity is not None:
+            if entity is not chosen and entity.type == "PERSON" and agrees(entity, gender, doc) \
+                    and _main_subject(token):
+                return True
+            continue
+        if not is_person_noun(token) or token.lower_ in roles or gendered.get(token.lower_) not in (None, gender):
+            continue
+        if _main_subject(token) or any(c.dep_ == "relcl" and pronoun in subtree(c) for c in token.children):
+            return True
+    return False
+
+
+def _main_subject(token: Token) -> bool:
+    """Return True when the token is (the head of a name that is) the subject of a main clause,
+    not of "in the event that X faces Y" or of a reported clause."""
+    head = token
+    while head.dep_ in ("compound", "flat", "appos") and head.head != head:
+        head = head.head
+    main = head.head.dep_ == "ROOT" or (head.head.dep_ == "conj" and head.head.head.dep_ == "ROOT")
+    return head.dep_ in ("nsubj", "nsubjpass") and main
 
 
 def _previous_speaker(history: list[Said], position: int, block: int, gender: str | None, doc) -> Said | None:
@@ -340,14 +392,14 @@ def _reports_an_unrecognised_name(pronoun: Token, index: dict[int, Entity]) -> b
 
 
 def _last_person_named(entities: list[Entity], pronoun: Token, gender: str | None,
-                       index: dict[int, Entity]) -> Entity | None:
-    """Return the person of that gender last named before the pronoun, not counting names
-    that only modify another noun ("the Doe case")."""
+                       index: dict[int, Entity], quoted: frozenset[int]) -> Entity | None:
+    """Return the person of that gender last named before the pronoun outside quotation
+    marks, not counting names that only modify another noun ("the Doe case")."""
     doc = pronoun.doc
     # Read back from the pronoun, so a long text is not read from its start for each one.
     for i in range(pronoun.i - 1, -1, -1):
         entity = index.get(i)
-        if entity is None or entity.type != "PERSON" or not agrees(entity, gender, doc):
+        if entity is None or entity.type != "PERSON" or i in quoted or not agrees(entity, gender, doc):
             continue
         head = doc[i]
         while head.dep_ in ("compound", "flat") and head.head.i in index and index[head.head.i] is entity:
@@ -377,12 +429,8 @@ def _recent_subject(pronoun: Token, index: dict[int, Entity], gender: str | None
         entity = index.get(token.i)
         if entity is None or entity.type != "PERSON" or marks % 2 or not agrees(entity, gender, pronoun.doc):
             continue
-        head = token
-        while head.dep_ in ("compound", "flat", "appos") and head.head != head:
-            head = head.head
-        main = head.head.dep_ == "ROOT" or (head.head.dep_ == "conj" and head.head.head.dep_ == "ROOT")
-        if head.dep_ in ("nsubj", "nsubjpass") and main and head.i < pronoun.i:
-            return token.idx, entity  # the subject of a main clause, not of "in the event that X faces Y"
+        if _main_subject(token):
+            return token.idx, entity
     return None
 
 
@@ -404,9 +452,10 @@ def _nominal_referent(head: Token, entities: list[Entity]) -> Entity | None:
     ("the institute" -> Institute for the Study of War, "the minister" -> a minister)."""
     word = head.lower_
     best: tuple[int, Entity] | None = None
+    plural = head.tag_ in ("NNS", "NNPS")
     for entity in entities:
-        if entity.type not in SPEAKER_TYPES:
-            continue
+        if entity.type not in SPEAKER_TYPES or (plural and entity.type == "PERSON"):
+            continue  # "the governors" are several people, not one named before
         name_words, title_words = _referent_words(entity, head.doc)
         # "the official" is someone unnamed, not whoever has "official" in a title; "the
         # company" may still be the company named before. Titles are people's: "the
