@@ -45,6 +45,12 @@ def test_full_name_chosen_over_the_surname_even_when_rarer():
     assert canonical_name(members) == "Oriel Vance"
 
 
+def test_an_outlet_mistyped_as_a_person_keeps_its_name():
+    members = [entity("a1", "Kestrel", "ORG"), entity("a2", "Kestrel", "ORG"), entity("a3", "Kestrel"),
+               entity("a4", "Ada Lenz Kestrel")]
+    assert canonical_name(members) == "Kestrel"
+
+
 def test_initials_do_not_split_a_person_and_a_son_is_not_his_father():
     assert person_key("Mr. Oriel T. Vance") == "Oriel Vance"
     assert len(group_entities([entity("a1", "Oriel T. Vance"), entity("a2", "Oriel Vance")])) == 1

@@ -168,8 +168,9 @@ def _join_surnames(entities: list[StoredEntity], root, union) -> None:
 
 
 def canonical_name(members: list[StoredEntity]) -> str:
-    """Return the name most articles use; for a surname alone, the full name ending in it
-    that most articles use ("Joe Biden" over "Biden"), when there is one."""
+    """Return the name most articles use; for a surname alone of an entity most articles type
+    as a person, the full name ending in it that most articles use ("Joe Biden" over "Biden"),
+    when there is one."""
     votes: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()
     for member in members:
@@ -182,7 +183,9 @@ def canonical_name(members: list[StoredEntity]) -> str:
 
     chosen = best(votes)
     words = person_key(chosen).split()
-    if len(words) == 1 and any(kind_of(m.type) == "PERSON" for m in members):
+    # only a person's surname: an outlet some articles mistype as a person ("CNN") keeps its name
+    # rather than taking a fragment that ends in it ("Ada Lenz CNN")
+    if len(words) == 1 and kind_of(_majority_type(members)) == "PERSON":
         surname = name_key(words[0])
         full = [n for n in votes if len(person_key(n).split()) > 1 and name_key(person_key(n)).split()[-1] == surname]
         if full:
