@@ -6,10 +6,11 @@ How the checks in labels/allsides-speaker-check-*.tsv from the seventh on were d
 1,001 to 10,000 of the data set's JSON lines, random.sample of 400 with the given seed, leaving
 out the articles of the checks already in --labels; the sampled articles are analysed in that
 order until N distinct speaker spans (default 50) are resolved to an entity whose name shares
-no word with the speaker as written ("he", "who", "his spokesman", "the Republican"). OUT (JSON lines,
-kept outside the repository: it holds article text) gets, for each, the article id, the speaker's
-offsets, the speaker as written, the entity, the quote and the paragraph with the two before, for
-a reader to judge; the label file then keeps only the id, the offsets and the verdict.
+no word with the speaker as written ("he", "who", "his spokesman", "the Republican"). OUT
+(JSON lines, kept outside the repository: it holds article text) gets, for each, the article
+id, the speaker's offsets, the speaker as written, the entity, the quote and the paragraph with
+the two before, for a reader to judge; the label file then keeps only the id, the offsets and
+the verdict.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def main() -> int:
     left_out = checked_articles(args.labels)
     sample = [item for item in random.sample(pool, 400) if item["id"] not in left_out]
     rows: list[dict] = []
+    drawn: set[tuple[str, int]] = set()  # (article, speaker start): one row a speaker span
     with tempfile.TemporaryDirectory() as work:
         lines = Path(work) / "sample.jsonl"
         lines.write_text("".join(json.dumps({k: item.get(k) for k in FIELDS}) + "\n" for item in sample),
@@ -82,9 +84,9 @@ def main() -> int:
             for quote in article.quotes:
                 speaker = quote.speaker
                 entity = article.entity(speaker.entity_id) if speaker else None
-                if entity is None or words(entity.name) & words(speaker.text) \
-                        or any(r["article"] == article.id and r["start"] == speaker.start for r in rows):
+                if entity is None or words(entity.name) & words(speaker.text) or (article.id, speaker.start) in drawn:
                     continue  # a name, or a speaker already drawn for another quote
+                drawn.add((article.id, speaker.start))
                 rows.append({"article": article.id, "start": speaker.start, "end": speaker.end,
                              "speaker": speaker.text, "entity": entity.name, "type": entity.type,
                              "quote": quote.content.text[:200], "context": paragraphs_before(article, speaker.start)})

@@ -132,7 +132,8 @@ def group_entities(entities: list[StoredEntity]) -> list[CorpusGroup]:
     for i, entity in enumerate(entities):
         groups.setdefault(root(i), CorpusGroup()).members.append(entity)
     for group in groups.values():
-        group.name, group.type = canonical_name(group.members), _majority_type(group.members)
+        group.type = _majority_type(group.members)
+        group.name = canonical_name(group.members, group.type)
     return sorted(groups.values(), key=lambda g: (g.name, g.type, g.members[0].article_id, g.members[0].entity_id))
 
 
@@ -167,10 +168,10 @@ def _join_surnames(entities: list[StoredEntity], root, union) -> None:
             union(group, owners[0])
 
 
-def canonical_name(members: list[StoredEntity]) -> str:
+def canonical_name(members: list[StoredEntity], entity_type: str | None = None) -> str:
     """Return the name most articles use; for a surname alone of an entity most articles type
-    as a person, the full name ending in it that most articles use ("Joe Biden" over "Biden"),
-    when there is one."""
+    as a person (``entity_type``, the members' majority type when not given), the full name
+    ending in it that most articles use ("Joe Biden" over "Biden"), when there is one."""
     votes: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()
     for member in members:
@@ -185,7 +186,7 @@ def canonical_name(members: list[StoredEntity]) -> str:
     words = person_key(chosen).split()
     # only a person's surname: an outlet some articles mistype as a person ("CNN") keeps its name
     # rather than taking a fragment that ends in it ("Ada Lenz CNN")
-    if len(words) == 1 and kind_of(_majority_type(members)) == "PERSON":
+    if len(words) == 1 and kind_of(entity_type or _majority_type(members)) == "PERSON":
         surname = name_key(words[0])
         full = [n for n in votes if len(person_key(n).split()) > 1 and name_key(person_key(n)).split()[-1] == surname]
         if full:

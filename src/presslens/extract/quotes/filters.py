@@ -3,8 +3,8 @@
 Receives one attribution, all of the article's attributions and the document's blocks;
 returns True when the attribution is not somebody's words:
 
-- a headline label ("Smith: rates will rise") is the headline's summary, unless the article
-  body attributes words to the same speaker; a fact box's field ("TARGET: ...") is a heading;
+- a headline or caption label ("Smith: rates will rise", "FILE PHOTO: ...") is the desk's
+  summary, unless the article body attributes words to the same speaker; a fact box's field ("TARGET: ...") is a heading;
 - an editorial label ("Editor's note: ...", "Correction: ...") is the outlet's own voice, and
   a label that names no one ("Refugees: ...", "Another challenge: ...") is a section heading;
 - a dummy subject ("It seems unfair to ...") or the "us" of "let's say" reports nobody, nor
@@ -113,10 +113,12 @@ def _one_word_label(attribution: Attribution) -> str | None:
 
 
 def _headline_label(attribution: Attribution, attributions: list[Attribution], document: Document, blocks) -> bool:
+    """Return True for "Label: ..." in a headline or a picture caption ("FILE PHOTO: ..."): the
+    desk's summary, unless the article body gives words to the same speaker."""
     if attribution.lemma != ":" or not attribution.cue or attribution.source is None:
         return False
     block = blocks(attribution.cue[0].idx)
-    if block >= len(document.blocks) or document.blocks[block].kind != "headline":
+    if block >= len(document.blocks) or document.blocks[block].kind not in ("headline", "caption"):
         return False
     name = attribution.source.lower_
     return not any(other is not attribution and other.source is not None and other.source.lower_ == name

@@ -332,24 +332,25 @@ def _someone_else_between(pronoun: Token, chosen: Entity, history: list[Said], i
         entity = index.get(token.i)
         if entity is not None:
             if entity is not chosen and entity.type == "PERSON" and agrees(entity, gender, doc) \
-                    and _main_subject(token):
+                    and _main_subject_before(token, pronoun):
                 return True
             continue
         if not is_person_noun(token) or token.lower_ in roles or gendered.get(token.lower_) not in (None, gender):
             continue
-        if _main_subject(token) or any(c.dep_ == "relcl" and pronoun in subtree(c) for c in token.children):
+        if _main_subject_before(token, pronoun) or any(c.dep_ == "relcl" and (c == pronoun or c.is_ancestor(pronoun))
+                                                      for c in token.children):
             return True
     return False
 
 
-def _main_subject(token: Token) -> bool:
-    """Return True when the token is (the head of a name that is) the subject of a main clause,
-    not of "in the event that X faces Y" or of a reported clause."""
+def _main_subject_before(token: Token, pronoun: Token) -> bool:
+    """Return True when the token is (part of a name that is) the subject of a main clause
+    ahead of the pronoun, not of "in the event that X faces Y" or of a reported clause."""
     head = token
     while head.dep_ in ("compound", "flat", "appos") and head.head != head:
         head = head.head
     main = head.head.dep_ == "ROOT" or (head.head.dep_ == "conj" and head.head.head.dep_ == "ROOT")
-    return head.dep_ in ("nsubj", "nsubjpass") and main
+    return head.dep_ in ("nsubj", "nsubjpass") and main and head.i < pronoun.i
 
 
 def _previous_speaker(history: list[Said], position: int, block: int, gender: str | None, doc) -> Said | None:
@@ -429,7 +430,7 @@ def _recent_subject(pronoun: Token, index: dict[int, Entity], gender: str | None
         entity = index.get(token.i)
         if entity is None or entity.type != "PERSON" or marks % 2 or not agrees(entity, gender, pronoun.doc):
             continue
-        if _main_subject(token):
+        if _main_subject_before(token, pronoun):
             return token.idx, entity
     return None
 
