@@ -72,8 +72,7 @@ def test_place_is_not_joined_to_a_person_by_surname():
 
 
 def _ingest(path, rows):
-    source = path.with_suffix(".jsonl")
-    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    source = _write(path.with_suffix(".jsonl"), rows)
     with open_store(path) as store:
         ingest([source], store, batch_size=1)
         merge_corpus_entities(store)
@@ -119,3 +118,24 @@ def test_surname_first_then_two_full_names_gives_what_the_other_order_gives(tmp_
          "text": "Mayor Ada Vance said the school would open in the autumn. Vance said it had new roofs.\n"},
     ]
     assert _ingest(tmp_path / "first.db", rows) == _ingest(tmp_path / "second.db", rows[::-1])
+
+
+def test_store_merge_holds_each_repeated_value_once(tmp_path):
+    # Every article entity of a corpus is held at once while merging: an article's id and day
+    # and an entity type must be one object each, not one per entity, or memory grows with them.
+    rows = [{"title": f"Dock {n}", "published": "2024-05-01",
+             "text": f"Senator Oriel Vance and Mayor Ada Lenz of Brest met in Quimper on day {n}.\n"}
+            for n in range(3)]
+    with open_store(tmp_path / "c.db") as store:
+        ingest([_write(tmp_path / "c.jsonl", rows)], store, batch_size=1)
+        groups = merge_corpus_entities(store)
+    members = [m for g in groups for m in g.members]
+    assert len(members) >= 9
+    for attribute in ("article_id", "day", "type"):
+        values = [getattr(m, attribute) for m in members]
+        assert len({id(v) for v in values}) == len(set(values)), attribute
+
+
+def _write(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path

@@ -213,13 +213,15 @@ class CorpusQueries:
             # Texts usually open with their title; a title kept apart still belongs to the lead.
             text = lead if not title or lead.startswith(title) else f"{title}\n{lead}"
             found[aid] = StoryArticle(id=aid, published=published, outlet=outlet_name(outlet, url), text=text)
+        # a corpus entity's name and type are held once, not once for each article naming it
+        shared: dict = {}
         for aid, eid, name, etype, salience in self._execute(
                 "SELECT e.article_id, e.corpus_entity_id, c.name, e.type, e.salience FROM entities e"
                 " JOIN corpus_entities c ON c.id = e.corpus_entity_id"):
             entities = found[aid].entities
             # Two article entities can merge into one corpus entity: keep the more salient.
             if eid not in entities or (salience or 0) > entities[eid][2]:
-                entities[eid] = (name, etype, salience or 0.0)
+                entities[eid] = (shared.setdefault(name, name), shared.setdefault(etype, etype), salience or 0.0)
         return list(found.values())
 
     def duplicate_pairs(self) -> Iterator[tuple[str, str]]:
