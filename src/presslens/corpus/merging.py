@@ -207,15 +207,18 @@ def merge_corpus_entities(store) -> list[CorpusGroup]:
     # real articles (315,000 entities) that is what keeps this step's memory near the size of
     # its distinct values.
     shared: dict = {}
-    groups = group_entities([_stored(row, shared) for row in store.entities_for_merging()])
+
+    def one(value):
+        return shared.setdefault(value, value)
+
+    groups = group_entities([_stored(row, one) for row in store.entities_for_merging()])
     store.set_corpus_entities(groups)
     return groups
 
 
-def _stored(row: dict, shared: dict) -> StoredEntity:
-    def one(value):
-        return shared.setdefault(value, value)
-
+def _stored(row: dict, one) -> StoredEntity:
+    """Return the row as a StoredEntity, each of its values passed through ``one`` (which
+    returns the equal value already held, or this one)."""
     aliases = one(tuple(one(a) for a in json.loads(row["aliases"]))) if row["aliases"] else ()
     return StoredEntity(one(row["article_id"]), one(row["entity_id"]), row["corpus_entity_id"], one(row["name"]),
                         one(row["type"]), aliases, row["mentions"], row["geonames_id"], one(row["day"]),
