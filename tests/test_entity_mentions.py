@@ -52,6 +52,14 @@ def test_headline_verb_is_not_part_of_a_name(analyze):
     assert not any("Testifies" in e.name for e in article.entities)
 
 
+def test_a_heading_before_a_spaced_dash_is_not_part_of_a_name(analyze):
+    article = analyze("Notes.\n\nCITY VOTE HOLDS - Maria Ostrova wrote that the count was slow, and "
+                      "Ileana Ros-Lehtinen agreed.\n")
+    names = {e.name for e in article.entities if e.type == "PERSON"}
+    assert "Maria Ostrova" in names and "Ileana Ros-Lehtinen" in names
+    assert not any("HOLDS" in name for name in names)
+
+
 def test_a_place_before_a_lower_case_hyphenated_word_is_the_place(analyze):
     article = analyze("The Houston-based contractor hired new staff. Most Atlanta-area calls came at "
                       "night, and the Israeli-Egyptian talks resumed on Monday.\n")

@@ -27,7 +27,8 @@ def _document(html: str):
 
 
 def test_share_prompts_teasers_and_wire_credits_are_removed_and_listed():
-    lines = ["Like this story? Share it with a friend!",
+    lines = ["Story highlights",
+             "Like this story? Share it with a friend!",
              "Also on bay-courier.example Island ferry fares to rise in May",
              "SOURCE: News agencies"]
     document = _document(_page("".join(f"<p>{line}</p>" for line in lines)))

@@ -134,6 +134,24 @@ def test_label_naming_two_speakers(analyze):
     assert quote.speaker.text == "Ada Brenner and Tomas Lind"
 
 
+def test_label_after_a_heading_and_a_dash_names_only_the_speaker(analyze):
+    article = analyze("Morning digest.\n\nRURAL TURNOUT FALLS BUT CITY VOTE HOLDS - Maria Ostrova: “Across the three "
+                      "counties we studied, fewer farmers voted than in any year since records began.”\n\n"
+                      "THE TAX PLAN - Ileana Ros-Lehtinen: “We will not back a plan that raises taxes on every "
+                      "family in the district.”\n")
+    first = quote_with(article, "fewer farmers voted")
+    assert (first.speaker.text, speaker_name(first)) == ("Maria Ostrova", "Maria Ostrova")
+    # a hyphen inside a name is no dash between a heading and the name
+    assert quote_with(article, "raises taxes on every family").speaker.text == "Ileana Ros-Lehtinen"
+
+
+def test_dash_opening_a_list_item_is_not_part_of_the_speaker(analyze):
+    article = analyze("Poll roundup.\n\n-Marta Lindqvist thinks the mayor will lose the northern wards by a wide "
+                      "margin. [Tribune]\n-Olu Bakare explains why the harbour vote is so hard to call. [Ledger]\n")
+    assert quote_with(article, "the mayor will lose").speaker.text == "Marta Lindqvist"
+    assert speaker_name(quote_with(article, "the harbour vote is so hard")) == "Olu Bakare"
+
+
 def test_cue_set_inside_the_clause_it_reports(analyze):
     article = analyze("The new ferry line, harbour chief Odile Marsk said, will carry 2,000 passengers a day.\n")
     quote = quote_with(article, "will carry 2,000 passengers a day")

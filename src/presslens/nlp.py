@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from presslens.errors import ModelNotFoundError
 
@@ -68,6 +68,7 @@ def _load(resolved: str):
         raise _not_installed(resolved) from None
     _split_misused_quote_possessive(nlp)
     _split_glued_quotation_marks(nlp)
+    _split_list_dashes(nlp)
     if "parser" in nlp.pipe_names and BLOCK_BREAKS not in nlp.pipe_names:
         nlp.add_pipe(BLOCK_BREAKS, before="parser")
     return nlp
@@ -100,6 +101,18 @@ def _split_misused_quote_possessive(nlp) -> None:
     nlp.tokenizer.suffix_search = pattern.search
 
 
+def _split_list_dashes(nlp) -> None:
+    """Make the tokenizer split a dash written against the capital after it, as list items
+    and sign-offs are typed ("-Jo Doe explains why…", "—Jo Doe"), so the dash is never part
+    of the name."""
+    import re
+
+    search = nlp.tokenizer.prefix_search
+    if search is None:
+        return
+    nlp.tokenizer.prefix_search = re.compile(f"{search.__self__.pattern}|^[-–—](?=[A-Z])").search
+
+
 # A quotation mark typed without its space: "…winter,”Ortega said", "she said,“Look".
 LETTER = r"[^\W\d_]"
 GLUED_MARKS = (
@@ -117,6 +130,17 @@ def _split_glued_quotation_marks(nlp) -> None:
     if finditer is None:
         return
     nlp.tokenizer.infix_finditer = re.compile(f"{finditer.__self__.pattern}|{GLUED_MARKS}").finditer
+
+
+# Dashes that, written between spaces, set two things apart ("TURNOUT FALLS - Jo Doe: …"); a
+# hyphen inside a word joins it ("Ros-Lehtinen").
+DASHES = frozenset({"-", "–", "—", "―", "--"})
+
+
+def is_spaced_dash(token: Token) -> bool:
+    """Return True for a dash with a space on each side."""
+    return token.text in DASHES and token.i > 0 and bool(token.whitespace_) \
+        and bool(token.doc[token.i - 1].whitespace_)
 
 
 def text_of(doc: Doc) -> str:

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from presslens.extract.entities.lexicon import demonyms, headline_verbs, is_title_word, title_modifiers
-from presslens.nlp import text_of
+from presslens.nlp import is_spaced_dash, text_of
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 
@@ -50,6 +50,9 @@ def mention_from_span(span: SpacySpan, sentence_starts: frozenset[int]) -> Found
     breaks = [i for i, t in enumerate(tokens) if "\n" in t.text or "\n" in t.whitespace_]
     if breaks:  # the model ran a name across a block boundary: keep the part before it
         tokens = tokens[: breaks[0] + (0 if "\n" in tokens[breaks[0]].text else 1)]
+    dashes = [i for i, t in enumerate(tokens) if i and is_spaced_dash(t)]
+    if dashes:  # "TURNOUT FALLS - Jo Doe": a dash between spaces ends a heading before the name
+        tokens = tokens[dashes[-1] + 1:]
     while tokens and (tokens[0].lower_ in EDGE_JUNK or tokens[0].is_punct):
         tokens.pop(0)
     while tokens and (tokens[-1].lower_ in EDGE_JUNK or tokens[-1].is_punct and tokens[-1].text != "."):

@@ -23,6 +23,7 @@ from presslens.extract.quotes.clauses import (
     hands_over_to,
     is_mark,
     label_head,
+    label_start,
     name_after,
     span_of,
     verb_source,
@@ -152,8 +153,9 @@ def _adjacent_cue(doc: Doc, quote: QuotedSpan, first: int, last: int, by_cue: di
             return _cue_attribution(introducer, cue_class(introducer) or "speech", by_cue, result,
                                     paragraph(introducer.i))
         if doc[position].text == ":" and position > 0 and doc[position - 1].pos_ == "PROPN":
-            colon = Attribution([doc[position]], ":", "speech", label_head(doc[position - 1], paragraph(position)[0]),
-                                None)
+            start = label_start(doc, paragraph(position)[0], position)
+            colon = Attribution([doc[position]], ":", "speech", label_head(doc[position - 1], start), None,
+                                source_range=(start, position) if start > paragraph(position)[0] else None)
             result.append(colon)
             return colon
     # After: "‘…,’ he said", "‘…?’ asked the minister" — only when the quote hands over

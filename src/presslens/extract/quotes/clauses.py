@@ -28,6 +28,7 @@ from presslens.extract.quotes.cues import (
     topic_naming_verbs,
 )
 from presslens.extract.quotes.marks import QuotedSpan, mark_table
+from presslens.nlp import is_spaced_dash
 
 RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
 # Relations by which a reporting verb hangs inside another's content yet reports on its own
@@ -267,7 +268,8 @@ def _label_attribution(colon: Token, bounds: tuple[int, int]) -> Attribution | N
     start = bounds[0]
     while start < colon.i and is_mark(doc[start]):
         start += 1
-    label = doc[start:colon.i]
+    named_from = label_start(doc, start, colon.i)
+    label = doc[named_from:colon.i]
     # a name in capitals ("DENNING:") is a name whatever part of speech the tagger gives it
     if not label or any(t.pos_ in ("VERB", "AUX") and not _capitals(t) for t in label) \
             or label[-1].pos_ not in ("PROPN", "NOUN") and not _capitals(label[-1]):
@@ -281,11 +283,18 @@ def _label_attribution(colon: Token, bounds: tuple[int, int]) -> Attribution | N
     content = span_of(colon.i + 1, bounds[1], colon)
     if content is None or content[1] - content[0] < MIN_UNATTRIBUTED_WORDS:
         return None
-    return Attribution([colon], ":", "speech", label_head(label[-1], start), content)
+    return Attribution([colon], ":", "speech", label_head(label[-1], named_from), content,
+                       source_range=(named_from, colon.i) if named_from > start else None)
 
 
 def _capitals(token: Token) -> bool:
     return len(token.text) > 1 and token.text.isupper() and token.text.isalpha()
+
+
+def label_start(doc: Doc, start: int, colon: int) -> int:
+    """Return where the name of a "Name: …" label begins: after the last dash that sets it
+    apart from a heading before it ("RURAL VOTERS SHIFT - Jo Doe: ‘…’"), else at ``start``."""
+    return max((t.i + 1 for t in doc[start:colon - 1] if is_spaced_dash(t)), default=start)
 
 
 def label_head(last: Token, start: int) -> Token:
