@@ -302,3 +302,19 @@ def test_a_platform_is_not_the_person_posting_on_it(analyze):
     assert twitter is None or twitter.type == "ORG"
     for quote in article.quotes:
         assert speaker_name(quote) != "Twitter"
+
+
+def test_a_dateline_is_not_part_of_the_speaker(analyze):
+    article = analyze("Pier to close\n\nNewport (AFP) – Vice President Hal Dorn, stumping for Lind, praised the "
+                      "harbour plan on Monday.\n\nNEWPORT — Harbour chief Odile Marsk, speaking for the board, "
+                      "blasted the plan to close the pier.\n")
+    praise = quote_with(article, "the harbour plan")
+    assert (praise.speaker.text, speaker_name(praise)) == ("Vice President Hal Dorn, stumping for Lind", "Hal Dorn")
+    blast = quote_with(article, "the plan to close the pier")
+    assert speaker_name(blast) == "Odile Marsk" and blast.speaker.entity_id is not None
+
+
+def test_a_name_after_a_preposition_is_not_the_speaker(analyze):
+    article = analyze("Pier to close\n\nA lawyer for Hal Dorn said on Monday that the pier would close.\n")
+    quote = quote_with(article, "the pier would close")
+    assert quote.speaker.text == "A lawyer for Hal Dorn" and quote.speaker.entity_id is None

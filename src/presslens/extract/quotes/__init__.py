@@ -4,7 +4,8 @@ Works on the one parse the pipeline made, one module a step:
 
 1. ``marks``: quotation marks paired into quoted spans;
 2. ``cues``: the cue lexicon (which words report, and of which class);
-3. ``clauses``: each cue's source and content read from the dependency tree;
+3. ``clauses``: each cue's source and content read from the dependency tree, and
+   ``headlines``: those of a title-case headline, read from the word order;
 4. ``attach``: quoted spans given to attributions (direct, mixed, continued);
 5. ``filters``: what looks like a quote and is not (headline labels, dummy subjects);
 6. ``speakers``: the source as written resolved to an article entity, or left unresolved.
@@ -22,10 +23,12 @@ from presslens.extract.entities import entities_by_token
 from presslens.extract.quotes.attach import attach_quotes, token_range
 from presslens.extract.quotes.clauses import Attribution, find_attributions, trimmed_range
 from presslens.extract.quotes.filters import not_a_quote
+from presslens.extract.quotes.headlines import title_case_attributions
 from presslens.extract.quotes.marks import find_quote_marks
 from presslens.extract.quotes.speakers import (
     COUNTRY_CUE_CLASSES,
     Said,
+    past_dateline,
     resolve_speaker,
     source_tokens,
     speaker_name,
@@ -75,7 +78,16 @@ def extract_quotes(doc: Doc, document: Document, entities: list[Entity]) -> list
         number = max(bisect_right(block_tokens, i) - 1, 0)
         return block_tokens[number], block_tokens[min(number + 1, len(block_tokens) - 1)]
 
-    attributions = attach_quotes(doc, quotes, find_attributions(doc, quoted, paragraph), blocks, paragraph)
+    found = find_attributions(doc, quoted, paragraph)
+    # A title-case headline's verb is read from the words when the parse found no speaker
+    # there; a text's first block in title case is its headline, whatever its length.
+    headline = next((b for b, block in enumerate(document.blocks) if block.kind == "headline"),
+                    0 if document.blocks else None)
+    if headline is not None and not any(paragraph(a.cue[0].i) == paragraph(block_tokens[headline])
+                                        for a in found if a.cue and a.source is not None):
+        found = sorted(found + title_case_attributions(doc, paragraph(block_tokens[headline]), quoted),
+                       key=lambda a: a.cue[0].i if a.cue else 0)
+    attributions = attach_quotes(doc, quotes, found, blocks, paragraph)
     attributions = [a for a in attributions if not not_a_quote(a, attributions, document, blocks)]
     index = entities_by_token(doc, entities)
     inside = frozenset(i for first, end in quoted for i in range(first, end))
@@ -137,6 +149,7 @@ def _record(doc: Doc, attribution: Attribution, index: dict[int, Entity], entiti
             tokens = [t for t in subtree(source) if t.i < attribution.cue[0].i and not t.is_quote]
         else:
             tokens = source_tokens(source, attribution.cue[0] if attribution.cue else None, paragraph(source.i))
+            source, tokens = past_dateline(source, tokens, index)
         tokens = tokens or [source]  # trimming can leave nothing (a source of punctuation only)
         block = blocks(source.idx)
         entity, how = resolve_speaker(source, index, entities, history, block, quoted)

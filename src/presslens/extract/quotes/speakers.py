@@ -24,7 +24,7 @@ from spacy.tokens import Token
 from presslens.extract.entities import given_name_gender, is_title_word
 from presslens.extract.quotes.clauses import RELATIVE_PRONOUNS, grammatical_subject
 from presslens.lexicons import load_list, load_table
-from presslens.nlp import subtree, text_of
+from presslens.nlp import is_spaced_dash, subtree, text_of
 from presslens.record import Entity
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -104,6 +104,43 @@ def source_tokens(source: Token, cue: Token | None = None, bounds: tuple[int, in
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
         tokens.pop(0)
     return tokens
+
+
+def past_dateline(source: Token, tokens: list[Token], index: dict[int, Entity]) -> tuple[Token, list[Token]]:
+    """Return the source head and tokens without the dateline the parser ran into them
+    ("NEWPORT —", "Newport (AFP) – Vice President Jo Doe"): the place opening the paragraph,
+    written in capitals or with an agency in brackets, before a dash between spaces. When the
+    parser made the place the head, the head is the named person after the dash, else the
+    root of the words after it."""
+    dash = next((k for k, t in enumerate(tokens) if is_spaced_dash(t)), None)
+    if dash is None or dash + 1 >= len(tokens) or not _is_dateline(tokens[:dash]):
+        return _titled_name(source, tokens, index), tokens
+    rest = tokens[dash + 1:]
+    if source.i > tokens[dash].i:
+        return _titled_name(source, rest, index), rest
+    kept = {t.i for t in rest}
+    root = next((t for t in rest if t.head.i not in kept or t.head == t), rest[0])
+    return _titled_name(root, rest, index), rest
+
+
+def _titled_name(source: Token, tokens: list[Token], index: dict[int, Entity]) -> Token:
+    """Return the person's name a misparsed source head stands before: "Harbour chief Jo
+    Doe, speaking for the board" headed by "Harbour" is Jo Doe, as only title words come
+    before the name; "a lawyer for Jo Doe" stays the lawyer."""
+    if source.i in index:
+        return source
+    for token in tokens:
+        if token.i in index:
+            return token if index[token.i].type == "PERSON" else source
+        if token.pos_ not in ("PROPN", "NOUN", "ADJ", "DET") or token.pos_ == "DET" and token != tokens[0]:
+            return source
+    return source
+
+
+def _is_dateline(words: list[Token]) -> bool:
+    letters = [t for t in words if t.is_alpha]
+    return bool(letters) and (words[-1].text == ")" or all(t.is_upper for t in letters)) \
+        and not any(t.pos_ in ("VERB", "AUX") and t.is_lower for t in words)
 
 
 def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Entity],
