@@ -314,7 +314,13 @@ def test_a_dateline_is_not_part_of_the_speaker(analyze):
     assert speaker_name(blast) == "Odile Marsk" and blast.speaker.entity_id is not None
 
 
-def test_a_name_after_a_preposition_is_not_the_speaker(analyze):
-    article = analyze("Pier to close\n\nA lawyer for Hal Dorn said on Monday that the pier would close.\n")
-    quote = quote_with(article, "the pier would close")
-    assert quote.speaker.text == "A lawyer for Hal Dorn" and quote.speaker.entity_id is None
+def test_a_name_that_only_modifies_the_speaker_is_not_the_speaker(analyze):
+    article = analyze("Pier to close\n\nHarbour chief Hal Dorn opened the meeting.\n\n"
+                      "A lawyer for Hal Dorn said on Monday that the pier would close.\n\n"
+                      "Dorn’s allies argued that the vote had been rushed.\n\n"
+                      "Some Dorn aides said the town would appeal.\n")
+    for content, written in (("the pier would close", "A lawyer for Hal Dorn"),
+                             ("the vote had been rushed", "Dorn’s allies"),
+                             ("the town would appeal", "Some Dorn aides")):
+        quote = quote_with(article, content)
+        assert quote.speaker.text == written and quote.speaker.entity_id is None, written

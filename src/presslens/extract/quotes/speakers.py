@@ -127,12 +127,21 @@ def _titled_name(source: Token, tokens: list[Token], index: dict[int, Entity]) -
     """Return the person's name a misparsed source head stands before: "Harbour chief Jo
     Doe, speaking for the board" headed by "Harbour" is Jo Doe, as only title words come
     before the name; "a lawyer for Jo Doe" stays the lawyer."""
-    if source.i in index:
+    if source.i in index or source.i > tokens[-1].i or source.i < tokens[0].i:
         return source
-    for token in tokens:
+    for k, token in enumerate(tokens):
         if token.i in index:
-            return token if index[token.i].type == "PERSON" else source
-        if token.pos_ not in ("PROPN", "NOUN", "ADJ", "DET") or token.pos_ == "DET" and token != tokens[0]:
+            person = index[token.i]
+            if person.type != "PERSON" or source.i > token.i:
+                return source
+            last = k
+            while last + 1 < len(tokens) and index.get(tokens[last + 1].i) is person:
+                last += 1
+            # the name ends the phrase's words ("…Jo Doe, speaking for…"), or it only
+            # modifies them: "Doe's allies", "some Doe aides"
+            after = tokens[last + 1] if last + 1 < len(tokens) else None
+            return token if after is None or after.text == "," else source
+        if token.pos_ not in ("PROPN", "NOUN", "ADJ", "DET") or token.pos_ == "DET" and k:
             return source
     return source
 
@@ -157,6 +166,9 @@ def resolve_speaker(source: Token, index: dict[int, Entity], entities: list[Enti
         # it is not the speaker; a person whose title holds the noun may be
         entity = _nominal_referent(source, [e for e in entities if e.type == "PERSON"])
         return entity, "resolved" if entity is not None else "unresolved"
+    if entity is not None and entity.type == "PERSON" and source.tag_ == "NNS" and source.i not in index \
+            and not any(c.dep_ == "appos" for c in source.children):
+        return None, "unresolved"  # "some Doe aides", "Doe supporters": people around a person, not them
     if entity is not None and entity.type == "NORP" and source.tag_ in ("NN", "NNP") \
             and any(c.dep_ == "det" for c in source.children):
         # "The Louisiana Republican said": one person described by party, not the party
