@@ -111,7 +111,10 @@ def past_dateline(source: Token, tokens: list[Token], index: dict[int, Entity]) 
     ("NEWPORT —", "Newport (AFP) – Vice President Jo Doe"): the place opening the paragraph,
     written in capitals or with an agency in brackets, before a dash between spaces. When the
     parser made the place the head, the head is the named person after the dash, else the
-    root of the words after it."""
+    root of the words after it. Either way a head misparsed before a person's name and title
+    becomes the name (``_titled_name``)."""
+    if not tokens:
+        return source, tokens
     dash = next((k for k, t in enumerate(tokens) if is_spaced_dash(t)), None)
     if dash is None or dash + 1 >= len(tokens) or not _is_dateline(tokens[:dash]):
         return _titled_name(source, tokens, index), tokens
