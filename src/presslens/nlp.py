@@ -66,9 +66,9 @@ def _load(resolved: str):
         nlp = spacy.load(resolved)
     except OSError:
         raise _not_installed(resolved) from None
-    _split_misused_quote_possessive(nlp)
-    _split_glued_quotation_marks(nlp)
-    _split_list_dashes(nlp)
+    _extend_rule(nlp, "suffix_search", MISUSED_QUOTE_POSSESSIVE)
+    _extend_rule(nlp, "infix_finditer", GLUED_MARKS)
+    _extend_rule(nlp, "prefix_search", LIST_DASH)
     if "parser" in nlp.pipe_names and BLOCK_BREAKS not in nlp.pipe_names:
         nlp.add_pipe(BLOCK_BREAKS, before="parser")
     return nlp
@@ -89,47 +89,31 @@ def start_sentences_at_line_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def _split_misused_quote_possessive(nlp) -> None:
-    """Make the tokenizer split "Putin‘s" like "Putin’s": scraped copy often types the
-    possessive with an opening quote, which would otherwise glue it to the name."""
+def _extend_rule(nlp, rule: str, pattern: str) -> None:
+    """Add a pattern to one of the tokenizer's rules ("prefix_search", "suffix_search",
+    "infix_finditer"), kept beside the model's own."""
     import re
 
-    search = nlp.tokenizer.suffix_search
-    if search is None:
+    bound = getattr(nlp.tokenizer, rule)
+    if bound is None:
         return
-    pattern = re.compile(f"{search.__self__.pattern}|(?<=\\w)‘[sS]$")
-    nlp.tokenizer.suffix_search = pattern.search
+    method = rule.rpartition("_")[2]  # "search" or "finditer"
+    setattr(nlp.tokenizer, rule, getattr(re.compile(f"{bound.__self__.pattern}|{pattern}"), method))
 
 
-def _split_list_dashes(nlp) -> None:
-    """Make the tokenizer split a dash written against the capital after it, as list items
-    and sign-offs are typed ("-Jo Doe explains why…", "—Jo Doe"), so the dash is never part
-    of the name."""
-    import re
-
-    search = nlp.tokenizer.prefix_search
-    if search is None:
-        return
-    nlp.tokenizer.prefix_search = re.compile(f"{search.__self__.pattern}|^[-–—](?=[A-Z])").search
-
-
-# A quotation mark typed without its space: "…winter,”Ortega said", "she said,“Look".
+# "Putin‘s" split like "Putin’s": scraped copy often types the possessive with an opening
+# quote, which would otherwise glue it to the name.
+MISUSED_QUOTE_POSSESSIVE = r"(?<=\w)‘[sS]$"
+# A dash written against the capital after it, as list items and sign-offs are typed ("-Jo Doe
+# explains why…", "—Jo Doe"), split off so the dash is never part of the name.
+LIST_DASH = r"^[-–—](?=[A-Z])"
+# A quotation mark typed without its space: "…winter,”Ortega said", "she said,“Look", split so
+# that the mark, the comma and the speaker's name are tokens of their own.
 LETTER = r"[^\W\d_]"
 GLUED_MARKS = (
     rf"(?<=[,.!?])[”\"](?={LETTER})|(?<={LETTER})[,.!?](?=[”\"]{LETTER})"  # closing mark, then a word
     rf"|(?<=[,:])[“\"](?={LETTER})|(?<={LETTER})[,:](?=[“\"]{LETTER})"  # "said,“Look"
 )
-
-
-def _split_glued_quotation_marks(nlp) -> None:
-    """Make the tokenizer split a quotation mark glued to the words on both sides, so that
-    the mark, the comma and the speaker's name are tokens of their own."""
-    import re
-
-    finditer = nlp.tokenizer.infix_finditer
-    if finditer is None:
-        return
-    nlp.tokenizer.infix_finditer = re.compile(f"{finditer.__self__.pattern}|{GLUED_MARKS}").finditer
 
 
 # Dashes that, written between spaces, set two things apart ("TURNOUT FALLS - Jo Doe: …"); a

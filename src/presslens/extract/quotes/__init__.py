@@ -83,10 +83,11 @@ def extract_quotes(doc: Doc, document: Document, entities: list[Entity]) -> list
     # there; a text's first block in title case is its headline, whatever its length.
     headline = next((b for b, block in enumerate(document.blocks) if block.kind == "headline"),
                     0 if document.blocks else None)
-    if headline is not None and not any(paragraph(a.cue[0].i) == paragraph(block_tokens[headline])
-                                        for a in found if a.cue and a.source is not None):
-        found = sorted(found + title_case_attributions(doc, paragraph(block_tokens[headline]), quoted),
-                       key=lambda a: a.cue[0].i if a.cue else 0)
+    if headline is not None:
+        first, last = paragraph(block_tokens[headline])
+        if not any(first <= a.cue[0].i < last for a in found if a.cue and a.source is not None):
+            found = sorted(found + title_case_attributions(doc, (first, last), quoted),
+                           key=lambda a: a.cue[0].i if a.cue else 0)
     attributions = attach_quotes(doc, quotes, found, blocks, paragraph)
     attributions = [a for a in attributions if not not_a_quote(a, attributions, document, blocks)]
     index = entities_by_token(doc, entities)

@@ -35,9 +35,10 @@ def title_case_attributions(doc: Doc, headline: tuple[int, int], quoted: list[tu
     for token in doc[start + 1:end]:
         if any(first <= token.i < last for first, last in quoted):
             return []  # a quoted word before any cue: the quotation rules read the headline
-        kind = _verb_class(token)
-        if kind is None:
+        cue = _verb_cue(token)
+        if cue is None:
             continue
+        lemma, kind = cue
         source = [t for t in doc[start:token.i] if not t.is_punct]
         if not source or len(source) > MAX_LABEL_TOKENS or any(t.pos_ not in SOURCE_POS for t in source) \
                 or source[-1].pos_ not in ("PROPN", "NOUN"):
@@ -45,7 +46,7 @@ def title_case_attributions(doc: Doc, headline: tuple[int, int], quoted: list[tu
         content = trimmed_range(doc, token.i + 1, end)
         if content is None or sum(1 for t in doc[content[0]:content[1]] if t.is_alpha) < MIN_CONTENT_WORDS:
             return []
-        return [Attribution([token], _verb_lemma(token), kind, label_head(source[-1], source[0].i), content,
+        return [Attribution([token], lemma, kind, label_head(source[-1], source[0].i), content,
                             read_from_words=True, source_range=(source[0].i, source[-1].i + 1))]
     return []
 
@@ -70,19 +71,13 @@ def _verb_forms(word: str) -> list[str]:
     return forms
 
 
-def _verb_lemma(token: Token) -> str:
-    single = cue_lexicon()[0]
-    return next((form for form in _verb_forms(token.lower_) if form in single), token.lower_)
-
-
-def _verb_class(token: Token) -> str | None:
-    """Return the cue class of a capitalised word that is a cue verb in a headline's tense
-    ("Says", "Blasts", "Endorsed"), or None. A bare form ("Call", "Plan") is more often a noun
-    in a headline, and a past form is its passive ("Doe Accused of Fraud"), so only the third
-    person is read. A word the tagger reads as
-    a plural noun ("Iran Talks Resume") or that is also a cue noun ("Police Reports Show Rise")
-    is a verb only when the tagger says so or when headlines commonly use it as one ("Claims",
-    "Endorses")."""
+def _verb_cue(token: Token) -> tuple[str, str] | None:
+    """Return the lemma and cue class of a capitalised word that is a cue verb in a
+    headline's tense ("Says", "Blasts", "Denies"), or None. A bare form ("Call", "Plan") is
+    more often a noun in a headline, and a past form is its passive ("Doe Accused of Fraud"),
+    so only the third person is read. A word the tagger reads as a plural noun ("Iran Talks
+    Resume") or that is also a cue noun ("Police Reports Show Rise") is a verb only when the
+    tagger says so or when headlines commonly use it as one ("Claims", "Endorses")."""
     word = token.lower_
     if not token.is_alpha or not token.text[0].isupper() or not word.endswith("s"):
         return None
@@ -94,4 +89,4 @@ def _verb_class(token: Token) -> str | None:
             and (token.tag_ in ("NNS", "NNPS") or form in cue_nouns()):
         return None
     # "California Sees Gridlock Ease": a headline's seeing is undergoing, not perceiving
-    return single[form] if single[form] != "perception" else None
+    return (form, single[form]) if single[form] != "perception" else None
