@@ -155,7 +155,7 @@ def _given_names(tokens: list[Token], sentence_starts: frozenset[int]) -> list[T
         if (token.pos_ != "PROPN" or not token.text[:1].isupper() or is_title_word(token)
                 or token.ent_type_ not in ("", "PERSON") or token.i in sentence_starts
                 or token.text.casefold() in title_modifiers() or "." in token.text
-                or token.lower_ in headline_verbs()):  # "Jo Doe Endorses Ted Cruz"
+                or token.lower_ in headline_verbs()):  # "Jo Doe Endorses Hal Roe"
             break
         added.insert(0, token)
         position -= 1

@@ -18,7 +18,7 @@ from presslens.extract.entities.lexicon import headline_verbs
 from presslens.extract.quotes.clauses import MAX_LABEL_TOKENS, Attribution, label_head, trimmed_range
 from presslens.extract.quotes.cues import cue_lexicon, cue_nouns
 
-# Words a title-case headline leaves in lower case ("Trump Says He Is Not Worried by the Polls").
+# Words a title-case headline leaves in lower case ("Doe Says She Is Not Worried by the Polls").
 SMALL_WORDS = frozenset({"a", "an", "the", "and", "but", "or", "nor", "for", "of", "on", "in", "at", "to", "by",
                          "as", "vs", "vs.", "with", "from", "into", "over", "up", "off", "out"})
 # Parts of speech a name before the verb may hold ("Conservative Icon Jo Doe", "The Board").
@@ -88,5 +88,5 @@ def _verb_cue(token: Token) -> tuple[str, str] | None:
     if not token.tag_.startswith("VB") and word not in headline_verbs() \
             and (token.tag_ in ("NNS", "NNPS") or form in cue_nouns()):
         return None
-    # "California Sees Gridlock Ease": a headline's seeing is undergoing, not perceiving
+    # "Harbour Town Sees Traffic Ease": a headline's seeing is undergoing, not perceiving
     return (form, single[form]) if single[form] != "perception" else None
