@@ -1,6 +1,7 @@
 """Draw resolved pronoun and nominal quote speakers from AllSides articles, for a hand check.
 
 Usage: python benchmarks/speaker_sample.py SEED OUT [--data FILE] [--count N] [--labels DIR]
+                                           [--per-article K]
 
 How the checks in labels/allsides-speaker-check-*.tsv from the seventh on were drawn: lines
 1,001 to 10,000 of the data set's JSON lines, random.sample of 400 with the given seed, leaving
@@ -10,7 +11,8 @@ no word with the speaker as written ("he", "who", "his spokesman", "the Republic
 (JSON lines, kept outside the repository: it holds article text) gets, for each, the article
 id, the speaker's offsets, the speaker as written, the entity, the quote and the paragraph with
 the two before, for a reader to judge; the label file then keeps only the id, the offsets and
-the verdict.
+the verdict. From the eighth check on, ``--per-article 5`` takes at most five speakers from one
+article, so that a sample spreads over more articles.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--count", type=int, default=50)
     parser.add_argument("--labels", type=Path, default=ROOT / "labels")
+    parser.add_argument("--per-article", type=int, default=None, help="at most this many speakers from one article")
     args = parser.parse_args()
     if not args.data.is_file():
         print(f"error: {args.data} is not a file; pass the AllSides articles with --data", file=sys.stderr)
@@ -81,12 +84,16 @@ def main() -> int:
         for article in analyze_stream(iter_raw_articles([str(lines)])):
             if isinstance(article, InputError):
                 continue
+            taken = 0
             for quote in article.quotes:
+                if args.per_article is not None and taken >= args.per_article:
+                    break
                 speaker = quote.speaker
                 entity = article.entity(speaker.entity_id) if speaker else None
                 if entity is None or words(entity.name) & words(speaker.text) or (article.id, speaker.start) in drawn:
                     continue  # a name, or a speaker already drawn for another quote
                 drawn.add((article.id, speaker.start))
+                taken += 1
                 rows.append({"article": article.id, "start": speaker.start, "end": speaker.end,
                              "speaker": speaker.text, "entity": entity.name, "type": entity.type,
                              "quote": quote.content.text[:200], "context": paragraphs_before(article, speaker.start)})

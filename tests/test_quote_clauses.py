@@ -38,6 +38,24 @@ def test_stance_verb_takes_its_object_as_content(analyze):
     assert quote.confidence <= 0.6
 
 
+def test_beliefs_stances_and_criticism_of_the_wider_lexicon(analyze):
+    article = analyze("Harbour notes.\n\nCouncillor Brenna Osk rebuked the port board over the delays. "
+                      "Mayor Tomas Vell contemplated running for the northern seat. "
+                      "The ferry union lobbied for a second quay at Westhaven.\n")
+    rebuke = quote_with(article, "the port board")
+    assert (rebuke.cue.lemma, rebuke.cue.category) == ("rebuke", "speech") and "Osk" in speaker_name(rebuke)
+    running = quote_with(article, "running for the northern seat")
+    assert running.cue.category == "cognition" and "Vell" in speaker_name(running)
+    lobby = quote_with(article, "a second quay")
+    assert lobby.cue.category == "intent" and "union" in lobby.speaker.text
+
+
+def test_objects_of_acts_are_not_reported_words(analyze):
+    article = analyze("Harbour notes.\n\nThe crew prepared the ferry for the storm and offered a ride to the "
+                      "stranded walkers.\n")
+    assert not any("ferry" in q.content.text or "ride" in q.content.text for q in article.quotes)
+
+
 def test_speech_verb_with_object_is_spoken_of(analyze):
     article = analyze("Governor Ilsa Marrow criticized the harbour authority for the delays.\n")
     quote = quote_with(article, "the harbour authority")
@@ -143,6 +161,18 @@ def test_label_after_a_heading_and_a_dash_names_only_the_speaker(analyze):
     assert (first.speaker.text, speaker_name(first)) == ("Maria Ostrova", "Maria Ostrova")
     # a hyphen inside a name is no dash between a heading and the name
     assert quote_with(article, "raises taxes on every family").speaker.text == "Ileana Ros-Lehtinen"
+
+
+def test_label_after_a_summary_and_a_dash_is_the_speaker(analyze):
+    article = analyze("Morning digest.\n\nThe coastal towns matter most for the ferry plan - Maria Ostrova: “Two weeks "
+                      "ago the north was her strongest ground. Now it is the coast.”\n\n"
+                      "The cost may rise - Harbour Research: “All the estimates include the new quay.”\n\n"
+                      "The talks resumed on Monday - one aim: lower tariffs for the fishing fleets of the north.\n")
+    first = quote_with(article, "strongest ground")
+    assert (first.speaker.text, first.cue.text) == ("Maria Ostrova", ":")
+    assert quote_with(article, "estimates include").speaker.text == "Harbour Research"
+    # a lower-case phrase before the colon names no one
+    assert not any("lower tariffs" in q.content.text for q in article.quotes)
 
 
 def test_dash_opening_a_list_item_is_not_part_of_the_speaker(analyze):

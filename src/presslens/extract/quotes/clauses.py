@@ -110,7 +110,9 @@ def find_attributions(doc: Doc, quoted: list[tuple[int, int]], paragraph) -> lis
             attribution = _adjective_attribution(token, cue_adjectives()[token.lemma_.lower()])
         elif second is not None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == second:
             attribution = _prepositional_attribution(token, doc[token.i + 1])
-        elif token.text == ":" and paragraph(token.i)[0] + MAX_LABEL_TOKENS >= token.i:
+        elif token.text == ":" and label_start(doc, paragraph(token.i)[0], token.i) + MAX_LABEL_TOKENS >= token.i:
+            # a label opens the paragraph, or follows a dash after the writer's summary
+            # ("Turnout matters most on the coast - Jo Doe: ‘…’")
             attribution = _label_attribution(token, paragraph(token.i))
         if attribution is None and token.i + 1 < len(doc) and doc[token.i + 1].text in SENTENCE_END:
             attribution = _tag_attribution(token, paragraph(token.i))

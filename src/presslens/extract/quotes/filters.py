@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import cache
 
 from presslens.extract.entities import is_title_word
-from presslens.extract.quotes.clauses import Attribution, is_mark
+from presslens.extract.quotes.clauses import Attribution, is_mark, label_start
 from presslens.ingest.document import Document
 from presslens.lexicons import load_list
 
@@ -54,7 +54,8 @@ def _heading_label(attribution: Attribution, attributions: list[Attribution]) ->
     doc = colon.doc
     start = colon.i
     while start > 0 and "\n" not in doc[start - 1].text_with_ws:
-        start -= 1  # the label is the whole line before the colon
+        start -= 1  # the label is the line before the colon, after a dash that sets it apart
+    start = label_start(doc, start, colon.i)
     label = [t for t in doc[start:colon.i] if not t.is_punct]
     if not label:
         return False
