@@ -15,6 +15,13 @@ def test_verb_with_preposition_cue(analyze):
     assert speaker_name(quote) == "The union"
 
 
+def test_voting_on_a_matter_reports_no_words(analyze):
+    article = analyze("The Westhaven council voted on the harbour budget late on Tuesday.\n")
+    assert not any("harbour budget" in q.content.text for q in article.quotes)
+    assert quote_with(analyze("Councillor Brenna Osk voted against the harbour budget.\n"),
+                      "the harbour budget").cue.lemma == "vote against"
+
+
 def test_wish_with_infinitive(analyze):
     article = analyze("Mayor Tilda Varnum wants to close the old ferry terminal by spring.\n")
     quote = quote_with(article, "to close the old ferry terminal")

@@ -6,7 +6,7 @@ People and places in the texts are invented.
 
 from __future__ import annotations
 
-from conftest import quote_with
+from conftest import quote_with, speaker_name
 
 
 def contents(article) -> list[str]:
@@ -55,6 +55,43 @@ def test_fields_of_a_fact_box_named_once_each_are_no_speakers(analyze):
             "UPDATE: The road to the harbour was reopened on Tuesday afternoon by the county.\n\n"
             "WARNING: Drivers should avoid the coastal road until the county clears the debris.\n")
     assert not [q for q in analyze(text).quotes if q.cue and q.cue.text == ":"]
+
+
+def test_a_desks_tag_is_no_speaker_even_beside_a_transcript(analyze):
+    text = ("Harbour vote\n\n"
+            "BREAKING: The council has voted to close the harbour to fishing boats until May.\n\n"
+            "HARLOW: Let us begin with the budget vote that was held last night in the chamber.\n\n"
+            "DENNING: Well, the vote was a disgrace and the people of this state deserve better.\n\n"
+            "HARLOW: Thank you for joining us this morning, councillor.\n")
+    article = analyze(text)
+    assert not any(q.speaker and q.speaker.text == "BREAKING" for q in article.quotes)
+    assert quote_with(article, "the vote was a disgrace").speaker.text == "DENNING"
+    assert quote_with(article, "Let us begin").speaker.text == "HARLOW"
+
+
+def test_a_tag_before_a_report_leaves_the_report_its_speaker(analyze):
+    article = analyze("Harbour plan stalls\n\n"
+                      "EXCLUSIVE: Mayor Pia Drell says the harbour plan is “dead for now” after the vote.\n")
+    assert speaker_name(quote_with(article, "dead for now")) == "Pia Drell"
+
+
+def test_one_word_in_capitals_is_no_speaker_though_quoted_words_follow(analyze):
+    article = analyze("Harbour plan stalls\n\n"
+                      "SHOWDOWN: Mayor Pia Drell called the levy “a tax on the poor” at the meeting.\n")
+    assert not any(q.speaker and q.speaker.text == "SHOWDOWN" for q in article.quotes)
+
+
+def test_transcript_labels_and_titled_names_still_name_speakers(analyze):
+    text = ("Debate night\n\n"
+            "Senator Jo Smith spoke with host Ann Kerr on Tuesday.\n\n"
+            "KERR: Can you win the northern seat in the spring election?\n\n"
+            "SMITH: We will win. The voters in the north want change.\n\n"
+            "KERR: Thank you for joining us tonight, senator.\n\n"
+            "Dr. Jane Roe: We will open the new clinic in the spring of next year.\n")
+    article = analyze(text)
+    assert quote_with(article, "We will win").speaker.text == "SMITH"
+    assert quote_with(article, "Can you win").speaker.text == "KERR"
+    assert speaker_name(quote_with(article, "open the new clinic")) == "Jane Roe"
 
 
 def test_editors_note_and_correction_are_the_outlets_voice(analyze):

@@ -134,6 +134,33 @@ def test_role_noun_matches_an_abbreviated_title(analyze):
     assert speaker_name(quote) == "Harald Vesk"
 
 
+def test_a_role_noun_with_a_state_goes_to_the_person_of_that_state(analyze):
+    article = analyze("Sen. Ann Vale, R-Iowa, and Sen. Cal Ruiz, D-Texas, met on Monday.\n\n"
+                      "Vale left early. Ruiz stayed for the vote.\n\n"
+                      "The Iowa senator said the farm bill would help corn growers.\n")
+    assert speaker_name(quote_with(article, "help corn growers")) == "Ann Vale"
+    article = analyze("Iowa Sen. Ann Vale and Texas Sen. Cal Ruiz met on Monday.\n\n"
+                      "The Iowa senator said the farm bill would help corn growers.\n")
+    assert speaker_name(quote_with(article, "help corn growers")) == "Ann Vale"
+    article = analyze("Gov. Bo Lund of Utah and Gov. Mia Holt of Ohio met at the water summit.\n\n"
+                      "Lund left early. Holt stayed for the vote.\n\n"
+                      "The Utah governor said the river compact must be renewed.\n")
+    assert speaker_name(quote_with(article, "river compact")) == "Bo Lund"
+    article = analyze("French Foreign Minister Luc Marin and German Foreign Minister Eva Kost met in Oslo.\n\n"
+                      "Marin left early. Kost stayed for the dinner.\n\n"
+                      "The French minister said the talks would go on.\n")
+    assert speaker_name(quote_with(article, "the talks would go on")) == "Luc Marin"
+
+
+def test_a_role_noun_with_another_state_is_not_the_person_named(analyze):
+    article = analyze("Gov. Bo Lund of Utah spoke at the water summit on Monday.\n\n"
+                      "The Ohio governor said the river compact must be renewed.\n")
+    assert quote_with(article, "river compact").speaker.entity_id is None
+    article = analyze("Gov. Bo Lund spoke at the water summit on Monday.\n\n"
+                      "The Ohio governor said the river compact must be renewed.\n")
+    assert speaker_name(quote_with(article, "river compact")) == "Bo Lund"
+
+
 def test_party_member_described_by_party_is_a_person_not_the_party(analyze):
     article = analyze("Republicans met in Tarnby on Friday.\n\n"
                       "The Ostland Republican said the tax cut would pass by June.\n")

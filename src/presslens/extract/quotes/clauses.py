@@ -21,6 +21,7 @@ from presslens.extract.quotes.cues import (
     cue_lexicon,
     cue_nouns,
     listed_class,
+    newsroom_tags,
     noun_prepositions,
     phrasal_cue,
     prepositional_cues,
@@ -278,6 +279,8 @@ def _label_attribution(colon: Token, bounds: tuple[int, int]) -> Attribution | N
         return None
     if len(label.text) == 1:
         return None  # an interview's "Q:" and "A:" mark turns, not speakers: their words are read as text
+    if len(label) == 1 and label[0].lower_ in newsroom_tags():
+        return None  # "BREAKING:", "Analysis:": the desk's tag; a report after it stands on its own
     # a name or a headline-style label ("Clinton camp:"): it opens with a capital and holds no clause
     if not label[0].text[:1].isupper() or any(t.pos_ in ("PRON", "SCONJ", "CCONJ") and t.lower_ not in ("and", "&")
                                                for t in label):

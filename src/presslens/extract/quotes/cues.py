@@ -2,7 +2,8 @@
 
 Receives a parsed token; returns its cue class ("speech", "cognition", "intent",
 "perception", "evidential", "naming") or None, read from the lexicons speech-verbs.txt,
-cue-nouns.txt, cue-adjectives.txt and according-to.txt.
+cue-nouns.txt, cue-adjectives.txt and according-to.txt; and the desk's tags that look like
+a speaker's label and are none (newsroom-tags.txt).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from functools import cache
 
 from spacy.tokens import Token
 
-from presslens.lexicons import load_table
+from presslens.lexicons import load_list, load_table
 
 
 @cache
@@ -93,3 +94,10 @@ def phrasal_cue(token: Token) -> tuple[str, Token] | None:
 @cache
 def prepositional_lemmas() -> frozenset[str]:
     return frozenset(f"{first} {second}" for first, second in prepositional_cues().items())
+
+
+@cache
+def newsroom_tags() -> frozenset[str]:
+    """Return the one-word tags a desk sets before a headline or paragraph ("breaking",
+    "exclusive", "analysis"): a label made of one of them names no speaker."""
+    return frozenset(load_list("newsroom-tags.txt"))

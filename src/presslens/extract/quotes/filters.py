@@ -85,15 +85,18 @@ def _voice_words() -> frozenset[str]:
 
 
 def _field_label(attribution: Attribution, attributions: list[Attribution]) -> bool:
-    """Return True for a field of a fact box ("TARGET: ...", "UPDATE: ..."): one capitalised
-    word before a colon names a heading, not a speaker ("AMY GOODMAN: ..." names one), unless
-    it is a turn of a transcript: inside a quotation ("‘SMITH: …"), or one of several labels
-    of which one comes back ("SMITH: …", "DOE: …", "SMITH: …"), where a fact box names each
-    field once."""
+    """Return True for a field of a fact box ("TARGET: ...", "EXCLUSIVE: ..."): one word in
+    capitals before a colon names a heading, not a speaker ("AMY GOODMAN: ..." names one),
+    unless it is a name the article gives elsewhere ("Jo Smith ..." and then "SMITH: ...") or
+    a turn of a transcript: inside a quotation ("‘SMITH: …"), or one of several labels of
+    which one comes back ("SMITH: …", "DOE: …", "SMITH: …"), where a fact box names each
+    field once. Quoted words after the label ("EXCLUSIVE: Jo Doe says it is ‘dead’") do not
+    make it a speaker."""
     label = _one_word_label(attribution)
     if label is None:
         return False
-    if attribution.quotes:
+    colon = attribution.cue[0]
+    if any(q.outer[0] <= colon.idx < q.outer[1] for q in attribution.quotes) or _named_elsewhere(label, colon.doc):
         return False
     counts: dict[str, int] = {}
     for other in attributions:
@@ -101,6 +104,14 @@ def _field_label(attribution: Attribution, attributions: list[Attribution]) -> b
         if word is not None:
             counts[word] = counts.get(word, 0) + 1
     return len(counts) < 2 or max(counts.values()) < 2
+
+
+def _named_elsewhere(word: str, doc) -> bool:
+    """Return True when a label's word in capitals is a word of a name the article writes
+    in ordinary case ("SMITH" after "Jo Smith"): the model does not tag names in capitals."""
+    folded = word.casefold()
+    return any(ent.label_ in SPEAKER_ENTITY_TYPES and not ent.text.isupper()
+               and folded in (t.lower_ for t in ent) for ent in doc.ents)
 
 
 def _one_word_label(attribution: Attribution) -> str | None:

@@ -21,7 +21,8 @@ from functools import cache, wraps
 
 from spacy.tokens import Token
 
-from presslens.extract.entities import given_name_gender, is_title_word
+from presslens.extract.entities import affiliation_of, given_name_gender, is_title_word
+from presslens.extract.entities.lexicon import title_modifiers
 from presslens.extract.quotes.clauses import RELATIVE_PRONOUNS, grammatical_subject
 from presslens.lexicons import load_list, load_table
 from presslens.nlp import is_spaced_dash, subtree, text_of
@@ -43,6 +44,8 @@ DESCRIBING_POS = {"PROPN", "ADJ"}
 QUOTE_CHARACTERS = set("\"'“”‘’«»„‚")
 PRONOUN_REACH = 3  # paragraphs back in which a pronoun's antecedent is looked for
 PERSON_NOUN_ENDINGS = ("man", "woman", "person", "ist", "ian")
+PARTY_LETTERS = {"r", "d", "i"}  # of a lawmaker's tag after the name: "Sen. Ann Vale, R-Iowa"
+TITLE_REACH = 6  # tokens before a name that can hold its title and place: "Republican Iowa Sen."
 
 
 @dataclass
@@ -502,9 +505,16 @@ def _group_antecedent(history: list[Said], position: int, block: int) -> Entity 
 
 def _nominal_referent(head: Token, entities: list[Entity]) -> Entity | None:
     """Return the entity named before whose name or title holds a nominal's head noun
-    ("the institute" -> Institute for the Study of War, "the minister" -> a minister)."""
+    ("the institute" -> Institute for the Study of War, "the minister" -> a minister).
+
+    A nominal that names a state or country ("the Ohio governor") never goes to a person
+    whose title or name tag gives another ("Gov. Bo Lund of Utah"), and goes to one whose
+    place matches before any whose place nothing shows."""
     word = head.lower_
+    doc = head.doc
+    wanted = _places_in(doc, head.left_edge.i, head.i)
     best: tuple[int, Entity] | None = None
+    matching: tuple[int, Entity] | None = None
     plural = head.tag_ in ("NNS", "NNPS")
     for entity in entities:
         if entity.type not in SPEAKER_TYPES or (plural and entity.type == "PERSON"):
@@ -517,9 +527,97 @@ def _nominal_referent(head: Token, entities: list[Entity]) -> Entity | None:
         if word not in words:
             continue
         earlier = [m.start for m in entity.mentions if m.start < head.idx]
-        if earlier and (best is None or max(earlier) > best[0]):
+        if not earlier:
+            continue
+        fit = _place_fit(wanted, _places_of(entity, doc)) if wanted and entity.type == "PERSON" else None
+        if fit is False:
+            continue
+        if fit and (matching is None or max(earlier) > matching[0]):
+            matching = (max(earlier), entity)
+        if best is None or max(earlier) > best[0]:
             best = (max(earlier), entity)
-    return best[1] if best else None
+    chosen = matching or best
+    return chosen[1] if chosen else None
+
+
+def _place_fit(wanted: frozenset[tuple[str, str]], known: frozenset[tuple[str, str]]) -> bool | None:
+    """Return True when a person's places hold one the nominal names, False when they name
+    another of the same kind (a state for a state), None when nothing tells."""
+    if wanted & known:
+        return True
+    kinds = {kind for kind, _ in wanted}
+    return False if any(kind in kinds for kind, _ in known) else None
+
+
+@_remembered
+def _places_of(entity: Entity, doc) -> frozenset[tuple[str, str]]:
+    """Return the places written with a person's mentions: in the title before the name
+    ("Iowa Sen. Ann Vale"), in the mention itself ("the Iowa senator"), in a party tag
+    ("Sen. Ann Vale, R-Iowa") or after "of" ("Gov. Bo Lund of Utah")."""
+    found: set[tuple[str, str]] = set()
+    for mention in entity.mentions:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        first = span.start
+        while first > 0 and span.start - first < TITLE_REACH and _title_part(doc[first - 1]):
+            first -= 1
+        found |= _places_in(doc, first, span.end)
+        after = doc[span.end:span.end + 5]
+        if len(after) >= 4 and after[0].text in (",", "(") and after[1].lower_ in PARTY_LETTERS \
+                and after[2].text == "-":
+            for size in (2, 1):
+                region = _regions().get(" ".join(t.text for t in after[3:3 + size]).casefold())
+                if region is not None:
+                    found.add(("region", region[0]))
+                    break
+        elif len(after) >= 2 and after[0].lower_ == "of" and after[1].ent_type_ == "GPE":
+            last = after[1].i
+            while last + 1 < len(doc) and doc[last + 1].ent_iob_ == "I":
+                last += 1
+            found |= _places_in(doc, after[1].i, last + 1)
+    return frozenset(found)
+
+
+def _title_part(token: Token) -> bool:
+    """Return True for a word of the title run before a name: a title or its qualifier
+    ("Sen.", "Foreign Minister"), a party or a place ("Republican Iowa Sen.")."""
+    return is_title_word(token.lower_) or token.lower_ in _abbreviations() or token.lower_ in title_modifiers() \
+        or token.ent_type_ in ("GPE", "NORP") or _region_word(token) or token.text in ("-", "'s", "’s")
+
+
+def _region_word(token: Token) -> str | None:
+    """Return the state or province a capitalised word names or abbreviates ("Ohio", "Ia."),
+    or None; postal codes ("IN", "OR") are ordinary words outside a party tag."""
+    region = _regions().get(token.lower_)
+    return region[0] if region is not None and region[1] != "postal" and token.text[:1].isupper() else None
+
+
+def _places_in(doc, start: int, end: int) -> frozenset[tuple[str, str]]:
+    """Return the states and provinces ("region", name) and the other places and countries
+    ("place", name) named in the tokens from ``start`` to ``end``: "Ohio", "Ia.", "New York",
+    "French" (France)."""
+    found: set[tuple[str, str]] = set()
+    for ent in doc[start:end].ents:
+        region = _regions().get(ent.text.casefold())
+        if region is not None and region[1] != "postal":
+            found.add(("region", region[0]))
+        elif ent.label_ == "GPE" or ent.label_ == "NORP" and ent.text in _demonym_words():
+            found.add(("place", (affiliation_of(ent.text) or ent.text).casefold()))
+    found.update(("region", region) for region in map(_region_word, doc[start:end]) if region)
+    return frozenset(found)
+
+
+@cache
+def _regions() -> dict[str, tuple[str, str]]:
+    """Return the US states and Canadian provinces by name and abbreviation, casefolded:
+    "ia." -> ("iowa", "style"), "ohio" -> ("ohio", "name")."""
+    found: dict[str, tuple[str, str]] = {}
+    for table in ("us-state-abbreviations.tsv", "ca-province-abbreviations.tsv"):
+        for short, region, kind in load_table(table):
+            found[short.casefold()] = (region.casefold(), kind)
+            found[region.casefold()] = (region.casefold(), "name")
+    return found
 
 
 @_remembered
